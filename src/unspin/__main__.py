@@ -1,0 +1,5 @@
+"""``python -m unspin``: the command line."""
+
+from unspin.cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""The Python facade every front end calls (CLI, HTTP service, report, engines)."""
+
+from __future__ import annotations
+
+from unspin.core.calibrate import Calibration
+from unspin.core.detect import Detector, DetectorParams
+from unspin.core.restore import restore
+from unspin.core.results import CheckResult
+from unspin.core.text import tokenize
+from unspin.lexicon import Lexicon
+
+DEFAULT_THRESHOLD = 0.5
+
+
+def check(
+    text: str,
+    *,
+    id: str = "-",
+    lexicon: Lexicon | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    params: DetectorParams | None = None,
+    calibration: Calibration | None = None,
+) -> CheckResult:
+    """Is ``text`` machine-spun? Returns the calibrated score, findings with offsets into
+    ``text``, and ``text`` restored with the suggestions applied.
+
+    ``lexicon`` defaults to ``Lexicon.default()`` (no reference corpus); build it once and pass
+    it when checking many texts. Pure: reads nothing but its arguments and the lexicon.
+    """
+    lex = lexicon if lexicon is not None else Lexicon.default()
+    cal = calibration or Calibration()
+    tokens = tokenize(text)
+    analysis = Detector(lex, params).analyse(text, tokens)
+    findings, odd = analysis.findings, analysis.oddness
+    evidence = sum(f.confidence for f in findings)
+    score = cal.score(n_odd=odd.n_odd, evidence=evidence, n_eligible=odd.n_eligible)
+    return CheckResult(
+        id=id,
+        spun=score >= threshold,
+        score=score,
+        threshold=threshold,
+        findings=tuple(findings),
+        restored=restore(text, findings),
+        n_words=len(tokens),
+        stats={"eligible_words": float(odd.n_eligible), "odd_words": float(odd.n_odd), "evidence": evidence},
+    )

@@ -1,0 +1,17 @@
+"""The ``unspin`` command line: thin commands over ``unspin.api``."""
+
+from __future__ import annotations
+
+import click
+
+from unspin import __version__
+from unspin.cli.check import check_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="unspin")
+def main() -> None:
+    """unspin: find machine-spun text, trace it to its source, restore what it said."""
+
+
+main.add_command(check_command)

@@ -1,0 +1,97 @@
+"""``unspin check``: is each document machine-spun? Findings, suggestions, restored text."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+
+import click
+from rich.console import Console
+
+from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.cli.options import input_options, output_options
+from unspin.io.readers import Document, InputProblem, iter_documents
+from unspin.io.writers import render_terminal, write_csv, write_jsonl, write_problem
+from unspin.lexicon import Lexicon, read_pairs_csv
+
+EXIT_CLEAN, EXIT_SPUN, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+
+
+@click.command("check", epilog="""\b
+Exit status:
+  0  every document was read and none is spun
+  1  at least one document is spun (score >= --threshold)
+  2  usage error (bad option, unreadable --known/--reference)
+  3  at least one input could not be read; it was reported on stderr and skipped,
+     the other documents were still checked (takes precedence over 1)
+
+\b
+Examples:
+  unspin check article.txt
+  unspin check crawl/ --format jsonl -o verdicts.jsonl
+  cat page.html | unspin check - 
+  unspin check papers.jsonl --text-field abstract --format csv
+""")
+@input_options
+@output_options
+@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
+              help="Score at or above which a document is called spun.")
+@click.option("--reference", "references", multiple=True, metavar="CORPUS",
+              help="Clean text of the same genre (files, directories, JSONL) whose word-pair statistics "
+                   "strengthen detection. Repeatable.")
+@click.option("--known", "known_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              metavar="CSV", help="Known (tortured_phrase, expected_phrase) pairs: flagged exactly, and their "
+                                  "word swaps and terms learned for unseen phrases. Repeatable.")
+@click.option("--include-text", is_flag=True, help="JSONL: also write each document's text.")
+def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
+                  fmt: str, output: str | None, threshold: float, references: tuple[str, ...],
+                  known_files: tuple[str, ...], include_text: bool) -> None:
+    """Score each INPUT for machine spinning, with the suspicious spans and their likely originals.
+
+    INPUT is a file (.txt, .md, .html, .jsonl, .parquet), a directory (read recursively) or -
+    for standard input. No reference corpus is needed.
+    """
+    err = click.get_text_stream("stderr")
+    lexicon = Lexicon.default()
+    if known_files:
+        pairs = [p for path in known_files for p in read_pairs_csv(path)]
+        lexicon = lexicon.with_known(pairs)
+    if references:
+        ref_texts = []
+        for item in iter_documents(references, id_field=id_field, text_field=text_field, max_bytes=max_bytes):
+            if isinstance(item, InputProblem):
+                write_problem(item, err)
+            else:
+                ref_texts.append(item.text)
+        if not ref_texts:
+            raise click.UsageError("--reference gave no readable text")
+        lexicon = lexicon.with_reference(ref_texts)
+
+    skipped = 0
+    spun = 0
+    with ExitStack() as stack:
+        out = stack.enter_context(open(output, "w", encoding="utf-8")) if output else sys.stdout
+        console = Console(file=out, highlight=False, soft_wrap=False) if fmt == "text" else None
+        first_csv = True
+        for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
+                                   stdin_format=stdin_format):
+            if isinstance(item, InputProblem):
+                skipped += 1
+                write_problem(item, err)
+                continue
+            doc: Document = item
+            result = check(doc.text, id=doc.id, lexicon=lexicon, threshold=threshold)
+            spun += result.spun
+            if fmt == "jsonl":
+                write_jsonl([result], out, include_text=include_text, texts=[doc.text])
+            elif fmt == "csv":
+                write_csv([result], out, header=first_csv)
+                first_csv = False
+            else:
+                assert console is not None
+                render_terminal(result, doc.text, console)
+            out.flush()
+    if skipped:
+        err.write(f"unspin: {skipped} input(s) could not be read (see messages above)\n")
+        sys.exit(EXIT_SKIPPED)
+    sys.exit(EXIT_SPUN if spun else EXIT_CLEAN)

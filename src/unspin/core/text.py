@@ -1,0 +1,83 @@
+"""Normalisation, word tokens with character offsets, and sentence spans.
+
+Pure functions: no I/O. Tokens keep offsets into the original string; normalisation is
+applied per token (``Token.norm``) so that offsets never drift.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# A word: letters/digits, with inner apostrophes or hyphens ("don't", "high-speed").
+_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+# Sentence ends: . ! ? (possibly followed by quotes/brackets) then whitespace; or blank lines.
+_SENT_END_RE = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+_ABBREV = frozenset(
+    "mr mrs ms dr prof st vs etc e.g i.e fig eq no al inc ltd co corp jr sr gen gov sen rep u.s u.k".split()
+)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the text: ``text[start:end]`` is the surface form, ``norm`` its normal form."""
+
+    start: int
+    end: int
+    surface: str
+    norm: str
+    sentence: int
+
+    @property
+    def is_alpha(self) -> bool:
+        return self.norm.isalpha()
+
+
+def normalise(word: str) -> str:
+    """Return the lookup form of a word: NFKC, case-folded, typographic apostrophes made plain."""
+    return unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).casefold()
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence spans ``(start, end)`` covering all non-space text.
+
+    Approximate: a rule-based splitter (terminal punctuation followed by a capital, or a blank
+    line), with a short abbreviation list. Good enough to stop n-grams crossing sentences.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENT_END_RE.finditer(text):
+        before = text[pos : m.start()].rstrip()
+        last = before.rsplit(None, 1)[-1].rstrip(".").casefold() if before.split() else ""
+        if m.group(0).strip() == "" and "\n" not in m.group(0) and last in _ABBREV:
+            continue
+        if before.strip():
+            s = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
+            spans.append((s, pos + len(before)))
+        pos = m.end()
+    tail = text[pos:]
+    if tail.strip():
+        s = pos + (len(tail) - len(tail.lstrip()))
+        spans.append((s, pos + len(tail.rstrip())))
+    return spans
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of ``text`` with offsets and sentence numbers, in order."""
+    spans = sentence_spans(text)
+    tokens: list[Token] = []
+    si = 0
+    for m in _WORD_RE.finditer(text):
+        start = m.start()
+        while si + 1 < len(spans) and start >= spans[si + 1][0]:
+            si += 1
+        surface = m.group(0)
+        tokens.append(Token(start, m.end(), surface, normalise(surface), si))
+    return tokens
+
+
+def is_capitalised(surface: str) -> bool:
+    """True when the word starts with an upper-case letter (a name, or a sentence start)."""
+    return surface[:1].isupper()

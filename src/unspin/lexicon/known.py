@@ -1,0 +1,98 @@
+"""Known tortured phrases and substitutions learned from them.
+
+A list of (tortured phrase, expected phrase) pairs, such as a screening list of published
+tortured phrases or the substitutions learned by tracing spun copies to their sources, teaches
+three things: the exact phrases, the word-level swaps the spinner makes (``organization`` ->
+``network``), and the established terms the spinner destroys (``neural network``). Only the
+first is a lookup; the other two let the detector find phrases that are *not* on the list.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from unspin.core.text import normalise, tokenize
+
+_QUOTED = re.compile(r'"([^"]+)"')
+_PAREN = re.compile(r"\s*\([^)]*\)")
+
+
+def parse_query(query: str) -> str:
+    """The tortured phrase of a screening query: its first quoted phrase, else the whole text."""
+    m = _QUOTED.search(query)
+    return (m.group(1) if m else query).strip()
+
+
+def expected_variants(expected: str) -> list[str]:
+    """Accepted spellings of an expected phrase: without a parenthetical, then with it unbracketed."""
+    plain = " ".join(_PAREN.sub("", expected).split())
+    spelled = " ".join(expected.replace("(", " ").replace(")", " ").split())
+    return [v for v in dict.fromkeys([plain, spelled]) if v]
+
+
+def words(phrase: str) -> tuple[str, ...]:
+    """The normalised word tokens of a phrase."""
+    return tuple(t.norm for t in tokenize(phrase))
+
+
+@dataclass(slots=True)
+class KnownSubstitutions:
+    """Exact tortured phrases, word swaps and terms learned from known pairs."""
+
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    swaps: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    terms: Counter[tuple[str, ...]] = field(default_factory=Counter)
+
+    def add(self, tortured: str, expected: str, *, count: int = 1) -> None:
+        """Learn from one pair. Equal-length pairs teach word swaps position by position."""
+        t_words = words(tortured)
+        variants = expected_variants(expected)
+        if not t_words or not variants:
+            return
+        e_words = words(variants[0])
+        self.phrases[t_words] = variants[0]
+        if 2 <= len(e_words) <= 4:
+            self.terms[e_words] += count
+        if len(t_words) == len(e_words):
+            for tw, ew in zip(t_words, e_words, strict=True):
+                if tw != ew:
+                    self.swaps[tw][ew] += count
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> KnownSubstitutions:
+        """Build from (tortured phrase, expected phrase) pairs; the tortured side may be a query."""
+        ks = cls()
+        for tortured, expected in pairs:
+            ks.add(parse_query(tortured), expected)
+        return ks
+
+    def merged(self, other: KnownSubstitutions) -> KnownSubstitutions:
+        """A new table holding both tables' knowledge."""
+        out = KnownSubstitutions(dict(self.phrases), defaultdict(Counter), Counter(self.terms))
+        for table in (self.swaps, other.swaps):
+            for k, v in table.items():
+                out.swaps[k].update(v)
+        out.phrases.update(other.phrases)
+        out.terms.update(other.terms)
+        return out
+
+
+def read_pairs_csv(path: str | Path) -> list[tuple[str, str]]:
+    """Read (tortured, expected) pairs from a CSV with ``tortured_phrase`` and ``expected_phrase``
+    columns (the Problematic Paper Screener layout), or from the first two columns otherwise."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    if not rows:
+        return []
+    header = [normalise(h) for h in rows[0]]
+    if "tortured_phrase" in header and "expected_phrase" in header:
+        ti, ei = header.index("tortured_phrase"), header.index("expected_phrase")
+        body = rows[1:]
+    else:
+        ti, ei, body = 0, 1, rows
+    return [(r[ti], r[ei]) for r in body if len(r) > max(ti, ei) and r[ti].strip() and r[ei].strip()]

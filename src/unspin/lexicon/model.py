@@ -1,0 +1,148 @@
+"""The ``Lexicon``: every resource the detector reads, behind one immutable-looking facade.
+
+A lexicon combines WordNet synonyms, word and word-pair frequencies, optional reference
+statistics from the user's corpus, and optional known substitutions. ``with_known`` and
+``with_reference`` return new lexicons that share the (large, read-only) base resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from unspin.lexicon.frequencies import ReferenceStats, load_bigram_logcounts, load_unigram_zipf
+from unspin.lexicon.known import KnownSubstitutions
+from unspin.lexicon.wordnet import WordNet, inflect
+
+# A pair that is an established term (a WordNet multiword lemma, a known expected phrase or a
+# frequent pair of the reference corpus) scores as if it had this log10 count.
+TERM_LOGCOUNT = 8.0
+WORDNET_TERM_LOGCOUNT = 7.0
+# Candidates rarer than this (Zipf) are not proposed: a spinner's *source* word is common.
+MIN_CANDIDATE_ZIPF = 2.0
+MAX_CANDIDATES = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A possible original for a word form: ``form`` (inflected like the observed word),
+    its WordNet/learned ``weight`` and its Zipf frequency."""
+
+    form: str
+    weight: float
+    zipf: float
+    learned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BaseResources:
+    """The large read-only tables, loaded once and shared by derived lexicons."""
+
+    wordnet: WordNet
+    zipf: dict[str, float]
+    bigrams: dict[str, float]
+
+
+@lru_cache(maxsize=1)
+def _base_resources() -> BaseResources:
+    return BaseResources(WordNet.load(), load_unigram_zipf(), load_bigram_logcounts())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What the detector knows about English and about spinners.
+
+    Instances are safe to share between threads: the per-word caches only ever gain entries
+    that are pure functions of the immutable tables.
+    """
+
+    base: BaseResources
+    known: KnownSubstitutions = field(default_factory=KnownSubstitutions)
+    reference: ReferenceStats | None = None
+    _cands: dict[str, tuple[Candidate, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """WordNet, wordfreq and the symspellpy bigram list; no corpus, no known list (~1.5 s
+        the first time in a process, shared afterwards)."""
+        return cls(_base_resources())
+
+    def with_known(self, pairs: Iterable[tuple[str, str]]) -> Lexicon:
+        """A lexicon that also knows these (tortured phrase, expected phrase) pairs."""
+        return replace(self, known=self.known.merged(KnownSubstitutions.from_pairs(pairs)), _cands={})
+
+    def with_substitutions(self, known: KnownSubstitutions) -> Lexicon:
+        """A lexicon that also knows an already built substitution table."""
+        return replace(self, known=self.known.merged(known), _cands={})
+
+    def with_reference(self, texts: Iterable[str]) -> Lexicon:
+        """A lexicon that also uses word-pair statistics of a clean reference corpus."""
+        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={})
+
+    # -- frequencies --------------------------------------------------------------------
+    def zipf(self, word: str) -> float:
+        """Zipf frequency of a word or, for a multiword phrase, of its rarest word (0 = unknown).
+
+        With a reference corpus, the larger of the general and the reference frequency."""
+        if " " in word:
+            return min(self.zipf(w) for w in word.split(" "))
+        z = self.base.zipf.get(word, 0.0)
+        if self.reference is not None:
+            z = max(z, self.reference.zipf(word))
+        return z
+
+    def pair(self, first: str, second: str) -> float:
+        """Evidence (log10 count scale) that ``first second`` is a natural word pair; 0 when unknown."""
+        key = first + " " + second
+        score = self.base.bigrams.get(key, 0.0)
+        if self.reference is not None:
+            score = max(score, self.reference.bigram_logcount(key))
+        if (first, second) in self.known.terms:
+            score = max(score, TERM_LOGCOUNT)
+        elif key in self.base.wordnet.lemmas:
+            score = max(score, WORDNET_TERM_LOGCOUNT)
+        return score
+
+    def attested(self, first: str, second: str) -> bool:
+        """True when ``first second`` is a frequent pair of English or of the reference corpus."""
+        key = first + " " + second
+        if key in self.base.bigrams:
+            return True
+        return self.reference is not None and self.reference.bigrams.get(key, 0) > 0
+
+    def has_senses(self, form: str) -> bool:
+        """True when WordNet knows the word form (directly or as an inflection)."""
+        return bool(self.base.wordnet.senses(form))
+
+    def is_term(self, phrase: str) -> bool:
+        """True when the phrase is a WordNet lemma or a known expected phrase."""
+        return phrase in self.base.wordnet.lemmas or tuple(phrase.split(" ")) in self.known.terms
+
+    # -- substitutions --------------------------------------------------------------------
+    def candidates(self, form: str) -> tuple[Candidate, ...]:
+        """Possible originals of a lower-case word form, best first.
+
+        WordNet synonyms of every reading of the form, inflected like the form and kept only
+        when the inflected word is known to wordfreq; plus swaps learned from known pairs
+        (weighted by how often they were seen). Approximate: regular inflection only.
+        """
+        hit = self._cands.get(form)
+        if hit is not None:
+            return hit
+        found: dict[str, Candidate] = {}
+        for sense in self.base.wordnet.senses(form):
+            for lemma, weight in self.base.wordnet.synonyms(sense.lemma, sense.pos).items():
+                if " " in lemma or "-" in lemma:
+                    continue  # a spinner's source word is a single word far more often than not
+                cand = inflect(lemma, sense.inflection, sense.pos)
+                if cand == form or cand in found:
+                    continue
+                z = self.zipf(cand)
+                if z >= MIN_CANDIDATE_ZIPF:
+                    found[cand] = Candidate(cand, weight, z)
+        for cand, count in self.known.swaps.get(form, {}).items():
+            found[cand] = Candidate(cand, 1.0 + min(count, 5) / 5, self.zipf(cand), learned=True)
+        ranked = tuple(sorted(found.values(), key=lambda c: (-c.weight, -c.zipf))[:MAX_CANDIDATES])
+        self._cands[form] = ranked
+        return ranked

@@ -1,0 +1,66 @@
+import pytest
+
+from unspin import Lexicon, check
+from unspin.core.restore import restore
+from unspin.core.results import Finding
+from unspin.lexicon.known import expected_variants, parse_query
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.default()
+
+
+def test_candidates_are_inflected_like_the_word(lexicon):
+    forms = {c.form for c in lexicon.candidates("timberland")}
+    assert "forest" in forms
+    assert "networks" not in forms
+    assert "data" in {c.form for c in lexicon.candidates("information")}
+    assert "trained" not in {c.form for c in lexicon.candidates("preparation")}
+
+
+def test_finds_unlisted_tortured_phrase_with_its_original(lexicon):
+    text = "The model was fitted on preparation information from three hospitals."
+    r = check(text, lexicon=lexicon)
+    hit = [f for f in r.findings if "preparation information" in f.text]
+    assert hit and hit[0].suggestion == "training data"
+    assert "training data" in r.restored
+    for f in r.findings:
+        assert text[f.start : f.end] == f.text
+
+
+def test_established_term_is_not_flagged(lexicon):
+    r = check("The model was fitted on training data from three hospitals.", lexicon=lexicon)
+    assert not [f for f in r.findings if "training data" in f.text]
+
+
+def test_known_pairs_flag_exactly_and_teach_swaps(lexicon):
+    lex = lexicon.with_known([('"neural organization"', "neural network"), ('"profound learning"', "deep learning")])
+    r = check("We use Profound learning for vision.", lexicon=lex)
+    assert r.findings[0].text == "Profound learning" and r.findings[0].suggestion == "Deep learning"
+    # 'organization' -> 'network' was learned from a different phrase; 'brain network' is a known pair
+    assert "network" in {c.form for c in lex.candidates("organization")}
+
+
+def test_score_is_a_probability_and_threshold_moves_the_verdict(lexicon):
+    text = "The irregular timberland classifier beat the counterfeit consciousness baseline on preparation information."
+    low = check(text, lexicon=lexicon, threshold=0.01)
+    high = check(text, lexicon=lexicon, threshold=0.99)
+    assert 0.0 <= low.score <= 1.0 and low.score == high.score
+    assert low.spun and not high.spun
+
+
+def test_empty_text_is_clean(lexicon):
+    r = check("", lexicon=lexicon)
+    assert r.score == 0.0 and not r.spun and r.findings == () and r.restored == ""
+
+
+def test_restore_applies_suggestions_and_skips_overlaps():
+    text = "a bb ccc"
+    fs = [Finding(2, 4, "bb", "XX", 0.9), Finding(3, 8, "b ccc", "no", 0.9), Finding(5, 8, "ccc", None, 0.5)]
+    assert restore(text, fs) == "a XX ccc"
+
+
+def test_query_parsing():
+    assert parse_query('"malignant growth" AND "cancer"') == "malignant growth"
+    assert expected_variants("back propagation (BP)") == ["back propagation", "back propagation BP"]
