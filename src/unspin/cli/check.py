@@ -29,7 +29,7 @@ Exit status:
 Examples:
   unspin check article.txt
   unspin check crawl/ --format jsonl -o verdicts.jsonl
-  cat page.html | unspin check - 
+  cat page.html | unspin check -
   unspin check papers.jsonl --text-field abstract --format csv
 """)
 @input_options

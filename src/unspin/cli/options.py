@@ -27,7 +27,8 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--format`` and ``--output``, the same on every command."""
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-                     help="text: readable view; jsonl: one JSON object per document; csv: one summary row per document.")(f)
+                     help="text: readable view; jsonl: one JSON object per document; "
+                          "csv: one summary row per document.")(f)
     f = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write results to this file instead of standard output.")(f)
     return f

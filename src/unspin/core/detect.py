@@ -21,8 +21,8 @@ weak evidence; a reference corpus (``Lexicon.with_reference``) makes it stronger
 from __future__ import annotations
 
 import math
-from difflib import SequenceMatcher
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from unspin.core.results import Finding
 from unspin.core.stopwords import STOPWORDS
@@ -43,7 +43,8 @@ class DetectorParams:
     min_confidence: float = 0.5
     min_gain: float = 2.0
     max_joint_candidates: int = 12
-    rare_synonym_gap: float = 1.5
+    rare_synonym_gap: float = 2.0
+    rare_synonym_max_zipf: float = 3.3
     rare_synonym_confidence: float = 0.6
 
 
@@ -66,7 +67,7 @@ def _sigmoid(x: float) -> float:
 def is_eligible(tok: Token, first_in_sentence: bool) -> bool:
     """Whether a spinner would swap this token: an alphabetic content word, not a name."""
     n = tok.norm
-    if len(n) < 3 or n in STOPWORDS or not n.isalpha():
+    if len(n) < 3 or n in STOPWORDS or not n.replace("-", "").isalpha():
         return False
     s = tok.surface
     if s.isupper() and len(s) > 1:
@@ -178,7 +179,8 @@ class Detector:
 
             # Joint substitution of this word and the next content word.
             j = i + 1
-            if j < n and slots[j] is not None and not covered[j] and tokens[j].sentence == tokens[i].sentence:
+            if (j < n and slots[j] is not None and not covered[j] and tokens[j].sentence == tokens[i].sentence
+                    and lex.term_slot(w, tokens[j].norm)):
                 wj = tokens[j].norm
                 cj = lex.candidates(wj)
                 obs = pair(w, wj)
@@ -211,7 +213,8 @@ class Detector:
             w = tokens[i].norm
             best = max((c for c in lex.candidates(w) if not _spelling_variant(c.form, w)),
                        key=lambda c: c.zipf, default=None)
-            if best is not None and best.zipf - zipf(w) >= self.p.rare_synonym_gap:
+            if (best is not None and zipf(w) <= self.p.rare_synonym_max_zipf
+                    and best.zipf - zipf(w) >= self.p.rare_synonym_gap):
                 slot.suggestion, slot.learned = best.form, False
                 slot.logit = math.log(self.p.rare_synonym_confidence / (1 - self.p.rare_synonym_confidence))
                 slot.rare = True

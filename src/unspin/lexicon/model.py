@@ -115,6 +115,12 @@ class Lexicon:
         """True when WordNet knows the word form (directly or as an inflection)."""
         return bool(self.base.wordnet.senses(form))
 
+    def term_slot(self, first: str, second: str) -> bool:
+        """True when ``first second`` can be a noun phrase term: a noun or adjective reading
+        followed by a noun reading (the shape of most tortured phrases)."""
+        wn = self.base.wordnet
+        return any(s.pos in "na" for s in wn.senses(first)) and any(s.pos == "n" for s in wn.senses(second))
+
     def is_term(self, phrase: str) -> bool:
         """True when the phrase is a WordNet lemma or a known expected phrase."""
         return phrase in self.base.wordnet.lemmas or tuple(phrase.split(" ")) in self.known.terms

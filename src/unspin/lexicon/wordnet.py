@@ -123,7 +123,7 @@ class WordNet:
         similar-to / also-see synsets (weight 0.6). The lemma itself is excluded."""
         out: dict[str, float] = {}
         for sid in self._index.get((lemma, pos), ()):
-            spos, lemmas, sim = self._synsets[sid]
+            _pos, lemmas, sim = self._synsets[sid]
             for other in lemmas:
                 if other != lemma:
                     out[other] = 1.0

@@ -1,0 +1,291 @@
+"""Write results: JSON Lines, CSV summaries, one-line problem reports and a terminal view.
+
+Writers never close or flush the stream they are given. Text from documents is untrusted:
+the terminal view builds ``rich.text.Text`` objects (never markup strings) and shows control
+characters as visible escapes, so a document cannot restyle or take over the terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from unspin.core.results import CheckResult, Finding
+from unspin.core.text import sentence_spans
+from unspin.io.readers import InputProblem
+
+__all__ = [
+    "CSV_COLUMNS",
+    "problem_to_dict",
+    "render_terminal",
+    "top_findings",
+    "write_csv",
+    "write_jsonl",
+    "write_problem",
+]
+
+CSV_COLUMNS = ("id", "spun", "score", "threshold", "n_words", "n_findings", "top_findings")
+
+_FINDING_STYLE = "bold red"
+_SUGGESTION_STYLE = "green"
+_ELLIPSIS = "…"
+
+
+# --------------------------------------------------------------------------------------------
+# JSON Lines and CSV
+
+
+def write_jsonl(
+    results: Iterable[CheckResult],
+    out: TextIO,
+    *,
+    include_text: bool = False,
+    texts: Mapping[str, str] | Iterable[str] | None = None,
+) -> int:
+    """Write one JSON object per line, from ``CheckResult.to_dict()``; return the count.
+
+    With ``include_text``, each object also gets a ``"text"`` key holding the document text,
+    taken from ``texts``: either a mapping from result id to text, or an iterable of texts in
+    the same order as ``results`` (e.g. ``[doc.text]`` when writing one result at a time).
+    Guarantees: every line is valid JSON (``ensure_ascii=False``; a non-finite number, which
+    JSON cannot represent, is written as ``null``) and ends with ``"\\n"``.
+
+    Raises ``ValueError`` when ``include_text`` is set without ``texts`` or when an iterable
+    ``texts`` is shorter or longer than ``results``; ``KeyError`` when a mapping lacks an id.
+    """
+    if include_text and texts is None:
+        raise ValueError("include_text=True needs texts (a mapping id -> text, or texts in order)")
+    if isinstance(texts, str):
+        raise TypeError("texts must be a mapping or an iterable of texts, not a single string")
+    pairs = _with_texts(results, texts) if include_text else ((r, None) for r in results)
+    n = 0
+    for result, text in pairs:
+        record = result.to_dict()
+        if include_text:
+            record["text"] = text
+        out.write(json.dumps(_finite(record), ensure_ascii=False, allow_nan=False))
+        out.write("\n")
+        n += 1
+    return n
+
+
+def _with_texts(
+    results: Iterable[CheckResult], texts: Mapping[str, str] | Iterable[str] | None
+) -> Iterator[tuple[CheckResult, str | None]]:
+    if isinstance(texts, Mapping):
+        for r in results:
+            if r.id not in texts:
+                raise KeyError(f"no text given for result id {r.id!r}")
+            yield r, texts[r.id]
+        return
+    text_iter = iter(texts or ())
+    for r in results:
+        text = next(text_iter, None)
+        if text is None:
+            raise ValueError("fewer texts than results")
+        yield r, text
+    if next(text_iter, None) is not None:
+        raise ValueError("more texts than results")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities (not valid JSON) replaced by ``None``."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def write_csv(results: Iterable[CheckResult], out: TextIO, *, header: bool = True, top: int = 5) -> int:
+    """Write one summary row per result (columns :data:`CSV_COLUMNS`); return the row count.
+
+    ``top_findings`` lists up to ``top`` distinct findings, most confident first, as
+    ``"span→suggestion"`` (just ``"span"`` when there is no suggestion) joined by ``"; "``.
+    ``spun`` is ``true``/``false``; ``score`` is rounded to 4 places. Rows end with ``"\\n"``;
+    fields are quoted by the ``csv`` module as needed. ``header=False`` omits the header row
+    (for appending to a file one result at a time). Open files with ``newline=""``.
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    if header:
+        writer.writerow(CSV_COLUMNS)
+    n = 0
+    for r in results:
+        writer.writerow(
+            [
+                r.id,
+                "true" if r.spun else "false",
+                _csv_number(r.score),
+                _csv_number(r.threshold),
+                r.n_words,
+                len(r.findings),
+                top_findings(r.findings, limit=top),
+            ]
+        )
+        n += 1
+    return n
+
+
+def top_findings(findings: Iterable[Finding], *, limit: int = 5) -> str:
+    """Up to ``limit`` distinct findings, most confident first, as ``"a→b; c→d"``.
+
+    Findings with the same span text (case-insensitive) and suggestion count once.
+    """
+    ranked = sorted(findings, key=lambda f: (-f.confidence, f.start))
+    seen: set[tuple[str, str | None]] = set()
+    parts: list[str] = []
+    for f in ranked:
+        key = (f.text.casefold(), f.suggestion)
+        if key in seen:
+            continue
+        seen.add(key)
+        parts.append(f"{f.text}→{f.suggestion}" if f.suggestion else f.text)
+        if len(parts) >= limit:
+            break
+    return "; ".join(parts)
+
+
+def _csv_number(x: float) -> str:
+    return str(round(x, 4)) if math.isfinite(x) else ""
+
+
+# --------------------------------------------------------------------------------------------
+# Problems
+
+
+def problem_to_dict(p: InputProblem) -> dict[str, Any]:
+    """``{"source": ..., "skipped": True, "reason": ...}``: a problem as a JSON-ready record."""
+    return {"source": p.source, "skipped": True, "reason": p.reason}
+
+
+def write_problem(p: InputProblem, err: TextIO) -> None:
+    """Write ``unspin: skipped SOURCE: REASON`` as exactly one line to ``err``.
+
+    Control characters (e.g. a newline in a file name) are shown as escapes so the message
+    stays on one line.
+    """
+    err.write(f"unspin: skipped {_one_line(p.source)}: {_one_line(p.reason)}\n")
+
+
+# --------------------------------------------------------------------------------------------
+# Terminal
+
+
+def render_terminal(
+    result: CheckResult,
+    text: str,
+    console: Console,
+    *,
+    full_text_limit: int = 2000,
+    context_chars: int = 200,
+) -> None:
+    """Print a readable view of ``result`` for the document ``text`` on ``console``.
+
+    First a header line: id, verdict (``SPUN`` in red or ``clean`` in green), score and the
+    number of findings. Then, if there are findings, the text with each finding highlighted
+    and its suggestion inline: ``counterfeit consciousness [→ artificial intelligence]``.
+    Texts longer than ``full_text_limit`` characters are shown as excerpts, one per line: the
+    sentences holding findings (clipped to ``context_chars`` either side of the finding),
+    with ``…`` where text was left out. Nothing else is printed. Document text is never
+    interpreted as rich markup, and control characters are shown as escapes.
+    """
+    console.print(_header(result), highlight=False)
+    findings = _renderable_findings(result.findings, len(text))
+    if not findings:
+        return
+    short = len(text) <= full_text_limit
+    windows = [(0, len(text))] if short else _windows(text, findings, context_chars)
+    end = len(text.rstrip())
+    body = Text()
+    for i, (ws, we) in enumerate(windows):
+        if i > 0:
+            body.append("\n")
+        if ws > 0:
+            body.append(f"{_ELLIPSIS} ", style="dim")
+        _append_window(body, text, ws, we, [f for f in findings if ws <= f.start and f.end <= we])
+        if we < end:
+            body.append(f" {_ELLIPSIS}", style="dim")
+    console.print(body, highlight=False)
+
+
+def _header(result: CheckResult) -> Text:
+    n = len(result.findings)
+    header = Text()
+    header.append(_visible(result.id), style="bold")
+    header.append("  ")
+    header.append("SPUN" if result.spun else "clean", style="bold red" if result.spun else "bold green")
+    header.append(f"  score {result.score:.2f}  {n} finding{'' if n == 1 else 's'}")
+    return header
+
+
+def _renderable_findings(findings: Iterable[Finding], n: int) -> list[Finding]:
+    """Findings in text order, within the text, without overlaps (the earlier one wins)."""
+    kept: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        if not 0 <= f.start < f.end <= n:
+            continue
+        if kept and f.start < kept[-1].end:
+            continue
+        kept.append(f)
+    return kept
+
+
+def _windows(text: str, findings: list[Finding], context: int) -> list[tuple[int, int]]:
+    """Merged excerpt spans: each finding's sentence, clipped to ``context`` chars around it."""
+    spans = sentence_spans(text)
+    windows: list[tuple[int, int]] = []
+    for f in findings:
+        ss, se = next(((s, e) for s, e in spans if s <= f.start < e), (f.start, f.end))
+        ws = max(ss, f.start - context)
+        we = min(max(se, f.end), f.end + context)
+        if ws > ss:  # clipped mid-sentence: start at a word boundary
+            space = text.find(" ", ws, f.start)
+            ws = space + 1 if space != -1 else ws
+        if we < se:
+            space = text.rfind(" ", f.end, we)
+            we = space if space != -1 else we
+        if windows and (ws <= windows[-1][1] or not text[windows[-1][1] : ws].strip()):
+            windows[-1] = (windows[-1][0], max(windows[-1][1], we))
+        else:
+            windows.append((ws, we))
+    return windows
+
+
+def _append_window(body: Text, text: str, start: int, end: int, findings: list[Finding]) -> None:
+    pos = start
+    for f in findings:
+        body.append(_visible(text[pos : f.start]))
+        body.append(_visible(text[f.start : f.end]), style=_FINDING_STYLE)
+        if f.suggestion:
+            body.append(f" [→ {_visible(f.suggestion)}]", style=_SUGGESTION_STYLE)
+        pos = f.end
+    body.append(_visible(text[pos:end]))
+
+
+# C0/C1 control characters (except tab and newline) and bidirectional overrides, which could
+# move the cursor, change colours or reorder what is shown.
+# Carriage returns pass through: rich drops them, so CRLF text displays normally.
+_INVISIBLE = MappingProxyType(
+    {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r"}
+    | {c: f"\\u{c:04x}" for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+)
+_ONE_LINE = MappingProxyType(_INVISIBLE | {ord(c): repr(c)[1:-1] for c in "\t\n\r\u2028\u2029\x85"})
+
+
+def _visible(s: str) -> str:
+    """``s`` with terminal-controlling characters replaced by visible escapes."""
+    return s.translate(_INVISIBLE)
+
+
+def _one_line(s: str) -> str:
+    """``s`` as one line: also newlines, tabs and Unicode line separators become escapes."""
+    return s.translate(_ONE_LINE)
