@@ -85,3 +85,57 @@ def test_every_command_and_option_is_documented_in_the_readme():
             for opt in getattr(param, "opts", []):
                 if opt.startswith("--") and opt != "--help":
                     assert opt in readme, f"option {opt} of {name!r} is not documented in README.md"
+
+
+SOURCE = (
+    "The Bank of England raised interest rates to 4.75% on Thursday, the fifth rise in a year. "
+    "Governor Mervyn King said the decision was taken to keep inflation close to its target. "
+    "Analysts at Barclays had expected the move, which was backed by seven of the nine members."
+)
+SPUN_COPY = (
+    "The Bank of England hiked loan costs to 4.75% on Thursday, the fifth increase in a year. "
+    "Governor Mervyn King stated the choice was made to keep expansion near to its objective. "
+    "Experts at Barclays had anticipated the step, which was supported by seven of the nine individuals."
+)
+
+
+def test_index_trace_and_learned_check(tmp_path):
+    db = str(tmp_path / "news.db")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "boe", "text": SOURCE}) + "\n" + json.dumps({"id": "cats", "text": CLEAN})
+                      + "\n", encoding="utf-8")
+    p = run("index", "add", "--db", db, str(corpus))
+    assert p.returncode == 0, p.stderr
+    assert "indexed 2" in p.stderr
+    again = run("index", "add", "--db", db, str(corpus))
+    assert "0 document(s), 2 already present" in again.stderr
+    info = json.loads(run("index", "info", "--db", db, "--format", "json").stdout)
+    assert info["documents"] == 2 and info["params"]["bands"] == 32
+
+    p = run("trace", "--db", db, "-", "--format", "jsonl", stdin=SPUN_COPY)
+    assert p.returncode == 1, p.stderr
+    row = json.loads(p.stdout)
+    m = row["matches"][0]
+    assert m["source_id"] == "boe" and m["relation"] == "derived" and m["coverage"] > 0.9
+    assert m["restored"] == SOURCE
+    sub = next(s for s in m["substitutions"] if s["source_text"] == "raised interest rates")
+    assert SPUN_COPY[sub["input_start"] : sub["input_end"]] == sub["text"] == "hiked loan costs"
+    assert SOURCE[sub["source_start"] : sub["source_end"]] == "raised interest rates"
+    info = json.loads(run("index", "info", "--db", db, "--format", "json").stdout)
+    assert info["learned_substitutions"] > 0
+
+    # what trace learned, check uses: the spinner's swap is now a known substitution
+    c = run("check", "-", "--db", db, "--format", "jsonl", stdin="The central bank hiked loan costs again.")
+    found = json.loads(c.stdout)["findings"]
+    assert any(f["text"] == "hiked loan costs" and f["suggestion"] == "raised interest rates" for f in found)
+
+    assert "removed 1 of 2" in run("index", "remove", "--db", db, "boe", "nope").stderr
+    p = run("trace", "--db", db, "-", "--format", "csv", stdin=SPUN_COPY)
+    assert p.returncode == 0 and ",derived," not in p.stdout
+
+
+def test_trace_refuses_a_file_that_is_not_an_index(tmp_path):
+    bad = tmp_path / "not.db"
+    bad.write_text("hello", encoding="utf-8")
+    p = run("trace", "--db", str(bad), "-", stdin=SPUN_COPY)
+    assert p.returncode != 0 and "not.db" in p.stderr

@@ -6,6 +6,8 @@ import click
 
 from unspin import __version__
 from unspin.cli.check import check_command
+from unspin.cli.index import index_group
+from unspin.cli.trace import trace_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,3 +17,5 @@ def main() -> None:
 
 
 main.add_command(check_command)
+main.add_command(index_group)
+main.add_command(trace_command)

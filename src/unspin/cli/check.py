@@ -42,10 +42,13 @@ Examples:
 @click.option("--known", "known_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               metavar="CSV", help="Known (tortured_phrase, expected_phrase) pairs: flagged exactly, and their "
                                   "word swaps and terms learned for unseen phrases. Repeatable.")
+@click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
+              help="An index built by 'unspin index add': its learned substitutions and its texts (as "
+                   "reference statistics) strengthen detection.")
 @click.option("--include-text", is_flag=True, help="JSONL: also write each document's text.")
 def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                   fmt: str, output: str | None, threshold: float, references: tuple[str, ...],
-                  known_files: tuple[str, ...], include_text: bool) -> None:
+                  known_files: tuple[str, ...], db: str | None, include_text: bool) -> None:
     """Score each INPUT for machine spinning, with the suspicious spans and their likely originals.
 
     INPUT is a file (.txt, .md, .html, .jsonl, .parquet), a directory (read recursively) or -
@@ -56,6 +59,11 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
     if known_files:
         pairs = [p for path in known_files for p in read_pairs_csv(path)]
         lexicon = lexicon.with_known(pairs)
+    if db:
+        from unspin.cli.index import open_index
+
+        with open_index(db, read_only=True) as idx:
+            lexicon = idx.lexicon(lexicon)
     if references:
         ref_texts = []
         for item in iter_documents(references, id_field=id_field, text_field=text_field, max_bytes=max_bytes):

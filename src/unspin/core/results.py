@@ -61,3 +61,77 @@ class CheckResult:
             "restored": self.restored,
             "stats": {k: round(v, 4) for k, v in self.stats.items()},
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """A passage of the input lined up with a passage of the source (character offsets in both)."""
+
+    input_start: int
+    input_end: int
+    source_start: int
+    source_end: int
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    """A phrase of the input that replaced a phrase of the source at the aligned position."""
+
+    input_start: int
+    input_end: int
+    text: str
+    source_start: int
+    source_end: int
+    source_text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One indexed document the input was traced to, with the evidence.
+
+    ``relation`` is ``derived`` (the input copies the source, spun or not) or ``same-story``
+    (they share names, numbers or quotes but not the source's sentences). ``coverage`` is the
+    share of the input's words inside aligned passages; ``score`` (0..1) ranks matches.
+    ``restored`` is the input with every substitution reverted to the source's wording.
+    """
+
+    source_id: str
+    relation: str
+    score: float
+    coverage: float
+    alignments: tuple[Alignment, ...]
+    substitutions: tuple[Substitution, ...]
+    restored: str
+    stats: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source_id": self.source_id,
+            "relation": self.relation,
+            "score": round(self.score, 4),
+            "coverage": round(self.coverage, 4),
+            "alignments": [a.to_dict() for a in self.alignments],
+            "substitutions": [s.to_dict() for s in self.substitutions],
+            "restored": self.restored,
+            "stats": {k: round(v, 4) for k, v in self.stats.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TraceResult:
+    """Ranked matches of one input against an index (best first; may be empty)."""
+
+    id: str
+    matches: tuple[Match, ...]
+    stats: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "matches": [m.to_dict() for m in self.matches],
+                "stats": {k: round(v, 4) for k, v in self.stats.items()}}

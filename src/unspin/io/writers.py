@@ -17,21 +17,26 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.text import Text
 
-from unspin.core.results import CheckResult, Finding
+from unspin.core.results import CheckResult, Finding, TraceResult
 from unspin.core.text import sentence_spans
 from unspin.io.readers import InputProblem
 
 __all__ = [
     "CSV_COLUMNS",
+    "TRACE_CSV_COLUMNS",
     "problem_to_dict",
     "render_terminal",
+    "render_trace_terminal",
     "top_findings",
     "write_csv",
     "write_jsonl",
     "write_problem",
+    "write_trace_csv",
 ]
 
 CSV_COLUMNS = ("id", "spun", "score", "threshold", "n_words", "n_findings", "top_findings")
+TRACE_CSV_COLUMNS = ("id", "rank", "source_id", "relation", "score", "coverage", "n_alignments",
+                     "n_substitutions", "top_substitutions")
 
 _FINDING_STYLE = "bold red"
 _SUGGESTION_STYLE = "green"
@@ -43,7 +48,7 @@ _ELLIPSIS = "…"
 
 
 def write_jsonl(
-    results: Iterable[CheckResult],
+    results: Iterable[CheckResult] | Iterable[TraceResult],
     out: TextIO,
     *,
     include_text: bool = False,
@@ -289,3 +294,55 @@ def _visible(s: str) -> str:
 def _one_line(s: str) -> str:
     """``s`` as one line: also newlines, tabs and Unicode line separators become escapes."""
     return s.translate(_ONE_LINE)
+
+
+# --------------------------------------------------------------------------------------------
+# Trace results
+
+
+def write_trace_csv(results: Iterable[TraceResult], out: TextIO, *, header: bool = True, top: int = 5) -> int:
+    """One row per match (columns :data:`TRACE_CSV_COLUMNS`); an input with no match gets one
+    row with empty match fields. Returns the row count."""
+    writer = csv.writer(out, lineterminator="\n")
+    if header:
+        writer.writerow(TRACE_CSV_COLUMNS)
+    n = 0
+    for r in results:
+        if not r.matches:
+            writer.writerow([r.id, "", "", "", "", "", "", "", ""])
+            n += 1
+        for rank, m in enumerate(r.matches, 1):
+            subs = "; ".join(f"{_one_line(s.text)}→{_one_line(s.source_text)}" for s in m.substitutions[:top])
+            writer.writerow([r.id, rank, m.source_id, m.relation, _csv_number(m.score), _csv_number(m.coverage),
+                             len(m.alignments), len(m.substitutions), subs])
+            n += 1
+    return n
+
+
+def render_trace_terminal(result: TraceResult, text: str, console: Console, *, max_substitutions: int = 12) -> None:
+    """A readable view of one trace: each match with its relation, score and coverage, and the
+    substituted phrases of derived matches shown as ``spun [→ source]``."""
+    head = Text()
+    head.append(_visible(result.id), style="bold")
+    if not result.matches:
+        head.append("  no source found", style="dim")
+        console.print(head)
+        return
+    head.append(f"  {len(result.matches)} match(es)")
+    console.print(head)
+    for rank, m in enumerate(result.matches, 1):
+        line = Text(f"  {rank}. ")
+        line.append(_visible(m.source_id), style="bold")
+        style = "bold red" if m.relation == "derived" else "yellow"
+        line.append(f"  {m.relation}", style=style)
+        line.append(f"  score {m.score:.2f}  coverage {m.coverage:.0%}  {len(m.substitutions)} substitution(s)")
+        console.print(line)
+        for s in m.substitutions[:max_substitutions]:
+            row = Text("       ")
+            row.append(_one_line(s.text), style=_FINDING_STYLE)
+            row.append(" [→ ")
+            row.append(_one_line(s.source_text), style=_SUGGESTION_STYLE)
+            row.append("]")
+            console.print(row)
+        if len(m.substitutions) > max_substitutions:
+            console.print(Text(f"       {_ELLIPSIS} {len(m.substitutions) - max_substitutions} more", style="dim"))

@@ -1,0 +1,104 @@
+"""``unspin index add|remove|info``: build and maintain a reference index."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from unspin.cli.options import input_options
+from unspin.index import Index
+from unspin.io.readers import InputProblem, iter_documents
+from unspin.io.writers import write_problem
+from unspin.store import IncompatibleIndexError, StoreError
+
+EXIT_OK, EXIT_USAGE, EXIT_SKIPPED = 0, 2, 3
+
+db_option = click.option("--db", "db", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+                         help="The index file (SQLite; created by 'index add' if missing).")
+
+
+def open_index(db: str, *, read_only: bool = False) -> Index:
+    """Open an index for a command, turning store errors into a clean usage message."""
+    try:
+        return Index.open(db, read_only=read_only)
+    except (IncompatibleIndexError, StoreError) as e:
+        raise click.ClickException(str(e)) from e
+
+
+@click.group("index")
+def index_group() -> None:
+    """Build and maintain a reference index (for 'unspin trace' and 'unspin check --db')."""
+
+
+@index_group.command("add", epilog="""\b
+Exit status: 0 all inputs indexed (or already present); 2 usage error or incompatible index;
+3 some inputs could not be read (reported on stderr; the rest were indexed).
+Adding is resumable: documents whose id is already indexed are skipped, so re-running an
+interrupted 'index add' continues without duplicates.""")
+@db_option
+@input_options
+@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True,
+              help="Documents per transaction.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
+              max_bytes: int, batch_size: int, progress: bool | None) -> None:
+    """Index the documents of INPUT... (files, directories, JSONL, Parquet, -)."""
+    err = click.get_text_stream("stderr")
+    skipped_inputs = 0
+
+    def docs() -> Iterator[tuple[str, str]]:
+        nonlocal skipped_inputs
+        for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
+                                   stdin_format=stdin_format):
+            if isinstance(item, InputProblem):
+                skipped_inputs += 1
+                write_problem(item, err)
+            else:
+                yield item.id, item.text
+
+    show = sys.stderr.isatty() if progress is None else progress
+    with open_index(db) as idx:
+        bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                       console=Console(file=sys.stderr), disable=not show)
+        with bar:
+            task = bar.add_task("index", total=None)
+            report = idx.add(docs(), batch_size=batch_size, progress=lambda n: bar.advance(task, n))
+        err.write(f"unspin: indexed {report.added} document(s), {report.skipped} already present; "
+                  f"{len(idx)} in {db}\n")
+    if skipped_inputs:
+        err.write(f"unspin: {skipped_inputs} input(s) could not be read (see messages above)\n")
+        sys.exit(EXIT_SKIPPED)
+
+
+@index_group.command("remove")
+@db_option
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+def index_remove(db: str, ids: tuple[str, ...]) -> None:
+    """Remove documents by id (unknown ids are reported, not an error)."""
+    with open_index(db) as idx:
+        n = idx.remove(list(ids))
+    click.echo(f"unspin: removed {n} of {len(ids)} document(s)", err=True)
+
+
+@index_group.command("info")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: readable summary; json: one JSON object.")
+def index_info(db: str, fmt: str) -> None:
+    """Size, parameters and counts of an index."""
+    with open_index(db, read_only=True) as idx:
+        info = idx.info()
+    data = {"path": info.path, "documents": info.documents, "size_bytes": info.size_bytes,
+            "bytes_per_document": round(info.size_bytes / info.documents, 1) if info.documents else None,
+            "format_version": info.format_version, "params": info.params,
+            "learned_substitutions": info.substitutions, "created": info.created, "updated": info.updated}
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        for k, v in data.items():
+            click.echo(f"{k:24} {v}")

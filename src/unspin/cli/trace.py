@@ -1,0 +1,70 @@
+"""``unspin trace``: find the source of each input in an index, with the evidence."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+
+import click
+from rich.console import Console
+
+from unspin.cli.index import db_option, open_index
+from unspin.cli.options import input_options, output_options
+from unspin.io.readers import InputProblem, iter_documents
+from unspin.io.writers import render_trace_terminal, write_jsonl, write_problem, write_trace_csv
+
+EXIT_NONE, EXIT_DERIVED, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+
+
+@click.command("trace", epilog="""\b
+Exit status:
+  0  every input was read and none is derived from an indexed document
+  1  at least one input is derived from an indexed document
+  2  usage error (missing or incompatible index)
+  3  at least one input could not be read (reported on stderr; takes precedence over 1)
+
+\b
+Examples:
+  unspin index add --db news.db archive/
+  unspin trace --db news.db suspect.html
+  unspin trace --db news.db crawl.jsonl --format jsonl -o matches.jsonl
+""")
+@db_option
+@input_options
+@output_options
+@click.option("--top", type=click.IntRange(1), default=5, show_default=True, help="Matches kept per input.")
+@click.option("--learn/--no-learn", default=True, show_default=True,
+              help="Record the substitutions of derived matches in the index (used by 'check --db').")
+@click.option("--include-text", is_flag=True, help="JSONL: also write each input's text.")
+def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
+                  max_bytes: int, fmt: str, output: str | None, top: int, learn: bool, include_text: bool) -> None:
+    """Trace each INPUT to the indexed documents it was copied from (spun or not), and tell
+    copies ('derived') from independent reports of the same story ('same-story')."""
+    err = click.get_text_stream("stderr")
+    skipped = derived = 0
+    with ExitStack() as stack:
+        idx = stack.enter_context(open_index(db, read_only=not learn))
+        out = stack.enter_context(open(output, "w", encoding="utf-8", newline="")) if output else sys.stdout
+        console = Console(file=out, highlight=False, soft_wrap=False) if fmt == "text" else None
+        first = True
+        for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
+                                   stdin_format=stdin_format):
+            if isinstance(item, InputProblem):
+                skipped += 1
+                write_problem(item, err)
+                continue
+            result = idx.trace(item.text, id=item.id, top=top, learn=learn)
+            derived += any(m.relation == "derived" for m in result.matches)
+            if fmt == "jsonl":
+                write_jsonl([result], out, include_text=include_text, texts=[item.text])
+            elif fmt == "csv":
+                write_trace_csv([result], out, header=first)
+                first = False
+            else:
+                assert console is not None
+                render_trace_terminal(result, item.text, console)
+            out.flush()
+    if skipped:
+        err.write(f"unspin: {skipped} input(s) could not be read (see messages above)\n")
+        sys.exit(EXIT_SKIPPED)
+    sys.exit(EXIT_DERIVED if derived else EXIT_NONE)

@@ -1,0 +1,146 @@
+"""Line up a suspect text with a candidate source: aligned passages and substituted phrases.
+
+Pure functions over tokenised texts. Sentences are paired by shared skeleton trigrams (the
+immutables a spinner keeps, see ``unspin.core.fingerprint``); each pair is then aligned word by
+word with ``difflib.SequenceMatcher``: equal runs are copied text, short replaced runs are the
+spinner's substitutions (input phrase -> source phrase).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from unspin.core.fingerprint import is_immutable
+from unspin.core.results import Alignment, Substitution
+from unspin.core.text import Token
+
+MAX_SUBSTITUTION_WORDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """The tokens of one sentence and its skeleton (immutable normal forms)."""
+
+    tokens: tuple[Token, ...]
+    skeleton: tuple[str, ...]
+
+    @property
+    def start(self) -> int:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1].end
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentReport:
+    """Everything the alignment of one input with one source found."""
+
+    alignments: tuple[Alignment, ...]
+    substitutions: tuple[Substitution, ...]
+    aligned_words: int
+    input_words: int
+    copied_words: int
+    mean_similarity: float
+
+    @property
+    def coverage(self) -> float:
+        """Share of the input's words inside aligned passages."""
+        return self.aligned_words / self.input_words if self.input_words else 0.0
+
+
+def sentences(tokens: list[Token]) -> list[Sentence]:
+    """Group tokens into sentences with their skeletons."""
+    groups: dict[int, list[Token]] = defaultdict(list)
+    for t in tokens:
+        groups[t.sentence].append(t)
+    out = []
+    for _s, toks in sorted(groups.items()):
+        skel = tuple(t.norm for i, t in enumerate(toks) if is_immutable(t, i == 0))
+        out.append(Sentence(tuple(toks), skel))
+    return out
+
+
+def _grams(skel: tuple[str, ...], n: int = 3) -> set[tuple[str, ...]]:
+    if len(skel) < n:
+        return {skel} if skel else set()
+    return {skel[i : i + n] for i in range(len(skel) - n + 1)}
+
+
+def pair_sentences(inp: list[Sentence], src: list[Sentence]) -> list[tuple[int, int, float]]:
+    """For each input sentence, the source sentence sharing most skeleton trigrams, as
+    (input index, source index, share of the input sentence's trigrams found there)."""
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j, s in enumerate(src):
+        for g in _grams(s.skeleton):
+            index[g].append(j)
+    pairs = []
+    for i, s in enumerate(inp):
+        grams = _grams(s.skeleton)
+        if not grams:
+            continue
+        votes: dict[int, int] = defaultdict(int)
+        for g in grams:
+            for j in index.get(g, ()):
+                votes[j] += 1
+        if votes:
+            j, v = max(votes.items(), key=lambda kv: (kv[1], -abs(kv[0] - i)))
+            pairs.append((i, j, v / len(grams)))
+    return pairs
+
+
+def align(input_text: str, input_tokens: list[Token], source_text: str, source_tokens: list[Token], *,
+          min_similarity: float = 0.5) -> AlignmentReport:
+    """Align ``input_text`` with ``source_text``.
+
+    A sentence pair counts as aligned when the similarity of the two skeletons (difflib ratio)
+    is at least ``min_similarity``. Inside aligned pairs, replaced runs of at most
+    ``MAX_SUBSTITUTION_WORDS`` words on each side become substitutions. Approximate: a
+    sentence is paired with one source sentence only, so split or merged sentences align
+    partially.
+    """
+    inp, src = sentences(input_tokens), sentences(source_tokens)
+    n_words = len(input_tokens)
+    alignments: list[Alignment] = []
+    subs: list[Substitution] = []
+    aligned_words = copied = 0
+    sims: list[float] = []
+    for i, j, _vote in pair_sentences(inp, src):
+        a, b = inp[i], src[j]
+        skel_sim = SequenceMatcher(None, a.skeleton, b.skeleton, autojunk=False).ratio()
+        if skel_sim < min_similarity:
+            continue
+        a_norm = [t.norm for t in a.tokens]
+        b_norm = [t.norm for t in b.tokens]
+        sm = SequenceMatcher(None, a_norm, b_norm, autojunk=False)
+        word_sim = sm.ratio()
+        sim = (skel_sim + word_sim) / 2
+        sims.append(sim)
+        aligned_words += len(a.tokens)
+        alignments.append(Alignment(a.start, a.end, b.start, b.end, round(sim, 4)))
+        for op, i1, i2, j1, j2 in sm.get_opcodes():
+            if op == "equal":
+                copied += i2 - i1
+            elif op == "replace" and i2 - i1 <= MAX_SUBSTITUTION_WORDS and j2 - j1 <= MAX_SUBSTITUTION_WORDS:
+                s0, s1 = a.tokens[i1].start, a.tokens[i2 - 1].end
+                t0, t1 = b.tokens[j1].start, b.tokens[j2 - 1].end
+                subs.append(Substitution(s0, s1, input_text[s0:s1], t0, t1, source_text[t0:t1]))
+    mean_sim = sum(sims) / len(sims) if sims else 0.0
+    return AlignmentReport(tuple(alignments), tuple(subs), aligned_words, n_words, copied, mean_sim)
+
+
+def restore_from_source(text: str, substitutions: tuple[Substitution, ...]) -> str:
+    """``text`` with every substituted phrase replaced by the source's phrase."""
+    out: list[str] = []
+    pos = 0
+    for s in sorted(substitutions, key=lambda s: s.input_start):
+        if s.input_start < pos:
+            continue
+        out.append(text[pos : s.input_start])
+        out.append(s.source_text)
+        pos = s.input_end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,178 @@
+"""The local engine: a persistent, incremental index of reference documents, and tracing
+against it. Orchestrates the pure core (tokenise, fingerprint, align, classify) over a
+``Store`` (SQLite by default); knows nothing of the CLI or HTTP.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from unspin.core.fingerprint import FingerprintParams, MinHasher
+from unspin.core.relation import DERIVED, RelationParams
+from unspin.core.results import TraceResult
+from unspin.core.text import tokenize
+from unspin.core.trace import trace_text
+from unspin.lexicon import KnownSubstitutions, Lexicon
+from unspin.store import IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
+
+MAX_LEARNED_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class AddReport:
+    """What one ``Index.add`` call did: documents added, and skipped because already indexed."""
+
+    added: int
+    skipped: int
+
+
+def _batches(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+class Index:
+    """A reference corpus indexed for tracing.
+
+    ``Index.open(path)`` opens (or creates) a SQLite index; ``":memory:"`` gives an in-memory
+    one. The fingerprint parameters are stored with the index and checked on every open.
+    """
+
+    def __init__(self, store: Store, *, params: FingerprintParams | None = None,
+                 relation: RelationParams | None = None) -> None:
+        stored = store.params()
+        if params is None:
+            params = FingerprintParams(**stored) if stored else FingerprintParams()
+        store.ensure_params(params.to_dict())
+        self.store = store
+        self.params = params
+        self.relation = relation or RelationParams()
+        self._hasher = MinHasher(params)
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False, params: FingerprintParams | None = None) -> Index:
+        """Open or create the index at ``path`` (``":memory:"`` for a throw-away one)."""
+        if str(path) == ":memory:":
+            return cls(MemoryStore(), params=params)
+        return cls(SQLiteStore(path, read_only=read_only), params=params)
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the underlying store."""
+        self.store.close()
+
+    def fingerprint_document(self, id: str, text: str, *, keep_signature: bool = False) -> StoredDocument:
+        """Tokenise and fingerprint one document for storage (pure; no store access).
+
+        The MinHash signature (512 bytes) is only kept with ``keep_signature``: tracing needs the
+        band keys and the text, and leaving it out keeps the index small."""
+        fp = self._hasher.fingerprint(tokenize(text))
+        sig = fp.signature.tobytes() if keep_signature else b""
+        return StoredDocument(id=id, text=text, signature=sig, band_keys=fp.all_keys)
+
+    def add(self, docs: Iterable[tuple[str, str]], *, batch_size: int = 1000,
+            progress: Callable[[int], None] | None = None) -> AddReport:
+        """Index (id, text) pairs, one transaction per batch.
+
+        Ids already in the index are skipped, so re-running an interrupted ``add`` resumes
+        without duplicates; to replace a document, ``remove`` it first.
+        """
+        added = skipped = 0
+        for batch in _batches(docs, batch_size):
+            present = self.store.contains([i for i, _t in batch])
+            seen: set[str] = set()
+            fresh = []
+            for doc_id, text in batch:
+                if doc_id in present or doc_id in seen:
+                    skipped += 1
+                    continue
+                seen.add(doc_id)
+                fresh.append(self.fingerprint_document(doc_id, text))
+            added += self.store.add(fresh)
+            if progress is not None:
+                progress(len(batch))
+        return AddReport(added, skipped)
+
+    def remove(self, ids: Sequence[str]) -> int:
+        """Remove documents by id; returns how many were present."""
+        return self.store.remove(ids)
+
+    def info(self) -> IndexInfo:
+        """Size, parameters and counts of the index."""
+        return self.store.info()
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def trace(self, text: str, *, id: str = "-", top: int = 5, candidates: int = 20, learn: bool = False,
+              exclude: str | None = None) -> TraceResult:
+        """Find the sources of ``text`` in the index.
+
+        LSH band keys give up to ``candidates`` candidates (skeleton bands find copies, fact
+        bands find same-story reports and paraphrases); each is verified by alignment. With
+        ``learn``, substitutions of derived matches are recorded in the index (spun phrase ->
+        source phrase, with counts) for ``check`` to use. ``exclude`` skips one indexed id
+        (for tracing an indexed document against the others).
+        """
+        tokens = tokenize(text)
+        fp = self._hasher.fingerprint(tokens)
+        query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
+        sources = []
+        for cand in query.candidates:
+            doc = self.store.get(cand.id)
+            if doc is not None:
+                sources.append((doc.id, doc.text))
+        result = trace_text(text, sources, id=id, top=top, params=self.relation)
+        result.stats["skipped_buckets"] = float(query.skipped_buckets)
+        if learn:
+            self.learn(result)
+        return result
+
+    def learn(self, result: TraceResult) -> int:
+        """Record the short substitutions of derived matches; returns how many were recorded."""
+        pairs = []
+        for m in result.matches:
+            if m.relation != DERIVED:
+                continue
+            for s in m.substitutions:
+                a, b = s.text.lower(), s.source_text.lower()
+                if a != b and len(a.split()) <= MAX_LEARNED_WORDS and len(b.split()) <= MAX_LEARNED_WORDS:
+                    pairs.append((a, b))
+        if pairs:
+            self.store.add_substitutions(pairs)
+        return len(pairs)
+
+    def learned_substitutions(self, *, min_count: int = 1) -> KnownSubstitutions:
+        """The substitutions learned so far, as a table ``Lexicon.with_substitutions`` takes."""
+        known = KnownSubstitutions()
+        for spun, source, count in self.store.substitutions(min_count=min_count):
+            known.add(spun, source, count=count)
+        return known
+
+    def reference_texts(self, *, limit: int = 5000) -> Iterator[str]:
+        """Up to ``limit`` indexed texts, for reference statistics."""
+        for doc_id in itertools.islice(self.store.iter_ids(), limit):
+            doc = self.store.get(doc_id)
+            if doc is not None:
+                yield doc.text
+
+    def lexicon(self, base: Lexicon | None = None, *, reference_limit: int = 5000) -> Lexicon:
+        """``base`` (default ``Lexicon.default()``) strengthened by what the index knows: its
+        learned substitutions and, as reference statistics, up to ``reference_limit`` texts."""
+        lex = base if base is not None else Lexicon.default()
+        lex = lex.with_substitutions(self.learned_substitutions())
+        if len(self) and reference_limit:
+            lex = lex.with_reference(self.reference_texts(limit=reference_limit))
+        return lex
+
