@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -28,6 +30,16 @@ class AddReport:
 
     added: int
     skipped: int
+
+
+def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, str]]) -> list[StoredDocument]:
+    """Fingerprint (id, text) pairs for storage. Pure, picklable: the unit of parallel work."""
+    hasher = MinHasher(params)
+    out = []
+    for doc_id, text in docs:
+        fp = hasher.fingerprint(tokenize(text))
+        out.append(StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys))
+    return out
 
 
 def _batches(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
@@ -72,36 +84,37 @@ class Index:
         """Close the underlying store."""
         self.store.close()
 
-    def fingerprint_document(self, id: str, text: str, *, keep_signature: bool = False) -> StoredDocument:
-        """Tokenise and fingerprint one document for storage (pure; no store access).
-
-        The MinHash signature (512 bytes) is only kept with ``keep_signature``: tracing needs the
-        band keys and the text, and leaving it out keeps the index small."""
-        fp = self._hasher.fingerprint(tokenize(text))
-        sig = fp.signature.tobytes() if keep_signature else b""
-        return StoredDocument(id=id, text=text, signature=sig, band_keys=fp.all_keys)
-
-    def add(self, docs: Iterable[tuple[str, str]], *, batch_size: int = 1000,
+    def add(self, docs: Iterable[tuple[str, str]], *, batch_size: int = 1000, workers: int = 1,
             progress: Callable[[int], None] | None = None) -> AddReport:
         """Index (id, text) pairs, one transaction per batch.
 
         Ids already in the index are skipped, so re-running an interrupted ``add`` resumes
-        without duplicates; to replace a document, ``remove`` it first.
+        without duplicates; to replace a document, ``remove`` it first. ``workers`` > 1
+        fingerprints in that many processes (the store is still written by this one).
         """
         added = skipped = 0
-        for batch in _batches(docs, batch_size):
-            present = self.store.contains([i for i, _t in batch])
-            seen: set[str] = set()
-            fresh = []
-            for doc_id, text in batch:
-                if doc_id in present or doc_id in seen:
-                    skipped += 1
-                    continue
-                seen.add(doc_id)
-                fresh.append(self.fingerprint_document(doc_id, text))
-            added += self.store.add(fresh)
-            if progress is not None:
-                progress(len(batch))
+        with ExitStack() as stack:
+            pool = stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None
+            for batch in _batches(docs, batch_size):
+                present = self.store.contains([i for i, _t in batch])
+                seen: set[str] = set()
+                fresh = []
+                for doc_id, text in batch:
+                    if doc_id in present or doc_id in seen:
+                        skipped += 1
+                        continue
+                    seen.add(doc_id)
+                    fresh.append((doc_id, text))
+                if pool is None:
+                    stored = fingerprint_documents(self.params, fresh)
+                else:
+                    step = max(1, -(-len(fresh) // workers))
+                    chunks = [fresh[k : k + step] for k in range(0, len(fresh), step)]
+                    stored = [d for part in pool.map(fingerprint_documents, [self.params] * len(chunks), chunks)
+                              for d in part]
+                added += self.store.add(stored)
+                if progress is not None:
+                    progress(len(batch))
         return AddReport(added, skipped)
 
     def remove(self, ids: Sequence[str]) -> int:

@@ -44,9 +44,11 @@ interrupted 'index add' continues without duplicates.""")
 @input_options
 @click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True,
               help="Documents per transaction.")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes that fingerprint documents in parallel.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
 def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
-              max_bytes: int, batch_size: int, progress: bool | None) -> None:
+              max_bytes: int, batch_size: int, workers: int, progress: bool | None) -> None:
     """Index the documents of INPUT... (files, directories, JSONL, Parquet, -)."""
     err = click.get_text_stream("stderr")
     skipped_inputs = 0
@@ -67,7 +69,8 @@ def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, 
                        console=Console(file=sys.stderr), disable=not show)
         with bar:
             task = bar.add_task("index", total=None)
-            report = idx.add(docs(), batch_size=batch_size, progress=lambda n: bar.advance(task, n))
+            report = idx.add(docs(), batch_size=batch_size, workers=workers,
+                             progress=lambda n: bar.advance(task, n))
         err.write(f"unspin: indexed {report.added} document(s), {report.skipped} already present; "
                   f"{len(idx)} in {db}\n")
     if skipped_inputs:

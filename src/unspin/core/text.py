@@ -37,6 +37,8 @@ class Token:
 
 def normalise(word: str) -> str:
     """Return the lookup form of a word: NFKC, case-folded, typographic apostrophes made plain."""
+    if word.isascii():
+        return word.lower()  # same result, without the Unicode work (most words)
     return unicodedata.normalize("NFKC", word).translate(_APOSTROPHES).casefold()
 
 
