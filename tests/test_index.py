@@ -1,0 +1,64 @@
+"""The local engine: Index over a real SQLite file."""
+
+import pytest
+
+from unspin import Index
+from unspin.core.fingerprint import FingerprintParams
+from unspin.store import IncompatibleIndexError
+
+from .test_cli import SOURCE, SPUN_COPY
+
+OTHER = ("Cats sleep for most of the day in warm places, and many of them hunt at night. "
+         "Owners in Leeds said their pets were calmer in winter, according to a survey of 2,000 homes.")
+
+
+def test_add_is_resumable_and_remove_works(tmp_path):
+    db = tmp_path / "i.db"
+    with Index.open(db) as idx:
+        assert idx.add([("a", SOURCE), ("b", OTHER)]).added == 2
+        rep = idx.add([("a", SOURCE), ("c", SOURCE + " Extra sentence here."), ("c", "dup id in batch")])
+        assert (rep.added, rep.skipped) == (1, 2)
+        assert len(idx) == 3
+        assert idx.remove(["c", "zzz"]) == 1 and len(idx) == 2
+
+
+def test_parallel_fingerprinting_gives_the_same_index(tmp_path):
+    docs = [(f"d{i}", SOURCE.replace("4.75%", f"{i}.5%")) for i in range(30)] + [("o", OTHER)]
+    with Index.open(":memory:") as one, Index.open(":memory:") as two:
+        one.add(docs, batch_size=7)
+        two.add(docs, batch_size=7, workers=2)
+        for doc_id, _t in docs:
+            assert one.store.get(doc_id).band_keys == two.store.get(doc_id).band_keys
+
+
+def test_parameters_are_recorded_and_mismatch_is_refused(tmp_path):
+    db = tmp_path / "i.db"
+    with Index.open(db, params=FingerprintParams(shingle=3)) as idx:
+        idx.add([("a", SOURCE)])
+    with Index.open(db) as idx:  # reopening without parameters uses the stored ones
+        assert idx.params.shingle == 3
+    with pytest.raises(IncompatibleIndexError, match="shingle"):
+        Index.open(db, params=FingerprintParams(shingle=5))
+
+
+def test_trace_learns_and_the_lexicon_uses_it(tmp_path):
+    with Index.open(tmp_path / "i.db") as idx:
+        idx.add([("boe", SOURCE), ("cats", OTHER)])
+        res = idx.trace(SPUN_COPY, id="q", learn=True)
+        assert res.matches[0].source_id == "boe" and res.matches[0].relation == "derived"
+        learned = idx.learned_substitutions()
+        assert "raised interest rates" in learned.phrases.values()
+        lex = idx.lexicon()
+        assert lex.reference is not None and lex.reference.n_documents == 2
+        # an indexed document traced against the others does not find itself
+        assert all(m.source_id != "boe" for m in idx.trace(SOURCE, exclude="boe").matches)
+
+
+def test_read_only_index_refuses_to_learn(tmp_path):
+    db = tmp_path / "i.db"
+    with Index.open(db) as idx:
+        idx.add([("boe", SOURCE)])
+    with Index.open(db, read_only=True) as idx:
+        assert idx.trace(SPUN_COPY).matches
+        with pytest.raises(Exception, match="read-only"):
+            idx.trace(SPUN_COPY, learn=True)
