@@ -76,13 +76,21 @@ def test_known_list_and_reference_options(tmp_path):
     assert row["findings"][0]["suggestion"] == "Deep learning"
 
 
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out: list[tuple[str, click.Command]] = []
+    for name, cmd in group.commands.items():
+        out.append((prefix + name, cmd))
+        if isinstance(cmd, click.Group):
+            out.extend(_commands(cmd, prefix + name + " "))
+    return out
+
+
 def test_every_command_and_option_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    ctx = click.Context(main)
-    for name, cmd in main.commands.items():
+    for name, cmd in _commands(main):
         assert re.search(rf"unspin {name}\b", readme), f"command {name!r} is not documented in README.md"
-        for param in cmd.get_params(ctx):
-            for opt in getattr(param, "opts", []):
+        for param in cmd.get_params(click.Context(cmd)):
+            for opt in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]:
                 if opt.startswith("--") and opt != "--help":
                     assert opt in readme, f"option {opt} of {name!r} is not documented in README.md"
 

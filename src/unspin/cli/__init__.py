@@ -7,6 +7,7 @@ import click
 from unspin import __version__
 from unspin.cli.check import check_command
 from unspin.cli.index import index_group
+from unspin.cli.scan import scan_command
 from unspin.cli.trace import trace_command
 
 
@@ -19,3 +20,4 @@ def main() -> None:
 main.add_command(check_command)
 main.add_command(index_group)
 main.add_command(trace_command)
+main.add_command(scan_command)

@@ -135,3 +135,63 @@ class TraceResult:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "matches": [m.to_dict() for m in self.matches],
                 "stats": {k: round(v, 4) for k, v in self.stats.items()}}
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A verified derivation or same-story link between two documents of a scan.
+
+    For ``derived`` edges ``copy_id`` is the document judged to be the copy and ``source_id``
+    the one it was taken from (the less spun of the two; ``direction`` says how that was
+    decided: ``spin-score``, ``external`` for a source found only in ``--db``, or ``tie``
+    when both look equally clean). Same-story edges are undirected: ``copy_id`` < ``source_id``.
+    """
+
+    copy_id: str
+    source_id: str
+    relation: str
+    score: float
+    coverage: float
+    n_substitutions: int
+    direction: str
+    match: Match | None = None
+
+    def to_dict(self, *, with_match: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "copy_id": self.copy_id,
+            "source_id": self.source_id,
+            "relation": self.relation,
+            "score": round(self.score, 4),
+            "coverage": round(self.coverage, 4),
+            "n_substitutions": self.n_substitutions,
+            "direction": self.direction,
+        }
+        if with_match and self.match is not None:
+            d["match"] = self.match.to_dict()
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A story cluster: documents connected by verified edges (derived or same-story)."""
+
+    id: int
+    members: tuple[str, ...]
+    n_derived_edges: int
+    n_same_story_edges: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "size": len(self.members), "members": list(self.members),
+                "n_derived_edges": self.n_derived_edges, "n_same_story_edges": self.n_same_story_edges}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything ``unspin scan`` found in a collection: per-document verdicts, derivation and
+    same-story edges, and story clusters. ``texts`` maps document id to its text (for reports)."""
+
+    documents: tuple[CheckResult, ...]
+    edges: tuple[Edge, ...]
+    clusters: tuple[Cluster, ...]
+    texts: dict[str, str] = field(default_factory=dict)
+    problems: tuple[tuple[str, str], ...] = ()

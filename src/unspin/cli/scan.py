@@ -1,0 +1,100 @@
+"""``unspin scan``: a whole collection: verdicts, who copied whom, story clusters."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from unspin.api import DEFAULT_THRESHOLD
+from unspin.cli.index import open_index
+from unspin.cli.options import input_options
+from unspin.io.readers import InputProblem, iter_documents
+from unspin.io.tables import write_tables
+from unspin.io.writers import write_problem
+from unspin.lexicon import Lexicon
+from unspin.scan import scan
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+
+
+@click.command("scan", epilog="""\b
+Exit status:
+  0  every input was read; no document is spun and none is derived from another
+  1  at least one document is spun or derived from another
+  2  usage error
+  3  at least one input could not be read (reported on stderr; takes precedence over 1)
+
+\b
+Examples:
+  unspin scan crawl/ --out results/ --report report.html
+  unspin scan day.jsonl --db archive.db --out results/
+""")
+@input_options
+@click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
+              help="Also trace every document against this index (read-only), and use what it learned.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Write documents, edges and clusters tables (JSONL, CSV, Parquet) to DIR.")
+@click.option("--report", "report", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
+              help="Write a self-contained HTML report.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
+              help="Score at or above which a document is called spun.")
+@click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
+def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
+                 db: str | None, out_dir: str | None, report: str | None, threshold: float,
+                 progress: bool | None) -> None:
+    """Check every document of INPUT..., trace each against the others (and --db), and report
+    derivation edges (copy -> source) and story clusters. Inputs are never modified."""
+    err = click.get_text_stream("stderr")
+    problems: list[tuple[str, str]] = []
+
+    def docs() -> Iterator[tuple[str, str]]:
+        for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
+                                   stdin_format=stdin_format):
+            if isinstance(item, InputProblem):
+                problems.append((item.source, item.reason))
+                write_problem(item, err)
+            else:
+                yield item.id, item.text
+
+    show = sys.stderr.isatty() if progress is None else progress
+    with ExitStack() as stack:
+        idx = stack.enter_context(open_index(db, read_only=True)) if db else None
+        lexicon = Lexicon.default()
+        if idx is not None:
+            lexicon = idx.lexicon(lexicon)
+        collected = list(docs())
+        bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                           TimeElapsedColumn(), console=Console(file=sys.stderr),
+                                           disable=not show))
+        tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
+        result = scan(collected, lexicon=lexicon, index=idx, threshold=threshold,
+                      progress=lambda stage, n: bar.advance(tasks[stage], n))
+    result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
+    if out_dir:
+        for p in write_tables(result, out_dir):
+            err.write(f"unspin: wrote {p}\n")
+    if report:
+        from unspin.report import render_report
+
+        with open(report, "w", encoding="utf-8") as fh:
+            fh.write(render_report(result))
+        err.write(f"unspin: wrote {report}\n")
+
+    n_spun = sum(r.spun for r in result.documents)
+    n_derived = sum(e.relation == "derived" for e in result.edges)
+    n_same = len(result.edges) - n_derived
+    table = Table(title="unspin scan", show_header=False)
+    for label, value in (("documents", len(result.documents)), ("spun", n_spun), ("derived edges", n_derived),
+                         ("same-story edges", n_same), ("story clusters", len(result.clusters)),
+                         ("unreadable inputs", len(problems))):
+        table.add_row(label, str(value))
+    Console(highlight=False).print(table)
+    if problems:
+        sys.exit(EXIT_SKIPPED)
+    sys.exit(EXIT_FOUND if n_spun or n_derived else EXIT_CLEAN)

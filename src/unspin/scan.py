@@ -1,0 +1,145 @@
+"""The local scan engine: every document of a collection checked, traced against the others
+(and against an index), joined into derivation edges and story clusters.
+
+Only orchestration lives here: checking, fingerprinting, alignment and relation come from the
+pure core, exactly as the Spark engine uses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.core.relation import DERIVED, SAME_STORY
+from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
+from unspin.core.text import tokenize
+from unspin.core.trace import match_source
+from unspin.index import Index
+from unspin.lexicon import Lexicon
+
+# Spin scores closer than this cannot tell which of two copies is the source.
+DIRECTION_MARGIN = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One verified match found by tracing document ``query`` (a scanned document)."""
+
+    query: str
+    match: Match
+    external: bool
+
+
+def _pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def build_edges(found: Iterable[_Found], results: dict[str, CheckResult], texts: dict[str, str]) -> list[Edge]:
+    """Join matches into edges: one per unordered pair, derived winning over same-story.
+
+    Direction of a derived edge between two scanned documents: the more spun one (higher check
+    score) is the copy; within ``DIRECTION_MARGIN`` it is a ``tie`` and the pair is kept in id
+    order. A match to an index document that is not in the scan makes the scanned one the copy.
+    """
+    best: dict[tuple[str, str], _Found] = {}
+    for f in found:
+        key = _pair_key(f.query, f.match.source_id) if not f.external else (f.query, f.match.source_id)
+        old = best.get(key)
+        rank = (f.match.relation == DERIVED, f.match.score)
+        if old is None or rank > (old.match.relation == DERIVED, old.match.score):
+            best[key] = f
+    edges = []
+    for (a, b), f in sorted(best.items()):
+        m = f.match
+        if m.relation == SAME_STORY:
+            edges.append(Edge(a, b, SAME_STORY, m.score, m.coverage, 0, "undirected", None))
+            continue
+        if f.external:
+            edges.append(Edge(f.query, m.source_id, DERIVED, m.score, m.coverage, len(m.substitutions), "external", m))
+            continue
+        sa, sb = results[a].score, results[b].score
+        if abs(sa - sb) < DIRECTION_MARGIN:
+            copy, source, how = a, b, "tie"
+        else:
+            copy, source = (a, b) if sa > sb else (b, a)
+            how = "spin-score"
+        match = m if f.query == copy else None
+        if match is None:  # traced from the source's side: align again from the copy's side
+            match = match_source(texts[copy], tokenize(texts[copy]), source, texts[source]) or m
+        edges.append(Edge(copy, source, DERIVED, match.score, match.coverage, len(match.substitutions), how, match))
+    return edges
+
+
+def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:
+    """Story clusters: connected components of the verified edges among scanned documents
+    (documents with no edge belong to no cluster). Components are numbered by size, largest first."""
+    parent = {i: i for i in ids}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edge_list = [e for e in edges if e.copy_id in parent and e.source_id in parent]
+    for e in edge_list:
+        ra, rb = root(e.copy_id), root(e.source_id)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = {}
+    for e in edge_list:
+        for x in (e.copy_id, e.source_id):
+            members.setdefault(root(x), [])
+    for x in parent:
+        r = root(x)
+        if r in members:
+            members[r].append(x)
+    comps = sorted((sorted(v) for v in members.values()), key=lambda m: (-len(m), m[0]))
+    index = {x: n for n, comp in enumerate(comps) for x in comp}
+    derived = [0] * len(comps)
+    same = [0] * len(comps)
+    for e in edge_list:
+        c = index[e.copy_id]
+        if e.relation == DERIVED:
+            derived[c] += 1
+        else:
+            same[c] += 1
+    return [Cluster(n, tuple(comp), derived[n], same[n]) for n, comp in enumerate(comps)]
+
+
+def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, index: Index | None = None,
+         threshold: float = DEFAULT_THRESHOLD, top: int = 5,
+         progress: Callable[[str, int], None] | None = None) -> ScanResult:
+    """Check every (id, text) document, trace each against the others and against ``index``,
+    and return verdicts, verified edges and story clusters.
+
+    Holds the collection in memory (the Spark engine is for collections that do not fit).
+    Duplicate ids keep their first document. ``progress(stage, n)`` is called as work is done.
+    """
+    texts: dict[str, str] = {}
+    for doc_id, text in docs:
+        texts.setdefault(doc_id, text)
+    lex = lexicon if lexicon is not None else Lexicon.default()
+    results: dict[str, CheckResult] = {}
+    for doc_id, text in texts.items():
+        results[doc_id] = check(text, id=doc_id, lexicon=lex, threshold=threshold)
+        if progress:
+            progress("check", 1)
+    found: list[_Found] = []
+    with Index.open(":memory:", params=index.params if index is not None else None) as local:
+        local.add(texts.items())
+        if progress:
+            progress("index", len(texts))
+        for doc_id, text in texts.items():
+            for m in local.trace(text, id=doc_id, top=top, exclude=doc_id).matches:
+                found.append(_Found(doc_id, m, external=False))
+            if index is not None:
+                for m in index.trace(text, id=doc_id, top=top).matches:
+                    if m.source_id not in texts:
+                        found.append(_Found(doc_id, m, external=True))
+            if progress:
+                progress("trace", 1)
+    edges = build_edges(found, results, texts)
+    clusters = build_clusters(texts, edges)
+    return ScanResult(tuple(results[i] for i in texts), tuple(edges), tuple(clusters), texts)

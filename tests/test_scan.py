@@ -1,0 +1,64 @@
+"""unspin scan: verdicts, verified edges with direction, story clusters, tables."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from unspin import Lexicon
+from unspin.io.tables import DOCUMENT_COLUMNS, EDGE_COLUMNS, write_tables
+from unspin.scan import scan
+
+from .test_cli import SOURCE, SPUN_COPY
+from .test_trace_core import SAME_STORY
+from .test_trace_core import SOURCE as BOE_LONG
+from .test_trace_core import SPUN as BOE_LONG_SPUN
+
+ROOT = Path(__file__).resolve().parents[1]
+UNRELATED = ("Cats sleep for most of the day in warm places, and many of them hunt at night. "
+             "Owners in Leeds said their pets were calmer in winter, according to a survey of 2,000 homes.")
+
+
+def test_scan_finds_copies_with_direction_and_clusters():
+    docs = [("src", BOE_LONG), ("copy", BOE_LONG_SPUN), ("story", SAME_STORY), ("cats", UNRELATED)]
+    res = scan(docs, lexicon=Lexicon.default())
+    assert [r.id for r in res.documents] == ["src", "copy", "story", "cats"]
+    derived = [e for e in res.edges if e.relation == "derived"]
+    assert [(e.copy_id, e.source_id) for e in derived] == [("copy", "src")]
+    assert derived[0].match is not None and derived[0].match.restored == BOE_LONG
+    assert all(e.relation != "derived" for e in res.edges if "story" in (e.copy_id, e.source_id))
+    assert not any("cats" in (e.copy_id, e.source_id) for e in res.edges)
+    big = res.clusters[0]
+    assert {"src", "copy"} <= set(big.members) and "cats" not in big.members
+
+
+def test_tables_in_three_formats(tmp_path):
+    res = scan([("src", SOURCE), ("copy", SPUN_COPY), ("cats", UNRELATED)], lexicon=Lexicon.default())
+    written = write_tables(res, tmp_path)
+    assert len(written) == 9
+    rows = [json.loads(line) for line in (tmp_path / "edges.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["copy_id"] == "copy" and rows[0]["match"]["substitutions"]
+    with (tmp_path / "documents.csv").open(encoding="utf-8") as fh:
+        assert tuple(next(csv.reader(fh))) == DOCUMENT_COLUMNS
+    assert tuple(pq.read_table(tmp_path / "edges.parquet").column_names) == EDGE_COLUMNS
+    docs = pq.read_table(tmp_path / "documents.parquet").to_pylist()
+    assert {d["id"] for d in docs} == {"src", "copy", "cats"}
+
+
+def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(SOURCE, encoding="utf-8")
+    (corpus / "b.txt").write_text(SPUN_COPY, encoding="utf-8")
+    (corpus / "bad.txt").write_bytes(b"\x00\x01binary")
+    before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    p = subprocess.run([sys.executable, "-m", "unspin", "scan", str(corpus), "--out", str(tmp_path / "out"),
+                        "--no-progress"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert p.returncode == 3, p.stderr
+    assert "bad.txt" in p.stderr and "derived edges" in p.stdout
+    assert {q.name: q.read_bytes() for q in corpus.iterdir()} == before
+    edges = (tmp_path / "out" / "edges.csv").read_text(encoding="utf-8")
+    assert "b.txt" in edges and "derived" in edges
