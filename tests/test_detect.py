@@ -45,7 +45,7 @@ def test_known_pairs_flag_exactly_and_teach_swaps(lexicon):
 def test_score_is_a_probability_and_threshold_moves_the_verdict(lexicon):
     text = "The irregular timberland classifier beat the counterfeit consciousness baseline on preparation information."
     low = check(text, lexicon=lexicon, threshold=0.01)
-    high = check(text, lexicon=lexicon, threshold=0.99)
+    high = check(text, lexicon=lexicon, threshold=0.9999)
     assert 0.0 <= low.score <= 1.0 and low.score == high.score
     assert low.spun and not high.spun
 
@@ -64,3 +64,45 @@ def test_restore_applies_suggestions_and_skips_overlaps():
 def test_query_parsing():
     assert parse_query('"malignant growth" AND "cancer"') == "malignant growth"
     assert expected_variants("back propagation (BP)") == ["back propagation", "back propagation BP"]
+
+
+def test_word_spin_evidence_prefers_rare_unattested_single_use_words(lexicon):
+    from unspin.core.detect import SpinModel, word_spin_llr
+    from unspin.core.text import tokenize
+
+    toks = tokenize("The bank raised its interest rates again while a shrouded timberland grew.")
+    idx = {t.norm: i for i, t in enumerate(toks)}
+    llr = {w: word_spin_llr(toks, idx[w], 1, lexicon, SpinModel()) for w in ("interest", "timberland")}
+    assert llr["timberland"] > 1.0 > llr["interest"]
+    # the same word repeated in a document is a topic word, not a spinner's pick
+    assert word_spin_llr(toks, idx["timberland"], 3, lexicon, SpinModel()) < llr["timberland"]
+
+
+def test_oddness_counts_spinner_picks(lexicon):
+    from unspin.core.detect import oddness
+    from unspin.core.text import tokenize
+
+    clean = "The bank raised its interest rates again, and the shares of the company fell in early trading."
+    spun = ("The bank brought up its concern rates over again, and the apportions of the troupe fell in "
+            "aboriginal trading.")
+    assert oddness(tokenize(spun), lexicon).n_odd > oddness(tokenize(clean), lexicon).n_odd
+
+
+def test_calibration_saturates_with_length():
+    from unspin.core.calibrate import Calibration
+
+    cal = Calibration()
+    # the same odd rate is stronger evidence in a longer text, but not without bound
+    short = cal.llr(n_odd=6, evidence=0.0, n_eligible=20)
+    mid = cal.llr(n_odd=60, evidence=0.0, n_eligible=200)
+    long = cal.llr(n_odd=600, evidence=0.0, n_eligible=2000)
+    assert 0 < short < mid < long < 1.2 * mid
+    assert cal.score(n_odd=24, evidence=0.0, n_eligible=200) < 0.5 < cal.score(n_odd=80, evidence=0.0, n_eligible=200)
+
+
+def test_learned_swap_flags_without_pair_evidence_unless_the_word_fits(lexicon):
+    lex = lexicon.with_known([('"secret layer"', "hidden layer"), ('"secret units"', "hidden units")])
+    r = check("We add one secret neuron per block.", lexicon=lex)
+    assert [(f.text, f.suggestion) for f in r.findings] == [("secret", "hidden")]
+    # "secret service" is a frequent pair: the writer chose the word
+    assert not check("She joined the secret service in 1990.", lexicon=lex).findings

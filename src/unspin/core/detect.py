@@ -12,7 +12,14 @@ How it works (no reference corpus needed):
 3. Spinners pick any synonym, writers pick the usual one: a candidate that is more frequent
    than the observed word adds evidence (``rarity``).
 4. The evidence combines in a logistic model into a per-span confidence. Exact matches of
-   known tortured phrases are flagged directly.
+   known tortured phrases are flagged directly. A swap learned from known phrases needs no
+   pair evidence when the observed word forms no frequent pair with either neighbour (function
+   words included): the list says spinners make that swap, and the word does not sit where a
+   writer would have put it.
+5. Context-free document evidence (``oddness``): every eligible word gets a spin
+   log-likelihood ratio from rarity, synonym gap, fit with its neighbours and burstiness
+   (``SpinModel``); the words' positive contributions to a document log-likelihood ratio,
+   counted as "odd words" by strength, feed the score (``unspin.core.calibrate``).
 
 Approximate by design: the pair statistics only list frequent pairs, so absence of a pair is
 weak evidence; a reference corpus (``Lexicon.with_reference``) makes it stronger.
@@ -32,13 +39,24 @@ from unspin.lexicon.model import Candidate, Lexicon
 
 @dataclass(frozen=True, slots=True)
 class DetectorParams:
-    """Weights of the per-span logistic model (log10-count units for gains)."""
+    """Weights of the per-span logistic model (log10-count units for gains).
+
+    ``learned_*``: the logit of a learned swap without pair evidence (``Detector._learned_logit``):
+    ``learned_only_bias`` plus ``learned_weight_gain`` per unit of swap weight above 1 (swaps
+    seen more often in the known list weigh more), plus ``learned_rarity_weight`` per Zipf unit
+    the original is more common, minus ``attested_penalty`` per log10 count of the observed
+    pair with a content neighbour. Set by hand (0 = a coin flip for a swap seen once in a
+    context that fits no frequent pair), checked on the development benchmark.
+    """
 
     gain_weight: float = 0.6
     rarity_weight: float = 1.5
     attested_penalty: float = 0.35
     learned_bonus: float = 1.5
     joint_bonus: float = 1.0
+    learned_only_bias: float = 0.0
+    learned_weight_gain: float = 1.0
+    learned_rarity_weight: float = 0.5
     bias: float = -5.5
     min_confidence: float = 0.5
     min_gain: float = 2.0
@@ -80,6 +98,13 @@ def _spelling_variant(a: str, b: str) -> bool:
     return a[:3] == b[:3] and abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
+def _fits_a_neighbour(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """True when ``tokens[i]`` forms a frequent pair with a neighbour, function words included."""
+    w = tokens[i].norm
+    left, right = _neighbour(tokens, i, i - 1), _neighbour(tokens, i, i + 1)
+    return (left is not None and lexicon.attested(left, w)) or (right is not None and lexicon.attested(w, right))
+
+
 def _match_case(suggestion: str, surface: str) -> str:
     if surface[:1].isupper():
         return suggestion[:1].upper() + suggestion[1:]
@@ -106,9 +131,26 @@ class Detector:
         return (p.gain_weight * gain + p.rarity_weight * max(min(rarity, 2.5), -1.5)
                 - p.attested_penalty * attested + (p.learned_bonus if learned else 0.0) + p.bias)
 
+    def _learned_logit(self, cand: Candidate, gain: float, rarity: float, attested: float) -> float:
+        """Logit of a learned swap that forms no frequent pair: the known list says spinners make
+        this swap, so it needs no pair evidence, unless the observed word sits in a frequent pair
+        (then the writer probably chose it). Swaps seen more often in the list weigh more."""
+        p = self.p
+        return (p.learned_only_bias + p.learned_weight_gain * (cand.weight - 1.0) + p.gain_weight * gain
+                + p.learned_rarity_weight * max(min(rarity, 2.5), -1.5) - p.attested_penalty * attested)
+
     def _consider(self, slot: _Slot, cand: Candidate, gain: float, rarity: float, attested: float,
-                  *, joint: bool = False) -> None:
-        if gain < self.p.min_gain or (rarity < 0 and not cand.learned and not joint):
+                  *, joint: bool = False, fits: bool = True) -> None:
+        """Keep ``cand`` as the slot's suggestion when its logit is the best so far. ``fits``: the
+        observed word forms a frequent pair with a neighbour (function words included)."""
+        if gain < self.p.min_gain:
+            if cand.learned and not joint and not fits:
+                logit = self._learned_logit(cand, gain, rarity, attested)
+                if logit > slot.logit:
+                    slot.gain, slot.rarity, slot.learned = gain, rarity, True
+                    slot.suggestion, slot.logit = cand.form, logit
+            return
+        if rarity < 0 and not cand.learned and not joint:
             return
         logit = self._logit(gain, rarity, attested, cand.learned) + (self.p.joint_bonus if joint else 0.0)
         if logit > slot.logit:
@@ -119,7 +161,6 @@ class Detector:
         """Findings (ordered by offset) and document oddness for ``text``, whose tokens are
         ``tokenize(text)``."""
         lex = self.lex
-        odd = oddness(tokens, lex)
         findings: list[Finding] = []
         n = len(tokens)
         slots: list[_Slot | None] = [None] * n
@@ -129,6 +170,7 @@ class Detector:
             eligible[i] = is_eligible(tok, first)
             if eligible[i]:
                 slots[i] = _Slot()
+        odd = oddness(tokens, lex, eligible=eligible)
 
         # Exact known tortured phrases.
         known = lex.known.phrases
@@ -168,6 +210,7 @@ class Detector:
             obs_l = pair(lw, w) if lw else 0.0
             obs_r = pair(w, rw) if rw else 0.0
             attested = max(obs_l, obs_r)
+            fits = _fits_a_neighbour(tokens, i, lex) if lex.known.swaps else True
             zw = zipf(w)
             for c in cands:
                 first_w = c.form.split(" ", 1)[0] if " " in c.form else c.form
@@ -175,7 +218,7 @@ class Detector:
                 fl = pair(lw, first_w) if lw else 0.0
                 fr = pair(last_w, rw) if rw else 0.0
                 gain = max(fl - obs_l, 0.0) + max(fr - obs_r, 0.0)
-                self._consider(slot, c, gain, c.zipf - zw, attested)
+                self._consider(slot, c, gain, c.zipf - zw, attested, fits=fits)
 
             # Joint substitution of this word and the next content word.
             j = i + 1
@@ -253,14 +296,68 @@ class Detector:
 
 
 @dataclass(frozen=True, slots=True)
+class SpinModel:
+    """Hand-set constants of the context-free, per-word spin evidence (natural-log units).
+
+    Each eligible word gets a log-likelihood ratio *spinner's pick : writer's choice* from a
+    naive-Bayes sum of independent-looking cues (each approximate):
+
+    * rarity: a spinner draws from a thesaurus entry, whose words are spread over the whole
+      vocabulary, while writers mostly use common words, so the ratio falls with the word's
+      Zipf frequency ``z``: ``rarity_slope * (pivot_zipf - z)``, clipped. (An exact draw
+      uniform over the vocabulary would give a slope of ln 10 per Zipf unit; real synonym
+      lists are flatter.) Words unknown to ``wordfreq`` (names, typos, code) get ``unknown``.
+    * thesaurus: a word WordNet does not know is not a thesaurus pick (``no_senses``).
+    * synonym gap: a word much rarer than its most frequent synonym (``gap_weight`` per Zipf
+      unit, clipped); a word with no synonym at all gets ``no_synonym``.
+    * context: the share of its neighbours (function words included) with which the word forms
+      a frequent pair: writers' words sit in familiar pairs, substitutes rarely do
+      (``attested_weight * (attested_pivot - share)``); a synonym (or learned swap) that would
+      form a frequent pair where the word forms none adds ``candidate_fit``.
+    * burstiness: topic words repeat, a spinner's random picks rarely do (``once`` for a word
+      used once, ``twice`` / ``repeated`` otherwise). A spinner that always makes the same
+      swap defeats this cue; the context-fit findings still see it.
+
+    The constants were set by hand, one cue at a time, from the ratio of each cue's rate among
+    substituted words and among words of clean news, measured on the project's development
+    benchmark (Moby-thesaurus spinner on BBC news); they are rounded and not fitted jointly.
+    """
+
+    rarity_slope: float = 1.1
+    pivot_zipf: float = 3.9
+    rarity_min: float = -1.6
+    rarity_max: float = 3.0
+    unknown: float = -0.5
+    no_senses: float = -1.8
+    gap_weight: float = 0.45
+    gap_min: float = -0.3
+    gap_max: float = 1.5
+    no_synonym: float = -0.7
+    attested_weight: float = 1.2
+    attested_pivot: float = 0.4
+    candidate_fit: float = 0.9
+    max_fit_candidates: int = 12
+    once: float = 0.35
+    twice: float = -1.5
+    repeated: float = -2.5
+    # Prior share of substituted words for the document mixture, and the evidence that makes
+    # one odd word (a word whose ratio is about 7 contributes about one unit).
+    prior_rate: float = 0.05
+    odd_unit: float = 0.25
+
+
+@dataclass(frozen=True, slots=True)
 class Oddness:
     """Context-free evidence of spinning over a whole document.
 
-    A word is *odd* when it is an eligible content word, rare (Zipf below ``max_zipf``), used
-    once in the document, a WordNet lemma (so a thesaurus could have produced it), and forms
-    no frequent pair with either neighbour. Human writers use such words too (the rate in
-    clean news is about 6%), but a spinner's random synonym picks raise the rate sharply. Not
-    shown as findings (too many false alarms one by one): used for the document score.
+    Every eligible word gets a spin log-likelihood ratio ``s`` (``SpinModel``). Mixed with the
+    prior share ``r`` of substituted words, the word's contribution to the document's
+    log-likelihood ratio is ``log(1 - r + r * e**s)``; its positive part, in units of
+    ``SpinModel.odd_unit``, makes ``n_odd``: odd words counted by strength (a word far more
+    likely a spinner's pick than a writer's counts several times). Human writers produce such
+    words too, but a spinner's picks raise the rate sharply. ``odd_offsets`` are the words that
+    count at least once; they are not shown as findings one by one (too many false alarms),
+    only used for the document score and to propose rare-synonym findings.
     """
 
     n_odd: int
@@ -268,26 +365,98 @@ class Oddness:
     odd_offsets: tuple[tuple[int, int], ...]
 
 
-def oddness(tokens: list[Token], lexicon: Lexicon, *, max_zipf: float = 4.0) -> Oddness:
-    """Count odd words (see ``Oddness``) among ``tokens``."""
+def _neighbour(tokens: list[Token], i: int, k: int) -> str | None:
+    """The normal form of ``tokens[k]`` when it exists and is in the sentence of ``tokens[i]``."""
+    if 0 <= k < len(tokens) and tokens[k].sentence == tokens[i].sentence:
+        return tokens[k].norm
+    return None
+
+
+def _context_cues(w: str, left: str | None, right: str | None, cands: tuple[Candidate, ...],
+                  lexicon: Lexicon) -> tuple[float | None, bool]:
+    """(share of the neighbours forming a frequent pair with ``w`` or None without neighbours,
+    whether a synonym forms a frequent pair on a side where ``w`` forms none)."""
+    attested = lexicon.attested
+    sides = hits = 0
+    fit = False
+    if left is not None:
+        sides += 1
+        if attested(left, w):
+            hits += 1
+        else:
+            fit = any(attested(left, c.form) for c in cands)
+    if right is not None:
+        sides += 1
+        if attested(w, right):
+            hits += 1
+        elif not fit:
+            fit = any(attested(c.form, right) for c in cands)
+    return (hits / sides if sides else None), fit
+
+
+def _word_prior(w: str, lexicon: Lexicon, m: SpinModel) -> tuple[float, tuple[Candidate, ...]] | None:
+    """The context-free part of a word's spin log-likelihood ratio (rarity, thesaurus, synonym
+    gap) and the synonyms to try in its context; None for a word unknown to ``wordfreq``."""
+    z = lexicon.zipf(w)
+    if z <= 0.0:
+        return None
+    s = min(max(m.rarity_slope * (m.pivot_zipf - z), m.rarity_min), m.rarity_max)
+    if z < 5.0 and not lexicon.has_senses(w):
+        s += m.no_senses
+    best = lexicon.synonym_zipf(w)
+    if best is not None:
+        s += min(max(m.gap_weight * (best - z), m.gap_min), m.gap_max)
+    else:
+        s += m.no_synonym
+    return s, lexicon.candidates(w)[: m.max_fit_candidates]
+
+
+def word_spin_llr(tokens: list[Token], i: int, count: int, lexicon: Lexicon, m: SpinModel,
+                  prior: tuple[float, tuple[Candidate, ...]] | None = None) -> float:
+    """Log-likelihood ratio that the eligible word ``tokens[i]`` (used ``count`` times in its
+    document) is a spinner's substitute rather than the writer's word (see ``SpinModel``).
+    ``prior`` is ``_word_prior`` of the word when the caller has it already."""
+    w = tokens[i].norm
+    if prior is None:
+        prior = _word_prior(w, lexicon, m)
+        if prior is None:
+            return m.unknown
+    s, cands = prior
+    share, fit = _context_cues(w, _neighbour(tokens, i, i - 1), _neighbour(tokens, i, i + 1), cands, lexicon)
+    if share is not None:
+        s += m.attested_weight * (m.attested_pivot - share)
+    if fit:
+        s += m.candidate_fit
+    s += m.once if count == 1 else m.twice if count == 2 else m.repeated
+    return s
+
+
+def oddness(tokens: list[Token], lexicon: Lexicon, model: SpinModel | None = None, *,
+            eligible: list[bool] | None = None) -> Oddness:
+    """Weigh the odd words (see ``Oddness``) among ``tokens``; ``eligible`` is ``is_eligible``
+    of every token when the caller has it already."""
+    m = model or SpinModel()
+    if eligible is None:
+        eligible = [is_eligible(t, i == 0 or tokens[i - 1].sentence != t.sentence) for i, t in enumerate(tokens)]
     counts: dict[str, int] = {}
     for t in tokens:
         counts[t.norm] = counts.get(t.norm, 0) + 1
-    n = len(tokens)
+    priors: dict[str, tuple[float, tuple[Candidate, ...]] | None] = {}
     n_eligible = 0
+    total = 0.0
     odd: list[tuple[int, int]] = []
-    attested = lexicon.attested
     for i, t in enumerate(tokens):
-        first = i == 0 or tokens[i - 1].sentence != t.sentence
-        if not is_eligible(t, first):
+        if not eligible[i]:
             continue
         n_eligible += 1
-        w = t.norm
-        if counts[w] > 1 or lexicon.zipf(w) >= max_zipf or not lexicon.has_senses(w):
-            continue
-        if i > 0 and tokens[i - 1].sentence == t.sentence and attested(tokens[i - 1].norm, w):
-            continue
-        if i + 1 < n and tokens[i + 1].sentence == t.sentence and attested(w, tokens[i + 1].norm):
-            continue
-        odd.append((t.start, t.end))
-    return Oddness(len(odd), n_eligible, tuple(odd))
+        if t.norm not in priors:
+            priors[t.norm] = _word_prior(t.norm, lexicon, m)
+        prior = priors[t.norm]
+        s = m.unknown if prior is None else word_spin_llr(tokens, i, counts[t.norm], lexicon, m, prior)
+        if s <= 0.0:
+            continue  # the contribution below is negative: the word looks like the writer's
+        gain = math.log1p(m.prior_rate * math.expm1(s))
+        total += gain
+        if gain >= m.odd_unit:
+            odd.append((t.start, t.end))
+    return Oddness(round(total / m.odd_unit), n_eligible, tuple(odd))

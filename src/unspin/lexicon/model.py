@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from unspin.lexicon.frequencies import ReferenceStats, load_bigram_logcounts, load_unigram_zipf
 from unspin.lexicon.known import KnownSubstitutions
-from unspin.lexicon.wordnet import WordNet, inflect
+from unspin.lexicon.wordnet import Sense, WordNet, inflect
 
 # A pair that is an established term (a WordNet multiword lemma, a known expected phrase or a
 # frequent pair of the reference corpus) scores as if it had this log10 count.
@@ -61,6 +61,8 @@ class Lexicon:
     known: KnownSubstitutions = field(default_factory=KnownSubstitutions)
     reference: ReferenceStats | None = None
     _cands: dict[str, tuple[Candidate, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _syn_zipf: dict[str, float | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -70,15 +72,15 @@ class Lexicon:
 
     def with_known(self, pairs: Iterable[tuple[str, str]]) -> Lexicon:
         """A lexicon that also knows these (tortured phrase, expected phrase) pairs."""
-        return replace(self, known=self.known.merged(KnownSubstitutions.from_pairs(pairs)), _cands={})
+        return replace(self, known=self.known.merged(KnownSubstitutions.from_pairs(pairs)), _cands={}, _syn_zipf={})
 
     def with_substitutions(self, known: KnownSubstitutions) -> Lexicon:
         """A lexicon that also knows an already built substitution table."""
-        return replace(self, known=self.known.merged(known), _cands={})
+        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={})
 
     def with_reference(self, texts: Iterable[str]) -> Lexicon:
         """A lexicon that also uses word-pair statistics of a clean reference corpus."""
-        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={})
+        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={})
 
     # -- frequencies --------------------------------------------------------------------
     def zipf(self, word: str) -> float:
@@ -98,7 +100,7 @@ class Lexicon:
         score = self.base.bigrams.get(key, 0.0)
         if self.reference is not None:
             score = max(score, self.reference.bigram_logcount(key))
-        if (first, second) in self.known.terms:
+        if self.known.terms and (first, second) in self.known.terms:
             score = max(score, TERM_LOGCOUNT)
         elif key in self.base.wordnet.lemmas:
             score = max(score, WORDNET_TERM_LOGCOUNT)
@@ -113,17 +115,32 @@ class Lexicon:
 
     def has_senses(self, form: str) -> bool:
         """True when WordNet knows the word form (directly or as an inflection)."""
-        return bool(self.base.wordnet.senses(form))
+        return bool(self._readings(form))
+
+    def _readings(self, form: str) -> tuple[Sense, ...]:
+        """WordNet readings of a form, cached (a pure function of the immutable table)."""
+        hit = self._senses.get(form)
+        if hit is None:
+            hit = self._senses[form] = tuple(self.base.wordnet.senses(form))
+        return hit
 
     def term_slot(self, first: str, second: str) -> bool:
         """True when ``first second`` can be a noun phrase term: a noun or adjective reading
         followed by a noun reading (the shape of most tortured phrases)."""
-        wn = self.base.wordnet
-        return any(s.pos in "na" for s in wn.senses(first)) and any(s.pos == "n" for s in wn.senses(second))
+        return any(s.pos in "na" for s in self._readings(first)) and any(s.pos == "n" for s in self._readings(second))
 
     def is_term(self, phrase: str) -> bool:
         """True when the phrase is a WordNet lemma or a known expected phrase."""
         return phrase in self.base.wordnet.lemmas or tuple(phrase.split(" ")) in self.known.terms
+
+    def synonym_zipf(self, form: str) -> float | None:
+        """Zipf frequency of the most frequent WordNet synonym of the form (learned swaps left
+        out), or None when it has none. Cached."""
+        if form in self._syn_zipf:
+            return self._syn_zipf[form]
+        best = max((c.zipf for c in self.candidates(form) if not c.learned), default=None)
+        self._syn_zipf[form] = best
+        return best
 
     # -- substitutions --------------------------------------------------------------------
     def candidates(self, form: str) -> tuple[Candidate, ...]:
