@@ -106,3 +106,13 @@ def test_learned_swap_flags_without_pair_evidence_unless_the_word_fits(lexicon):
     assert [(f.text, f.suggestion) for f in r.findings] == [("secret", "hidden")]
     # "secret service" is a frequent pair: the writer chose the word
     assert not check("She joined the secret service in 1990.", lexicon=lex).findings
+
+
+def test_known_multiword_phrases_weigh_on_the_document_score(lexicon):
+    text = ("The team trained an irregular timberland on preparation information and compared it with "
+            "a profound learning model on the same benchmark, reporting the usual accuracy figures.")
+    plain = check(text, lexicon=lexicon)
+    known = check(text, lexicon=lexicon.with_known([("irregular timberland", "random forest"),
+                                                    ("profound learning", "deep learning")]))
+    assert known.stats["known_phrases"] == 2
+    assert known.score > plain.score and known.spun

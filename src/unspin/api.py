@@ -32,8 +32,12 @@ def check(
     tokens = tokenize(text)
     analysis = Detector(lex, params).analyse(text, tokens)
     findings, odd = analysis.findings, analysis.oddness
-    evidence = sum(f.confidence for f in findings)
-    score = cal.score(n_odd=odd.n_odd, evidence=evidence, n_eligible=odd.n_eligible)
+    # Exact matches of known multiword tortured phrases are strong evidence on their own; a
+    # listed single word ("brilliant") is also a common word, so it counts like any finding.
+    strong = [f for f in findings if "known-phrase" in f.evidence and len(f.text.split()) > 1]
+    known = len(strong)
+    evidence = sum(f.confidence for f in findings) - sum(f.confidence for f in strong)
+    score = cal.score(n_odd=odd.n_odd, evidence=evidence, n_eligible=odd.n_eligible, n_known=known)
     return CheckResult(
         id=id,
         spun=score >= threshold,
@@ -42,5 +46,6 @@ def check(
         findings=tuple(findings),
         restored=restore(text, findings),
         n_words=len(tokens),
-        stats={"eligible_words": float(odd.n_eligible), "odd_words": float(odd.n_odd), "evidence": evidence},
+        stats={"eligible_words": float(odd.n_eligible), "odd_words": float(odd.n_odd), "evidence": evidence,
+               "known_phrases": float(known)},
     )

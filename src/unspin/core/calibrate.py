@@ -38,12 +38,14 @@ class Calibration:
     find_clean: float = 0.014
     find_spun: float = 0.019
     overdispersion: float = 0.035
+    known_phrase_llr: float = 2.0
     temperature: float = 1.0
     prior_spun: float = 0.5
 
-    def llr(self, *, n_odd: int, evidence: float, n_eligible: int) -> float:
+    def llr(self, *, n_odd: int, evidence: float, n_eligible: int, n_known: int = 0) -> float:
         """Log-likelihood ratio spun : clean of the document's evidence (natural log), corrected
-        for overdispersion."""
+        for overdispersion. Each of ``n_known`` exact matches of a known tortured phrase adds
+        ``known_phrase_llr`` on top: such a match is strong evidence on its own, not a rate."""
         if n_eligible <= 0:
             return -math.inf
         k, n = min(n_odd, n_eligible), n_eligible
@@ -51,11 +53,11 @@ class Calibration:
             (1 - self.odd_spun) / (1 - self.odd_clean)
         )
         found = evidence * math.log(self.find_spun / self.find_clean) - n * (self.find_spun - self.find_clean)
-        return (odd + found) / (1.0 + (n - 1) * self.overdispersion)
+        return (odd + found) / (1.0 + (n - 1) * self.overdispersion) + n_known * self.known_phrase_llr
 
-    def score(self, *, n_odd: int, evidence: float, n_eligible: int) -> float:
+    def score(self, *, n_odd: int, evidence: float, n_eligible: int, n_known: int = 0) -> float:
         """Probability (0..1) that a document with this evidence is spun."""
-        llr = self.llr(n_odd=n_odd, evidence=evidence, n_eligible=n_eligible)
+        llr = self.llr(n_odd=n_odd, evidence=evidence, n_eligible=n_eligible, n_known=n_known)
         if llr == -math.inf:
             return 0.0
         logit = self.temperature * llr + math.log(self.prior_spun / (1 - self.prior_spun))
