@@ -69,3 +69,11 @@ def test_trace_tells_a_copy_from_the_same_story():
 def test_unrelated_text_gives_no_match():
     res = trace_text("Cats sleep for most of the day and hunt at night.", [("src", SOURCE)])
     assert res.matches == ()
+
+
+def test_a_swap_for_a_phrase_containing_the_word_is_restored():
+    src = "The beauty of the old town drew crowds of visitors to the market on Sunday."
+    spun = "The beauty queen of the old town drew crowds of visitors to the market on Sunday."
+    rep = align(spun, tokenize(spun), src, tokenize(src))
+    assert [(s.text, s.source_text) for s in rep.substitutions] == [("beauty queen", "beauty")]
+    assert restore_from_source(spun, rep.substitutions) == src

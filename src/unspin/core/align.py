@@ -124,7 +124,15 @@ def align(input_text: str, input_tokens: list[Token], source_text: str, source_t
         for op, i1, i2, j1, j2 in sm.get_opcodes():
             if op == "equal":
                 copied += i2 - i1
-            elif op == "replace" and i2 - i1 <= MAX_SUBSTITUTION_WORDS and j2 - j1 <= MAX_SUBSTITUTION_WORDS:
+                continue
+            if op in ("delete", "insert") and i1 > 0 and j1 > 0:
+                # A word was swapped for a phrase that contains it ("beauty" -> "beauty queen") or
+                # the reverse: widen to the preceding copied word so that the swap is one
+                # substitution on both sides.
+                i1, j1 = i1 - 1, j1 - 1
+            elif op != "replace":
+                continue
+            if i2 - i1 <= MAX_SUBSTITUTION_WORDS and j2 - j1 <= MAX_SUBSTITUTION_WORDS and i2 > i1 and j2 > j1:
                 s0, s1 = a.tokens[i1].start, a.tokens[i2 - 1].end
                 t0, t1 = b.tokens[j1].start, b.tokens[j2 - 1].end
                 subs.append(Substitution(s0, s1, input_text[s0:s1], t0, t1, source_text[t0:t1]))

@@ -14,6 +14,7 @@ below it rarely. Candidates are always verified by alignment (``unspin.core.alig
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ SKELETON_WORDS = frozenset(
     could may might must shall should not no which who whom whose what when where why how there
     here then so""".split()
 )
+_DIGIT = re.compile(r"\d")
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
 
@@ -83,10 +85,14 @@ class Fingerprint:
         return self.band_keys + self.fact_keys
 
 
+def _has_digit(norm: str) -> bool:
+    return not norm.isalpha() and _DIGIT.search(norm) is not None
+
+
 def is_immutable(tok: Token, first_in_sentence: bool) -> bool:
     """True for tokens a spinner leaves alone: closed-class words, numbers and names."""
     n = tok.norm
-    if n in SKELETON_WORDS or any(ch.isdigit() for ch in n):
+    if n in SKELETON_WORDS or _has_digit(n):
         return True
     return tok.surface[:1].isupper() and not first_in_sentence
 
@@ -94,20 +100,27 @@ def is_immutable(tok: Token, first_in_sentence: bool) -> bool:
 def facts(tokens: list[Token]) -> set[str]:
     """Names and numbers: capitalised words not opening a sentence, and tokens with digits."""
     out = set()
-    for i, t in enumerate(tokens):
-        first = i == 0 or tokens[i - 1].sentence != t.sentence
-        if any(ch.isdigit() for ch in t.norm) or (t.surface[:1].isupper() and not first and len(t.norm) > 1):
-            out.add(t.norm)
+    prev_sentence = -1
+    for t in tokens:
+        first = t.sentence != prev_sentence
+        prev_sentence = t.sentence
+        n = t.norm
+        if _has_digit(n) or (not first and len(n) > 1 and t.surface[0].isupper()):
+            out.add(n)
     return out
 
 
 def skeleton(tokens: list[Token]) -> list[tuple[int, str]]:
     """The immutable tokens as (sentence number, normal form), in order."""
     out: list[tuple[int, str]] = []
-    for i, t in enumerate(tokens):
-        first = i == 0 or tokens[i - 1].sentence != t.sentence
-        if is_immutable(t, first):
-            out.append((t.sentence, t.norm))
+    prev_sentence = -1
+    words = SKELETON_WORDS
+    for t in tokens:
+        first = t.sentence != prev_sentence
+        prev_sentence = t.sentence
+        n = t.norm
+        if n in words or _has_digit(n) or (not first and t.surface[0].isupper()):
+            out.append((t.sentence, n))
     return out
 
 

@@ -20,12 +20,15 @@ SAME_STORY = "same-story"
 @dataclass(frozen=True, slots=True)
 class RelationParams:
     """Thresholds: ``derived_coverage`` of the input aligned, with at least ``min_aligned``
-    sentence pairs; ``same_story_facts`` Jaccard of shared names and numbers. A rewrite that
+    sentence pairs whose mean similarity is at least ``derived_similarity`` (unrelated sentences
+    with the same function-word pattern align at 0.4-0.6; copies, even 70% spun, at 0.8 and
+    more); ``same_story_facts`` Jaccard of shared names and numbers. A rewrite that
     restructures sentences (a paraphrase) is still ``derived`` when nearly all its facts
     (``paraphrase_facts``) and much of its vocabulary (``paraphrase_content``) come from the
     source: independent reports of one event share many facts but far fewer words."""
 
     derived_coverage: float = 0.45
+    derived_similarity: float = 0.65
     min_aligned: int = 2
     same_story_facts: float = 0.2
     same_story_min_facts: int = 5
@@ -52,7 +55,8 @@ def classify(report: AlignmentReport, shared_facts: float, n_shared_facts: int, 
     0..0.5 (shared facts), so a derived match always ranks above a same-story one.
     """
     p = params or RelationParams()
-    if report.coverage >= p.derived_coverage and len(report.alignments) >= p.min_aligned:
+    if (report.coverage >= p.derived_coverage and len(report.alignments) >= p.min_aligned
+            and report.mean_similarity >= p.derived_similarity):
         return DERIVED, 0.5 + 0.5 * min(1.0, report.coverage * (0.5 + 0.5 * report.mean_similarity))
     if (shared_facts >= p.paraphrase_facts and n_shared_facts >= p.paraphrase_min_facts
             and content_overlap >= p.paraphrase_content):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # A word: letters/digits, with inner apostrophes or hyphens ("don't", "high-speed").
@@ -69,14 +70,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def tokenize(text: str) -> list[Token]:
     """Word tokens of ``text`` with offsets and sentence numbers, in order."""
     spans = sentence_spans(text)
+    starts = [s for s, _e in spans[1:]]
     tokens: list[Token] = []
+    append = tokens.append
     si = 0
+    next_start = starts[0] if starts else len(text) + 1
+    n_starts = len(starts)
     for m in _WORD_RE.finditer(text):
-        start = m.start()
-        while si + 1 < len(spans) and start >= spans[si + 1][0]:
-            si += 1
-        surface = m.group(0)
-        tokens.append(Token(start, m.end(), surface, normalise(surface), si))
+        start, end = m.span()
+        if start >= next_start:
+            si = bisect_right(starts, start)
+            next_start = starts[si] if si < n_starts else len(text) + 1
+        surface = m.group()
+        append(Token(start, end, surface, surface.lower() if surface.isascii() else normalise(surface), si))
     return tokens
 
 
