@@ -77,3 +77,12 @@ def test_a_swap_for_a_phrase_containing_the_word_is_restored():
     rep = align(spun, tokenize(spun), src, tokenize(src))
     assert [(s.text, s.source_text) for s in rep.substitutions] == [("beauty queen", "beauty")]
     assert restore_from_source(spun, rep.substitutions) == src
+
+
+def test_fast_fingerprint_equals_the_token_path():
+    hasher = MinHasher(FingerprintParams())
+    texts = [SOURCE, SPUN, SAME_STORY, "", "   ",
+             "ÉCOLE fermée. L’État a dit «non» le 3 mai.\n\nNew para: IBM’s 2.5% rise.",
+             'He said "Stop." Then Mr. Smith left at 5 p.m. (see U.S. data) and "Quoted."  Next.']
+    for text in texts:
+        assert hasher.fingerprint_text(text).all_keys == hasher.fingerprint(tokenize(text)).all_keys, text

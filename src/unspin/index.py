@@ -37,7 +37,7 @@ def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, s
     hasher = MinHasher(params)
     out = []
     for doc_id, text in docs:
-        fp = hasher.fingerprint(tokenize(text))
+        fp = hasher.fingerprint_text(text)
         out.append(StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys))
     return out
 

@@ -7,6 +7,8 @@ pure core, exactly as the Spark engine uses them.
 
 from __future__ import annotations
 
+import heapq
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -17,9 +19,15 @@ from unspin.core.text import tokenize
 from unspin.core.trace import match_source
 from unspin.index import Index
 from unspin.lexicon import Lexicon
+from unspin.store import MemoryStore
 
 # Spin scores closer than this cannot tell which of two copies is the source.
 DIRECTION_MARGIN = 0.1
+
+# Candidate selection of the local engine (``Index.trace`` over a ``MemoryStore`` inside ``scan``):
+# read from those signatures so that the Spark engine's defaults can never drift from them.
+CANDIDATES_LIMIT: int = inspect.signature(Index.trace).parameters["candidates"].default
+MAX_BUCKET: int = inspect.signature(MemoryStore.candidates).parameters["max_bucket"].default
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +37,20 @@ class _Found:
     query: str
     match: Match
     external: bool
+
+
+def rank_candidates(shared: Iterable[tuple[str, int]], *, limit: int = CANDIDATES_LIMIT,
+                    exclude: str | None = None) -> list[tuple[str, int]]:
+    """Choose the candidate sources of one document exactly as ``Store.candidates`` does.
+
+    ``shared`` holds (document id, number of distinct band keys it shares with the document),
+    counted over the buckets that were not skipped as larger than ``max_bucket``. Returns at
+    most ``limit`` pairs, most shared keys first, ties by id (code-point order), without
+    ``exclude`` (the document itself). Pure; the Spark engine calls it for every document.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    return heapq.nsmallest(limit, ((i, n) for i, n in shared if i != exclude), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _pair_key(a: str, b: str) -> tuple[str, str]:

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import xxhash
 
-from unspin.core.text import Token
+from unspin.core.text import WORD_RE, Token, normalise, sentence_spans
 
 FORMAT_VERSION = 1
 
@@ -124,21 +124,51 @@ def skeleton(tokens: list[Token]) -> list[tuple[int, str]]:
     return out
 
 
+def _hash_shingles(sentences: list[list[str]], k: int) -> np.ndarray:
+    hashes: set[int] = set()
+    h = xxhash.xxh64_intdigest
+    for words in sentences:
+        if len(words) < k:
+            if len(words) >= 2:
+                hashes.add(h("\x1f".join(words).encode()))
+            continue
+        for j in range(len(words) - k + 1):
+            hashes.add(h("\x1f".join(words[j : j + k]).encode()))
+    return np.fromiter(sorted(hashes), dtype=np.uint64, count=len(hashes))
+
+
 def shingle_hashes(tokens: list[Token], *, k: int) -> np.ndarray:
     """Sorted unique 64-bit hashes of every run of ``k`` consecutive skeleton tokens of one
     sentence (a sentence with fewer than ``k`` immutables contributes one shorter shingle)."""
     by_sentence: dict[int, list[str]] = {}
     for s, w in skeleton(tokens):
         by_sentence.setdefault(s, []).append(w)
-    hashes: set[int] = set()
-    for words in by_sentence.values():
-        if len(words) < k:
-            if len(words) >= 2:
-                hashes.add(xxhash.xxh64_intdigest("\x1f".join(words).encode()))
-            continue
-        for j in range(len(words) - k + 1):
-            hashes.add(xxhash.xxh64_intdigest("\x1f".join(words[j : j + k]).encode()))
-    return np.fromiter(sorted(hashes), dtype=np.uint64, count=len(hashes))
+    return _hash_shingles(list(by_sentence.values()), k)
+
+
+def skeleton_and_facts(text: str) -> tuple[list[list[str]], set[str]]:
+    """Per-sentence skeletons and the fact set of ``text`` straight from the text: the same
+    result as ``skeleton(tokenize(text))`` and ``facts(tokenize(text))`` without building
+    tokens (the ingest hot path; a test keeps the two in step)."""
+    sentences: list[list[str]] = []
+    fact_set: set[str] = set()
+    words_set = SKELETON_WORDS
+    findall = WORD_RE.findall
+    for start, end in sentence_spans(text):
+        skel: list[str] = []
+        first = True
+        for surface in findall(text, start, end):
+            n = surface.lower() if surface.isascii() else normalise(surface)
+            digit = _has_digit(n)
+            cap = not first and surface[0].isupper()
+            if n in words_set or digit or cap:
+                skel.append(n)
+            if digit or (cap and len(n) > 1):
+                fact_set.add(n)
+            first = False
+        if skel:
+            sentences.append(skel)
+    return sentences, fact_set
 
 
 class MinHasher:
@@ -179,11 +209,17 @@ class MinHasher:
 
     def fingerprint(self, tokens: list[Token]) -> Fingerprint:
         """Fingerprint a tokenised text. An empty skeleton (or no facts) gives no keys of that kind."""
+        return self._from_parts(shingle_hashes(tokens, k=self.params.shingle), facts(tokens))
+
+    def fingerprint_text(self, text: str) -> Fingerprint:
+        """``fingerprint(tokenize(text))``, computed without building tokens (faster)."""
+        sentences, fact_set = skeleton_and_facts(text)
+        return self._from_parts(_hash_shingles(sentences, self.params.shingle), fact_set)
+
+    def _from_parts(self, hashes: np.ndarray, fact_set: set[str]) -> Fingerprint:
         p = self.params
-        hashes = shingle_hashes(tokens, k=p.shingle)
         sig = self.signature(hashes)
         keys = self.band_keys(sig) if hashes.size else ()
-        fact_set = facts(tokens)
         fact_keys: tuple[int, ...] = ()
         if len(fact_set) >= 3:
             fh = np.fromiter(sorted(xxhash.xxh64_intdigest(f.encode()) for f in fact_set), dtype=np.uint64)

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 # A word: letters/digits, with inner apostrophes or hyphens ("don't", "high-speed").
-_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 # Sentence ends: . ! ? (possibly followed by quotes/brackets) then whitespace; or blank lines.
 _SENT_END_RE = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
 _ABBREV = frozenset(
@@ -76,7 +76,7 @@ def tokenize(text: str) -> list[Token]:
     si = 0
     next_start = starts[0] if starts else len(text) + 1
     n_starts = len(starts)
-    for m in _WORD_RE.finditer(text):
+    for m in WORD_RE.finditer(text):
         start, end = m.span()
         if start >= next_start:
             si = bisect_right(starts, start)
