@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
 # Set up everything the tests need on a fresh machine, then run the linters and the tests.
 # Usage: bash scripts/test.sh [pytest args...]
+#
+# Debian packages used by tests only: libaiksaurus-1.2-data (the Moby thesaurus behind the
+# spinner simulator), chromium (end-to-end tests of the web page and the HTML report) and
+# default-jre-headless (Spark in local mode for the engine parity test). Installed when running
+# as root; otherwise the tests that need them skip with the reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian data used only by tests and benchmarks: the Moby thesaurus behind the spinner simulator.
-if [ ! -f /usr/share/aiksaurus/words.dat ]; then
+need=()
+[ -f /usr/share/aiksaurus/words.dat ] || need+=(libaiksaurus-1.2-data)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq libaiksaurus-1.2-data >/dev/null
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   else
-    echo "note: libaiksaurus-1.2-data is missing (sudo apt-get install libaiksaurus-1.2-data); simulator tests will skip" >&2
+    echo "note: missing Debian packages (${need[*]}): run 'sudo apt-get install ${need[*]}'; tests needing them will skip" >&2
   fi
 fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[test,bench]'
+.venv/bin/pip install -q -e '.[test,bench,spark]'
 .venv/bin/ruff check src tests bench tools
 .venv/bin/python -m pytest "$@"

@@ -8,6 +8,7 @@ from unspin import __version__
 from unspin.cli.check import check_command
 from unspin.cli.index import index_group
 from unspin.cli.scan import scan_command
+from unspin.cli.serve import serve_command
 from unspin.cli.trace import trace_command
 
 
@@ -21,3 +22,4 @@ main.add_command(check_command)
 main.add_command(index_group)
 main.add_command(trace_command)
 main.add_command(scan_command)
+main.add_command(serve_command)

@@ -1,0 +1,68 @@
+"""``unspin serve``: the HTTP API and web page (FastAPI under uvicorn)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import click
+
+from unspin.web import DEFAULT_MAX_REQUEST_BYTES
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("serve", epilog="""\b
+Endpoints:
+  GET  /                 the web page (paste or upload a text, see spans and sources)
+  POST /check            {"text", "id"?, "threshold"?}  -> the object 'check --format jsonl' writes
+  POST /trace            {"text", "id"?, "top"?}        -> the object 'trace --format jsonl' writes
+  GET  /documents/ID     an indexed document {"id", "text"}
+  GET  /health           {"status", "version", "documents", "read_only"} (never needs the token)
+  GET  /openapi.json     the OpenAPI schema
+
+\b
+Examples:
+  unspin serve --db news.db
+  UNSPIN_TOKEN=s3cret unspin serve --db news.db --read-only --host 0.0.0.0
+""")
+@click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
+              help="An index built by 'unspin index add': enables /trace and /documents, and strengthens "
+                   "/check with its learned substitutions and texts.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--read-only", is_flag=True, help="Open the index read-only; /trace never records substitutions.")
+@click.option("--token", envvar="UNSPIN_TOKEN", default=None, metavar="TOKEN",
+              help="Require 'Authorization: Bearer TOKEN' on every endpoint except /health and the page "
+                   "(default: $UNSPIN_TOKEN).")
+@click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_REQUEST_BYTES, show_default=True,
+              help="Largest request body accepted (larger ones get 413).")
+def serve_command(db: str | None, host: str, port: int, read_only: bool, token: str | None, max_bytes: int) -> None:
+    """Serve the unspin API and web page over HTTP."""
+    try:
+        import uvicorn
+
+        from unspin.web.app import create_app
+    except ImportError as e:  # the web dependencies are optional
+        raise click.ClickException(f"unspin serve needs FastAPI and uvicorn ({e}); "
+                                   "install them with: pip install fastapi uvicorn") from e
+    from unspin.store import StoreError
+
+    token = token or None
+    if not _is_loopback(host) and token is None:
+        click.echo(f"unspin: warning: listening on {host} without --token: anyone who can reach it can use "
+                   "the API", err=True)
+    click.echo("unspin: loading the lexicon" + (f" and the index {db}" if db else "") + "...", err=True)
+    try:
+        app = create_app(db=db, read_only=read_only, token=token, max_request_bytes=max_bytes)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from e
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"unspin: serving on http://{shown}:{port}/" + (" (read-only)" if read_only else ""), err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False)
