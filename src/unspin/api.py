@@ -36,7 +36,9 @@ def check(
     # listed single word ("brilliant") is also a common word, so it counts like any finding.
     strong = [f for f in findings if "known-phrase" in f.evidence and len(f.text.split()) > 1]
     known = len(strong)
-    evidence = sum(f.confidence for f in findings) - sum(f.confidence for f in strong)
+    # odd-word findings are already weighed by the per-word evidence (``oddness``).
+    evidence = sum(f.confidence for f in findings if "odd-word" not in f.evidence) - sum(
+        f.confidence for f in strong)
     score = cal.score(n_odd=odd.n_odd, evidence=evidence, n_eligible=odd.n_eligible, n_known=known)
     return CheckResult(
         id=id,

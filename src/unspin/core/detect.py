@@ -76,6 +76,7 @@ class _Slot:
     suggestion: str | None = None
     logit: float = -math.inf
     rare: bool = False
+    odd: bool = False
 
 
 def _sigmoid(x: float) -> float:
@@ -170,7 +171,8 @@ class Detector:
             eligible[i] = is_eligible(tok, first)
             if eligible[i]:
                 slots[i] = _Slot()
-        odd = oddness(tokens, lex, eligible=eligible)
+        model = SpinModel()
+        odd = oddness(tokens, lex, model, eligible=eligible)
 
         # Exact known tortured phrases.
         known = lex.known.phrases
@@ -262,6 +264,25 @@ class Detector:
                 slot.logit = math.log(self.p.rare_synonym_confidence / (1 - self.p.rare_synonym_confidence))
                 slot.rare = True
 
+        # Words the per-word spin model finds very unlikely for a writer: shown as evidence,
+        # with the most frequent synonym as the suggestion (confidence from the model's ratio).
+        strong = dict(odd.strong)
+        for i in range(n):
+            slot = slots[i]
+            llr = strong.get(tokens[i].start)
+            if slot is None or covered[i] or llr is None:
+                continue
+            if slot.suggestion and _sigmoid(slot.logit) >= self.p.min_confidence:
+                continue
+            w = tokens[i].norm
+            zw = zipf(w)
+            best = max((c for c in lex.candidates(w) if not _spelling_variant(c.form, w) and c.zipf > zw),
+                       key=lambda c: c.zipf, default=None)
+            if best is not None:
+                slot.suggestion, slot.learned, slot.rare = best.form, False, False
+                slot.logit = llr - model.strong_offset
+                slot.odd = True
+
         # Turn confident slots into findings; merge adjacent flagged words into one span.
         run: list[tuple[int, _Slot, float]] = []
 
@@ -276,8 +297,8 @@ class Detector:
                     parts.append(text[tokens[k].end : tokens[run[idx + 1][0]].start])
             sugg = _match_case("".join(parts), tokens[run[0][0]].surface)
             conf = max(c for _k, _s, c in run)
-            ev = sorted({("learned-swap" if sl.learned else "rare-synonym" if sl.rare else "context-fit")
-                         for _k, sl, _c in run})
+            ev = sorted({("learned-swap" if sl.learned else "rare-synonym" if sl.rare
+                          else "odd-word" if sl.odd else "context-fit") for _k, sl, _c in run})
             findings.append(Finding(s, e, text[s:e], sugg, round(conf, 4), tuple(ev)))
             run.clear()
 
@@ -344,6 +365,12 @@ class SpinModel:
     # one odd word (a word whose ratio is about 7 contributes about one unit).
     prior_rate: float = 0.05
     odd_unit: float = 0.25
+    # Words whose spin log-likelihood ratio reaches this are shown as ``odd-word`` findings
+    # (when a more frequent synonym exists to suggest). On the development benchmark: about
+    # 1.6 such words per clean news article; in articles with 10% of words spun, 64% of them
+    # are substitutions.
+    strong_llr: float = 3.0
+    strong_offset: float = 2.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +390,7 @@ class Oddness:
     n_odd: int
     n_eligible: int
     odd_offsets: tuple[tuple[int, int], ...]
+    strong: tuple[tuple[int, float], ...] = ()
 
 
 def _neighbour(tokens: list[Token], i: int, k: int) -> str | None:
@@ -445,6 +473,7 @@ def oddness(tokens: list[Token], lexicon: Lexicon, model: SpinModel | None = Non
     n_eligible = 0
     total = 0.0
     odd: list[tuple[int, int]] = []
+    strong: list[tuple[int, float]] = []
     for i, t in enumerate(tokens):
         if not eligible[i]:
             continue
@@ -459,4 +488,6 @@ def oddness(tokens: list[Token], lexicon: Lexicon, model: SpinModel | None = Non
         total += gain
         if gain >= m.odd_unit:
             odd.append((t.start, t.end))
-    return Oddness(round(total / m.odd_unit), n_eligible, tuple(odd))
+        if s >= m.strong_llr:
+            strong.append((t.start, s))
+    return Oddness(round(total / m.odd_unit), n_eligible, tuple(odd), tuple(strong))
