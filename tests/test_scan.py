@@ -55,10 +55,14 @@ def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path):
     (corpus / "b.txt").write_text(SPUN_COPY, encoding="utf-8")
     (corpus / "bad.txt").write_bytes(b"\x00\x01binary")
     before = {p.name: p.read_bytes() for p in corpus.iterdir()}
+    report = tmp_path / "report.html"
     p = subprocess.run([sys.executable, "-m", "unspin", "scan", str(corpus), "--out", str(tmp_path / "out"),
-                        "--no-progress"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+                        "--report", str(report), "--no-progress"], capture_output=True, text=True, cwd=ROOT,
+                       timeout=300)
     assert p.returncode == 3, p.stderr
     assert "bad.txt" in p.stderr and "derived edges" in p.stdout
     assert {q.name: q.read_bytes() for q in corpus.iterdir()} == before
     edges = (tmp_path / "out" / "edges.csv").read_text(encoding="utf-8")
     assert "b.txt" in edges and "derived" in edges
+    page = report.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "b.txt" in page and "https://" not in page
