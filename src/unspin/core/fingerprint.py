@@ -124,7 +124,9 @@ def skeleton(tokens: list[Token]) -> list[tuple[int, str]]:
     return out
 
 
-def _hash_shingles(sentences: list[list[str]], k: int) -> np.ndarray:
+def hash_shingles(sentences: list[list[str]], k: int) -> np.ndarray:
+    """Sorted unique 64-bit hashes of every run of ``k`` consecutive words of each sentence's
+    skeleton (a sentence with fewer than ``k`` contributes one shorter shingle)."""
     hashes: set[int] = set()
     h = xxhash.xxh64_intdigest
     for words in sentences:
@@ -143,7 +145,7 @@ def shingle_hashes(tokens: list[Token], *, k: int) -> np.ndarray:
     by_sentence: dict[int, list[str]] = {}
     for s, w in skeleton(tokens):
         by_sentence.setdefault(s, []).append(w)
-    return _hash_shingles(list(by_sentence.values()), k)
+    return hash_shingles(list(by_sentence.values()), k)
 
 
 def skeleton_and_facts(text: str) -> tuple[list[list[str]], set[str]]:
@@ -214,7 +216,7 @@ class MinHasher:
     def fingerprint_text(self, text: str) -> Fingerprint:
         """``fingerprint(tokenize(text))``, computed without building tokens (faster)."""
         sentences, fact_set = skeleton_and_facts(text)
-        return self._from_parts(_hash_shingles(sentences, self.params.shingle), fact_set)
+        return self._from_parts(hash_shingles(sentences, self.params.shingle), fact_set)
 
     def _from_parts(self, hashes: np.ndarray, fact_set: set[str]) -> Fingerprint:
         p = self.params

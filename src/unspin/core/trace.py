@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from unspin.core.align import align, restore_from_source
-from unspin.core.fingerprint import facts
+from unspin.core.fingerprint import facts, hash_shingles, skeleton_and_facts
 from unspin.core.relation import DERIVED, RelationParams, classify, content_words, fact_overlap
 from unspin.core.results import Match, TraceResult
 from unspin.core.text import Token, tokenize
@@ -42,21 +42,48 @@ def match_source(text: str, tokens: list[Token], source_id: str, source_text: st
     )
 
 
+# Shingle size of the prefilter's skeleton comparison (independent of the index parameters).
+_PREFILTER_SHINGLE = 4
+# A candidate sharing less than this share of skeleton shingles with the input cannot be a copy
+# (copies keep 0.5 and more, even 70% spun or cut to half); it is verified only if it shares
+# enough facts to be a same-story report or a paraphrase.
+_PREFILTER_SKELETON = 0.05
+
+
+def _jaccard(a: set[int] | set[str], b: set[int] | set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _profile(text: str) -> tuple[set[int], set[str]]:
+    sentences, fact_set = skeleton_and_facts(text)
+    return set(hash_shingles(sentences, _PREFILTER_SHINGLE).tolist()), fact_set
+
+
 def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-", top: int = 5,
                params: RelationParams | None = None) -> TraceResult:
     """Rank ``candidates`` ((source id, source text) pairs) as sources of ``text``.
 
-    Every candidate is verified by alignment; unrelated ones are dropped. Matches are ordered
-    by score (derived before same-story), ties by source id, and cut to ``top``.
+    A cheap prefilter (skeleton-shingle and fact overlap) drops candidates that can be neither
+    a copy nor a same-story report; the rest are verified by alignment, and unrelated ones are
+    dropped too. Matches are ordered by score (derived before same-story), ties by source id,
+    and cut to ``top``.
     """
+    p = params or RelationParams()
     tokens = tokenize(text)
     in_facts = facts(tokens)
+    in_shingles, _ = _profile(text)
     matches = []
-    n = 0
+    n = verified = 0
     for source_id, source_text in candidates:
         n += 1
-        m = match_source(text, tokens, source_id, source_text, params=params, input_facts=in_facts)
+        src_shingles, src_facts = _profile(source_text)
+        if (_jaccard(in_shingles, src_shingles) < _PREFILTER_SKELETON
+                and _jaccard(in_facts, src_facts) < p.same_story_facts):
+            continue
+        verified += 1
+        m = match_source(text, tokens, source_id, source_text, params=p, input_facts=in_facts)
         if m is not None:
             matches.append(m)
     matches.sort(key=lambda m: (-m.score, m.source_id))
-    return TraceResult(id=id, matches=tuple(matches[:top]), stats={"candidates": float(n)})
+    return TraceResult(id=id, matches=tuple(matches[:top]),
+                       stats={"candidates": float(n), "verified": float(verified)})
