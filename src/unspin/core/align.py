@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from unspin.core.fingerprint import is_immutable
+from unspin.core.restore import apply_replacements
 from unspin.core.results import Alignment, Substitution
 from unspin.core.text import Token
 
@@ -142,13 +143,4 @@ def align(input_text: str, input_tokens: list[Token], source_text: str, source_t
 
 def restore_from_source(text: str, substitutions: tuple[Substitution, ...]) -> str:
     """``text`` with every substituted phrase replaced by the source's phrase."""
-    out: list[str] = []
-    pos = 0
-    for s in sorted(substitutions, key=lambda s: s.input_start):
-        if s.input_start < pos:
-            continue
-        out.append(text[pos : s.input_start])
-        out.append(s.source_text)
-        pos = s.input_end
-    out.append(text[pos:])
-    return "".join(out)
+    return apply_replacements(text, ((s.input_start, s.input_end, s.source_text) for s in substitutions))

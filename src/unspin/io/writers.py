@@ -75,7 +75,7 @@ def write_jsonl(
         record = result.to_dict()
         if include_text:
             record["text"] = text
-        out.write(json.dumps(_finite(record), ensure_ascii=False, allow_nan=False))
+        out.write(json.dumps(finite(record), ensure_ascii=False, allow_nan=False))
         out.write("\n")
         n += 1
     return n
@@ -100,14 +100,14 @@ def _with_texts(
         raise ValueError("more texts than results")
 
 
-def _finite(value: Any) -> Any:
+def finite(value: Any) -> Any:
     """``value`` with NaN and infinities (not valid JSON) replaced by ``None``."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [finite(v) for v in value]
     return value
 
 

@@ -23,7 +23,6 @@ Endpoints are plain functions, so FastAPI runs them in its thread pool. They sha
 """
 
 import logging
-import math
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from unspin import __version__
 from unspin.api import DEFAULT_THRESHOLD, check
 from unspin.index import Index
+from unspin.io.writers import finite
 from unspin.lexicon import Lexicon
 from unspin.store import StoreError
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TEXT_CHARS
@@ -322,18 +322,6 @@ class CommonHeadersMiddleware:
 # Helpers
 
 
-def _finite(value: Any) -> Any:
-    """``value`` with NaN and infinities (not valid JSON) replaced by ``None``, as the JSONL
-    writer does."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def _describe_validation(errors: list[dict[str, Any]]) -> str:
     """One readable sentence per validation error: where, what is wrong."""
     parts = []
@@ -468,7 +456,7 @@ def create_app(
         originals, and the restored text: ``CheckResult.to_dict()``."""
         check_length(req.text)
         result = check(req.text, id=req.id, lexicon=lex, threshold=req.threshold)
-        return JSONResponse(_finite(result.to_dict()))
+        return JSONResponse(finite(result.to_dict()))
 
     @app.post("/trace", dependencies=auth, response_model=None, tags=["unspin"],
               responses={200: {"model": TraceResponse}, **_errors(401, 413, 422, 503)})
@@ -479,7 +467,7 @@ def create_app(
         ``learn`` is false."""
         check_length(req.text)
         result = idx.trace(req.text, id=req.id, top=req.top, learn=req.learn and not read_only)
-        return JSONResponse(_finite(result.to_dict()))
+        return JSONResponse(finite(result.to_dict()))
 
     @app.get("/documents/{doc_id:path}", dependencies=auth, response_model=DocumentResponse, tags=["unspin"],
              responses=_errors(401, 404, 503))
