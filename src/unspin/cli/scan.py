@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -14,6 +15,7 @@ from rich.table import Table
 from unspin.api import DEFAULT_THRESHOLD
 from unspin.cli.index import open_index
 from unspin.cli.options import input_options
+from unspin.core.results import ScanResult
 from unspin.io.readers import InputProblem, iter_documents
 from unspin.io.tables import write_tables
 from unspin.io.writers import write_problem
@@ -45,12 +47,27 @@ Examples:
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
               help="Score at or above which a document is called spun.")
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: this process; spark: Apache Spark (pip install 'unspin[spark]' and Java), same results.")
+@click.option("--spark-master", default="local[2]", show_default=True, metavar="URL",
+              help="--engine spark: the Spark master (local[N], spark://host:port, yarn, ...).")
+@click.option("--partitions", type=click.IntRange(1), default=None, metavar="N",
+              help="--engine spark: partitions for checking and tracing [default: 4 per core].")
+@click.option("--max-bucket", type=click.IntRange(1), default=None, metavar="N",
+              help="--engine spark: skip band buckets holding more than N documents [default: 1000, as local].")
+@click.option("--candidates", "candidates_limit", type=click.IntRange(1), default=None, metavar="N",
+              help="--engine spark: candidates verified per document [default: 20, as local].")
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                  db: str | None, out_dir: str | None, report: str | None, threshold: float,
-                 progress: bool | None) -> None:
+                 progress: bool | None, engine: str, spark_master: str, partitions: int | None,
+                 max_bucket: int | None, candidates_limit: int | None) -> None:
     """Check every document of INPUT..., trace each against the others (and --db), and report
     derivation edges (copy -> source) and story clusters. Inputs are never modified."""
     err = click.get_text_stream("stderr")
+    knobs = {"--partitions": partitions, "--max-bucket": max_bucket, "--candidates": candidates_limit}
+    if engine == "local" and any(v is not None for v in knobs.values()):
+        given = ", ".join(k for k, v in knobs.items() if v is not None)
+        raise click.UsageError(f"{given} only apply to --engine spark")
     problems: list[tuple[str, str]] = []
 
     def docs() -> Iterator[tuple[str, str]]:
@@ -63,18 +80,11 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
                 yield item.id, item.text
 
     show = sys.stderr.isatty() if progress is None else progress
-    with ExitStack() as stack:
-        idx = stack.enter_context(open_index(db, read_only=True)) if db else None
-        lexicon = Lexicon.default()
-        if idx is not None:
-            lexicon = idx.lexicon(lexicon)
-        collected = list(docs())
-        bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                           TimeElapsedColumn(), console=Console(file=sys.stderr),
-                                           disable=not show))
-        tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
-        result = scan(collected, lexicon=lexicon, index=idx, threshold=threshold,
-                      progress=lambda stage, n: bar.advance(tasks[stage], n))
+    if engine == "spark":
+        result = _scan_with_spark(list(docs()), db=db, threshold=threshold, master=spark_master, show=show,
+                                  partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
+    else:
+        result = _scan_locally(docs(), db=db, threshold=threshold, show=show)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
         for p in write_tables(result, out_dir):
@@ -98,3 +108,43 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     if problems:
         sys.exit(EXIT_SKIPPED)
     sys.exit(EXIT_FOUND if n_spun or n_derived else EXIT_CLEAN)
+
+
+def _scan_locally(docs: Iterator[tuple[str, str]], *, db: str | None, threshold: float, show: bool) -> ScanResult:
+    """The local engine (``unspin.scan.scan``) with progress bars."""
+    with ExitStack() as stack:
+        idx = stack.enter_context(open_index(db, read_only=True)) if db else None
+        lexicon = Lexicon.default()
+        if idx is not None:
+            lexicon = idx.lexicon(lexicon)
+        collected = list(docs)
+        bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                           TimeElapsedColumn(), console=Console(file=sys.stderr),
+                                           disable=not show))
+        tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
+        return scan(collected, lexicon=lexicon, index=idx, threshold=threshold,
+                    progress=lambda stage, n: bar.advance(tasks[stage], n))
+
+
+def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: float, master: str, show: bool,
+                     partitions: int | None, max_bucket: int | None,
+                     candidates_limit: int | None) -> ScanResult:
+    """The Spark engine (``unspin.engines.spark.scan_spark``) on documents read by the local reader,
+    so that input rules, ids and problems are those of the local engine."""
+    from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET
+
+    try:
+        from unspin.engines.spark import scan_spark, spark_session
+
+        spark = spark_session(master, conf={"spark.ui.showConsoleProgress": "true" if show else "false"})
+    except RuntimeError as e:
+        raise click.UsageError(str(e)) from None
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        if db is not None:
+            open_index(db, read_only=True).close()  # fail early, with the local engine's message
+        return scan_spark(spark, docs, threshold=threshold, partitions=partitions,
+                          index_path=os.path.abspath(db) if db is not None else None,
+                          max_bucket=max_bucket or MAX_BUCKET, candidates_limit=candidates_limit or CANDIDATES_LIMIT)
+    finally:
+        spark.stop()

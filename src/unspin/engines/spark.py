@@ -1,0 +1,749 @@
+"""``unspin scan`` on Apache Spark: the local pipeline as a library, not a second implementation.
+
+Every decision is made by the pure functions the local engine (``unspin.scan.scan``) calls:
+
+* verdicts: ``unspin.api.check``, with ``Lexicon.default()`` (strengthened by ``--db`` exactly
+  as the CLI does) built once per Python worker and reused by every partition it runs;
+* band keys: ``MinHasher(params).fingerprint(tokenize(text)).all_keys`` (skeleton and fact
+  bands), made distinct with the store's own ``distinct_keys``;
+* candidates: the band join counts, for every pair of documents, the distinct keys they share
+  in buckets of at most ``max_bucket`` documents (larger buckets are skipped and counted, as the
+  store skips them), then ``unspin.scan.rank_candidates`` ranks each document's candidates
+  exactly like ``Store.candidates`` (most shared keys, then id; not itself; ``candidates_limit``);
+* verification: ``unspin.core.trace.trace_text`` with default ``RelationParams`` (what
+  ``Index.trace`` does), and ``Index.trace`` itself against an external index (``--db``);
+* edges and clusters: ``unspin.scan.build_edges`` and ``build_clusters`` on the driver, over the
+  collected matches in the local engine's order (so ties resolve the same way);
+* table rows: ``unspin.io.tables.scan_tables``, per partition for the documents table.
+
+Spark only moves data: it reads, deduplicates ids (first occurrence wins), runs those
+functions in ``mapPartitions`` and does the band join. Results cross the Python/JVM boundary
+as pickles of the core's own dataclasses, so scores are bit-identical to the local engine's.
+
+Two entry points: :func:`scan_spark` returns a ``ScanResult`` (everything collected on the
+driver, like the local engine), and :class:`SparkScan` keeps per-document data distributed and
+writes the tables with Spark (``python -m unspin.engines.spark_submit``). See docs/spark.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import os
+import pickle
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.core.fingerprint import FingerprintParams, MinHasher
+from unspin.core.relation import RelationParams
+from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
+from unspin.core.text import tokenize
+from unspin.core.trace import trace_text
+from unspin.index import Index
+from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, scan_tables
+from unspin.lexicon import Lexicon
+from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, _Found, build_clusters, build_edges, rank_candidates
+from unspin.store.base import distinct_keys
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = [
+    "DEFAULT_MASTER",
+    "SparkScan",
+    "SparkScanOptions",
+    "SparkScanStats",
+    "load_documents",
+    "scan_spark",
+    "spark_session",
+]
+
+DEFAULT_MASTER = "local[2]"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_PICKLE = 5
+ROWS_PER_FILE = 500_000  # documents-table rows per written part file
+_JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
+
+
+# =========================================================================== options and stats
+
+
+@dataclass(frozen=True, slots=True)
+class SparkScanOptions:
+    """What the Spark scan computes, and the knobs of its memory hot spot (the band join).
+
+    ``threshold`` and ``top`` mean what they mean for the local engine. ``max_bucket``: band
+    buckets holding more documents are skipped (and counted); ``candidates_limit``: candidates
+    verified per document; both default to the local engine's values. ``partitions``: how many
+    partitions the documents are spread over for checking and tracing (CPU-bound Python work;
+    default four per core of the cluster). ``index_path``: an index (``unspin index add``) every
+    document is also traced against, and whose learned substitutions and texts strengthen the
+    lexicon, as ``--db`` does locally; it must be readable on every executor (a shared file
+    system, or shipped with ``spark-submit --files`` and named by its file name).
+    ``params``: fingerprint parameters (default: the index's, else ``FingerprintParams()``).
+    """
+
+    threshold: float = DEFAULT_THRESHOLD
+    top: int = 5
+    max_bucket: int = MAX_BUCKET
+    candidates_limit: int = CANDIDATES_LIMIT
+    partitions: int | None = None
+    index_path: str | None = None
+    params: FingerprintParams | None = None
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming the option that cannot work."""
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
+        for name in ("top", "max_bucket", "candidates_limit"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.partitions is not None and self.partitions < 1:
+            raise ValueError(f"partitions must be at least 1, got {self.partitions}")
+
+
+@dataclass(slots=True)
+class SparkScanStats:
+    """Counts and timings of one Spark scan (printed by ``spark_submit``, kept by ``SparkScan``).
+
+    ``key_rows``: (document, distinct band key) rows fed to the band join. ``buckets_skipped``:
+    distinct keys whose bucket held more than ``max_bucket`` documents; ``lookups_skipped``: the
+    (document, key) pairs those buckets held, i.e. the sum over documents of what the local
+    store reports as ``skipped_buckets``; ``documents_with_skipped``: documents with at least
+    one skipped bucket. ``candidate_pairs``: ordered (document, candidate) pairs verified.
+    """
+
+    documents: int = 0
+    problems: int = 0
+    duplicate_ids: int = 0
+    key_rows: int = 0
+    buckets_skipped: int = 0
+    lookups_skipped: int = 0
+    documents_with_skipped: int = 0
+    largest_bucket: int = 0
+    candidate_pairs: int = 0
+    matches: int = 0
+    external_matches: int = 0
+    edges: int = 0
+    clusters: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+
+
+# =========================================================================== session
+
+
+def spark_session(master: str | None = DEFAULT_MASTER, *, app_name: str = "unspin-scan",
+                  conf: dict[str, str] | None = None) -> SparkSession:
+    """A ``SparkSession`` for the scan (an active one is reused by ``getOrCreate``).
+
+    For a ``local`` master the Python workers run this interpreter (``PYSPARK_PYTHON``, unless
+    set), the UI is off and the driver gets 4 GB (it collects the matches, and for
+    ``scan_spark`` every verdict). ``master=None`` leaves the master to ``spark-submit``.
+    Raises ``RuntimeError`` saying what to install when pyspark or Java is missing.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as e:
+        raise RuntimeError("the Spark engine needs pyspark: pip install 'unspin[spark]'") from e
+    builder = SparkSession.builder.appName(app_name)
+    settings: dict[str, str] = {}
+    if master is not None:
+        builder = builder.master(master)
+        if master.startswith("local"):
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+            settings = {"spark.ui.enabled": "false", "spark.driver.memory": "4g",
+                        "spark.driver.maxResultSize": "0", "spark.driver.host": "127.0.0.1",
+                        "spark.driver.bindAddress": "127.0.0.1"}
+    settings.update(conf or {})
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    try:
+        return builder.getOrCreate()
+    except Exception as e:  # pyspark raises its own error types when the JVM cannot start
+        if "JAVA" in str(e).upper():
+            raise RuntimeError(f"Spark could not start Java ({e}); install a Java runtime, e.g. "
+                               "'apt-get install default-jre-headless', or set JAVA_HOME") from e
+        raise
+
+
+# =========================================================================== worker side
+# Everything below runs in Python workers; caches live as long as the worker process (Spark
+# reuses workers across tasks by default, so the lexicon is built once per worker).
+
+_LEXICONS: dict[str | None, Lexicon] = {}
+_INDEXES: dict[str, Index] = {}
+
+
+def _resolve_index_path(path: str) -> str:
+    """``path`` if it exists here, else the copy ``spark-submit --files`` shipped."""
+    if os.path.exists(path):
+        return path
+    try:
+        from pyspark import SparkFiles
+
+        shipped = SparkFiles.get(os.path.basename(path))
+    except Exception:  # no SparkContext files here
+        return path
+    return shipped if os.path.exists(shipped) else path
+
+
+def _worker_index(path: str) -> Index:
+    idx = _INDEXES.get(path)
+    if idx is None:
+        idx = _INDEXES[path] = Index.open(_resolve_index_path(path), read_only=True)
+    return idx
+
+
+def worker_lexicon(index_path: str | None) -> Lexicon:
+    """The lexicon ``unspin scan`` uses: ``Lexicon.default()``, strengthened by the index's learned
+    substitutions and texts when ``index_path`` is given (``Index.lexicon``). Cached per process."""
+    lex = _LEXICONS.get(index_path)
+    if lex is None:
+        lex = Lexicon.default()
+        if index_path is not None:
+            lex = _worker_index(index_path).lexicon(lex)
+        _LEXICONS[index_path] = lex
+    return lex
+
+
+def _normalise_partition(rows: Iterable[Any], *, kind: str, id_field: str, text_field: str,
+                         max_bytes: int) -> Iterator[tuple[Any, ...]]:
+    """Apply the local reader's per-record rules (``unspin.io.readers``) to raw rows.
+
+    ``kind`` is ``"jsonl"`` (rows carry one line) or ``"table"`` (raw id and text). Yields
+    ``(id, text, src, pos, problem)``; a row that cannot be a document has ``problem`` set (its
+    source and reason). Unlike the local reader, a record with no usable id is a problem: a
+    distributed reader has no stable line number to name it by.
+    """
+    from unspin.io.readers import Document, InputProblem, _jsonl_record, _make_document, _Options
+
+    opts = _Options(id_field=id_field, text_field=text_field, max_bytes=max_bytes)
+    for r in rows:
+        source = f"{r.src}#{r.pos}" if r.src else f"row#{r.pos}"
+        item: Document | InputProblem | None
+        if kind == "jsonl":
+            line = r.line.removeprefix("\ufeff")
+            if len(line) * 4 > max_bytes and len(line.encode("utf-8", "surrogatepass")) > max_bytes:
+                item = InputProblem(source, "too large: the line exceeds the --max-bytes limit")
+            else:
+                item = _jsonl_record(line, 2, source, opts)
+            if item is None:  # blank line
+                continue
+        elif r.text is None:
+            item = InputProblem(source, f"empty document (null in column '{text_field}')")
+        else:
+            raw_id = r.raw_id if r.raw_id is None or isinstance(r.raw_id, str) else str(r.raw_id)
+            item = _make_document(r.text, raw_id, source, opts)
+        if isinstance(item, Document) and item.id == source:
+            item = InputProblem(source, f"no usable id in field '{id_field}' (the Spark engine needs a "
+                                        "non-empty string or number id); choose it with --id-field")
+        if isinstance(item, InputProblem):
+            yield None, None, r.src, r.pos, f"{item.source}\t{item.reason}"
+        else:
+            yield item.id, item.text, r.src, r.pos, None
+
+
+def _analyse_partition(rows: Iterable[Any], *, threshold: float, params: FingerprintParams,
+                       index_path: str | None) -> Iterator[tuple[Any, ...]]:
+    """Check and fingerprint every document: ``unspin.api.check`` and ``MinHasher``."""
+    lex = worker_lexicon(index_path)
+    hasher = MinHasher(params)
+    for r in rows:
+        res = check(r.text, id=r.id, lexicon=lex, threshold=threshold)
+        keys = distinct_keys(hasher.fingerprint(tokenize(r.text)).all_keys)
+        yield r.id, r.text, r.src, r.pos, keys, float(res.score), bool(res.spun), pickle.dumps(res, _PICKLE)
+
+
+def _by_document(rows: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
+    """Consecutive rows with the same ``a`` (rows arrive sorted by ``a`` within a partition)."""
+    for a, group in itertools.groupby(rows, key=lambda r: r.a):
+        yield a, list(group)
+
+
+def _rank_partition(rows: Iterable[Any], *, limit: int, counter: Any) -> Iterator[tuple[str, int, str, int]]:
+    """Each document's candidates, ranked by the local engine's ``rank_candidates``."""
+    for a, group in _by_document(rows):
+        ranked = rank_candidates(((r.b, int(r.n)) for r in group), limit=limit, exclude=a)
+        counter.add(len(ranked))
+        for rank, (b, n) in enumerate(ranked):
+            yield a, rank, b, n
+
+
+def _trace_partition(rows: Iterable[Any], *, top: int) -> Iterator[tuple[Any, ...]]:
+    """Verify each document's candidates with ``trace_text``, as ``Index.trace`` does. A
+    document's rows come sorted by rank: its own (rank -1, its text), then its candidates'."""
+    relation = RelationParams()
+    for a, group in _by_document(rows):
+        if len(group) < 2 or group[0].rank != -1:
+            continue  # no candidates
+        query, cands = group[0], group[1:]
+        res = trace_text(query.text, [(c.b, c.text) for c in cands], id=a, top=top, params=relation)
+        for k, m in enumerate(res.matches):
+            yield a, query.src, query.pos, False, k, m.source_id, pickle.dumps(m, _PICKLE)
+
+
+def _external_partition(rows: Iterable[Any], *, index_path: str, top: int) -> Iterator[tuple[Any, ...]]:
+    """Trace each document against the external index with ``Index.trace`` (read-only, no learning)."""
+    idx = _worker_index(index_path)
+    for r in rows:
+        for k, m in enumerate(idx.trace(r.text, id=r.id, top=top).matches):
+            yield r.id, r.src, r.pos, True, k, m.source_id, pickle.dumps(m, _PICKLE)
+
+
+def _csv_line(values: Sequence[Any]) -> str:
+    """One CSV record exactly as ``unspin.io.tables.write_tables`` writes it (no line end)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(["" if v is None else v for v in values])
+    return buf.getvalue()[:-1]
+
+
+def _jsonl_line(row: dict[str, Any], columns: Sequence[str], match: Match | None = None) -> str:
+    """One JSONL record exactly as ``write_tables`` writes it (no line end)."""
+    record = {c: row[c] for c in columns}
+    if match is not None:
+        record["match"] = match.to_dict()
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _line_row(row: dict[str, Any], columns: Sequence[str], match: Match | None = None) -> tuple[Any, ...]:
+    """A table row's values followed by its JSONL and CSV lines."""
+    values = [row[c] for c in columns]
+    return (*values, _jsonl_line(row, columns, match), _csv_line(values))
+
+
+def _documents_partition(rows: Iterable[Any], *, shared: Any, chunk: int = 2000) -> Iterator[tuple[Any, ...]]:
+    """Documents-table rows of one partition, made by ``scan_tables`` on partial ``ScanResult``s
+    holding ``chunk`` verdicts at a time and the edges and clusters that touch them."""
+    edges, edges_of, cluster_of = shared.value
+    it = iter(rows)
+    while batch := list(itertools.islice(it, chunk)):
+        ids = {r.id for r in batch}
+        touching = sorted({k for i in ids for k in edges_of.get(i, ())})
+        members: dict[int, list[str]] = {}
+        for i in ids:
+            if i in cluster_of:
+                members.setdefault(cluster_of[i], []).append(i)
+        partial_result = ScanResult(tuple(pickle.loads(r.check) for r in batch), tuple(edges[k] for k in touching),
+                                    tuple(Cluster(c, tuple(m), 0, 0) for c, m in members.items()))
+        for r, row in zip(batch, scan_tables(partial_result)["documents"], strict=True):
+            yield (r.src, r.pos, *_line_row(row, DOCUMENT_COLUMNS))
+
+
+def _with_header(rows: Iterable[Any], *, header: str) -> Iterator[tuple[str]]:
+    yield (header,)
+    for r in rows:
+        yield (r.csv,)
+
+
+# =========================================================================== reading
+
+
+def _schemas() -> dict[str, Any]:
+    from pyspark.sql import types as T
+
+    s, b, d, lg = T.StringType(), T.BooleanType(), T.DoubleType(), T.LongType()
+    return {
+        "raw_docs": T.StructType([T.StructField("id", s), T.StructField("text", s), T.StructField("src", s),
+                                  T.StructField("pos", lg)]),
+        "loaded": T.StructType([T.StructField("id", s), T.StructField("text", s), T.StructField("src", s),
+                                T.StructField("pos", lg), T.StructField("problem", s)]),
+        "analysed": T.StructType([T.StructField("id", s), T.StructField("text", s), T.StructField("src", s),
+                                  T.StructField("pos", lg), T.StructField("keys", T.ArrayType(lg)),
+                                  T.StructField("score", d), T.StructField("spun", b),
+                                  T.StructField("check", T.BinaryType())]),
+        "ranked": T.StructType([T.StructField("a", s), T.StructField("rank", T.IntegerType()),
+                                T.StructField("b", s), T.StructField("n", lg)]),
+        "found": T.StructType([T.StructField("query", s), T.StructField("src", s), T.StructField("pos", lg),
+                               T.StructField("external", b), T.StructField("mpos", T.IntegerType()),
+                               T.StructField("source_id", s), T.StructField("match", T.BinaryType())]),
+        "documents": T.StructType([
+            T.StructField("src", s), T.StructField("pos", lg), T.StructField("id", s), T.StructField("spun", b),
+            T.StructField("score", d), T.StructField("n_words", lg), T.StructField("n_findings", lg),
+            T.StructField("top_findings", s), T.StructField("cluster", lg), T.StructField("derived_from", s),
+            T.StructField("copied_by", s), T.StructField("same_story", s), T.StructField("jsonl", s),
+            T.StructField("csv", s)]),
+        "edges": T.StructType([
+            T.StructField("copy_id", s), T.StructField("source_id", s), T.StructField("relation", s),
+            T.StructField("score", d), T.StructField("coverage", d), T.StructField("n_substitutions", lg),
+            T.StructField("direction", s), T.StructField("top_substitutions", s)]),
+        "clusters": T.StructType([
+            T.StructField("cluster", lg), T.StructField("size", lg), T.StructField("n_derived_edges", lg),
+            T.StructField("n_same_story_edges", lg), T.StructField("members", s)]),
+        "line": T.StructType([T.StructField("value", s)]),
+    }
+
+
+def _file_column(df: DataFrame) -> Any:
+    from pyspark.sql import functions as F
+
+    try:
+        df.select("_metadata.file_path")
+        return F.col("_metadata.file_path")
+    except Exception:  # not a file source
+        return F.lit("")
+
+
+def load_documents(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
+                   input_format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> DataFrame:
+    """The documents to scan as a DataFrame ``(id, text, src, pos, problem)``.
+
+    ``source`` is a sequence of ``(id, text)`` pairs (kept in order, as the local engine takes
+    them), a DataFrame with ``id_field`` and ``text_field`` columns, or a path or list of paths
+    (Parquet files or directories; JSON Lines when the name ends in .jsonl, .ndjson or .json,
+    optionally .gz, or when ``input_format="jsonl"``). Records are validated by the local
+    reader's rules; a record that cannot be a document keeps ``id`` null and says why in
+    ``problem`` (``source<TAB>reason``). ``src``/``pos`` order the records: the first of several
+    records with one id, by file path and then position, is the one scanned.
+    """
+    from pyspark.sql import DataFrame
+    from pyspark.sql import functions as F
+
+    schemas = _schemas()
+    if isinstance(source, DataFrame):
+        raw, kind = source, "table"
+    elif isinstance(source, str | os.PathLike) or (
+            isinstance(source, Sequence) and source and all(isinstance(p, str | os.PathLike) for p in source)):
+        paths = [os.fspath(source)] if isinstance(source, str | os.PathLike) else [os.fspath(p) for p in source]
+        fmt = input_format or ("jsonl" if all(p.lower().endswith(_JSONL_EXTENSIONS) for p in paths) else "parquet")
+        if fmt == "jsonl":
+            raw, kind = spark.read.text(paths), "jsonl"
+        elif fmt == "parquet":
+            raw, kind = spark.read.parquet(*paths), "table"
+        else:
+            raise ValueError(f"input_format must be 'jsonl' or 'parquet', not {fmt!r}")
+    else:
+        pairs = [(str(i), t, "", n) for n, (i, t) in enumerate(source)]
+        df = spark.createDataFrame(pairs, schemas["raw_docs"])
+        return df.withColumn("problem", F.lit(None).cast("string"))
+    src = _file_column(raw)
+    if kind == "jsonl":
+        raw = raw.select(F.col("value").alias("line"), src.alias("src"))
+    else:
+        if text_field not in raw.columns:
+            raise ValueError(f"no column '{text_field}' (columns: {', '.join(raw.columns)}); "
+                             "choose the text column with text_field / --text-field")
+        if raw.schema[text_field].dataType.typeName() != "string":
+            raise ValueError(f"column '{text_field}' has type {raw.schema[text_field].dataType.simpleString()}, "
+                             "not string; choose the text column with text_field / --text-field")
+        id_col = F.col(id_field) if id_field in raw.columns else F.lit(None).cast("string")
+        raw = raw.select(id_col.alias("raw_id"), F.col(text_field).alias("text"), src.alias("src"))
+    raw = raw.withColumn("pos", F.monotonically_increasing_id())
+    fn = partial(_normalise_partition, kind=kind, id_field=id_field, text_field=text_field, max_bytes=max_bytes)
+    return spark.createDataFrame(raw.rdd.mapPartitions(fn), schemas["loaded"])
+
+
+# =========================================================================== the scan
+
+
+def _timed(stats: SparkScanStats, stage: str, t0: float) -> float:
+    now = time.perf_counter()
+    stats.seconds[stage] = round(stats.seconds.get(stage, 0.0) + now - t0, 3)
+    return now
+
+
+class SparkScan:
+    """One scan on Spark: per-document data stays distributed, matches, edges and clusters are
+    on the driver. Build with :meth:`run`; then :meth:`scan_result` (collect everything, like
+    the local engine) or :meth:`write_tables` (Spark writes the tables); :meth:`close` frees the
+    cached DataFrames.
+
+    Attributes: ``analysed`` (DataFrame ``id, text, src, pos, keys, score, spun, check``: one
+    row per scanned document, ``check`` a pickled ``CheckResult``; persisted), ``found``
+    (matches in the local engine's order), ``edges``, ``clusters``, ``problems`` (source,
+    reason) and ``stats``.
+    """
+
+    def __init__(self, spark: SparkSession, options: SparkScanOptions) -> None:
+        self.spark = spark
+        self.options = options
+        self.stats = SparkScanStats()
+        self.analysed: DataFrame | None = None
+        self.found: list[_Found] = []
+        self.edges: list[Edge] = []
+        self.clusters: list[Cluster] = []
+        self.problems: list[tuple[str, str]] = []
+        self._involved: dict[str, CheckResult] = {}
+        self._involved_texts: dict[str, str] = {}
+        self._cached: list[DataFrame] = []
+        self._params = options.params or FingerprintParams()
+        self._ranked: DataFrame | None = None
+        self._pairs: Any = None  # accumulator: candidates chosen
+
+    # ------------------------------------------------------------------ pipeline
+
+    @classmethod
+    def run(cls, spark: SparkSession, source: Any, *, options: SparkScanOptions | None = None,
+            id_field: str = "id", text_field: str = "text", input_format: str | None = None,
+            max_bytes: int = DEFAULT_MAX_BYTES) -> SparkScan:
+        """Scan ``source`` (see :func:`load_documents`): check and fingerprint every document,
+        join candidates by band key, verify them, collect the matches, and build edges and
+        clusters on the driver (with the verdicts and texts of the documents in matches only)."""
+        opts = options or SparkScanOptions()
+        opts.validate()
+        self = cls(spark, opts)
+        params = opts.params
+        if params is None:
+            if opts.index_path is not None:
+                with Index.open(opts.index_path, read_only=True) as idx:
+                    params = idx.params
+            else:
+                params = FingerprintParams()
+        params.validate()
+        self._params = params
+        t = time.perf_counter()
+        loaded = load_documents(spark, source, id_field=id_field, text_field=text_field,
+                                input_format=input_format, max_bytes=max_bytes)
+        self._analyse(loaded)
+        t = _timed(self.stats, "read+check+fingerprint", t)
+        found_df = self._candidates_and_trace()
+        rows = found_df.collect()
+        for df in self._cached:  # the band join's intermediate rows are no longer needed
+            df.unpersist()
+        t = _timed(self.stats, "band join+trace", t)
+        self.stats.candidate_pairs = int(self._pairs.value)
+        rows.sort(key=lambda r: (r.src, r.pos, r.external, r.mpos))
+        self.found = [_Found(r.query, pickle.loads(r.match), r.external) for r in rows]
+        self.stats.matches = len(self.found)
+        self.stats.external_matches = sum(f.external for f in self.found)
+        self._fetch_involved()
+        t = _timed(self.stats, "collect matches", t)
+        self.edges = build_edges(self.found, self._involved, self._involved_texts)
+        involved_ids = {f.query for f in self.found} | {f.match.source_id for f in self.found if not f.external}
+        self.clusters = build_clusters(sorted(involved_ids), self.edges)
+        self.stats.edges, self.stats.clusters = len(self.edges), len(self.clusters)
+        _timed(self.stats, "edges+clusters (driver)", t)
+        return self
+
+    def _partitions(self) -> int:
+        if self.options.partitions:
+            return self.options.partitions
+        return max(2, 4 * self.spark.sparkContext.defaultParallelism)
+
+    def _analyse(self, loaded: DataFrame) -> None:
+        from pyspark import StorageLevel
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        loaded = loaded.persist(StorageLevel.MEMORY_AND_DISK)
+        n_loaded = 0
+        for r in loaded.groupBy("problem").count().toLocalIterator():  # one row per problem, one for the rest
+            if r.problem is None:
+                n_loaded = int(r["count"])
+            else:
+                src, _, reason = r.problem.partition("\t")
+                self.problems.extend([(src, reason)] * int(r["count"]))
+        self.problems.sort()
+        self.stats.problems = len(self.problems)
+        docs = loaded.where(F.col("problem").isNull()).drop("problem").repartition(self._partitions(), "id")
+        first = Window.partitionBy("id").orderBy("src", "pos")
+        docs = docs.withColumn("_n", F.row_number().over(first)).where(F.col("_n") == 1).drop("_n")
+        fn = partial(_analyse_partition, threshold=self.options.threshold, params=self._params,
+                     index_path=self.options.index_path)
+        analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
+        self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
+        agg = self.analysed.agg(F.count(F.lit(1)).alias("n"), F.sum(F.size("keys")).alias("k")).first()
+        loaded.unpersist()
+        self.stats.documents = int(agg.n)
+        self.stats.key_rows = int(agg.k or 0)
+        self.stats.duplicate_ids = int(n_loaded - agg.n)
+
+    def _candidates_and_trace(self) -> DataFrame:
+        """The band join (JVM), candidate ranking and verification (Python); returns the matches.
+
+        Every step streams: rows are hash-partitioned by document and sorted within the
+        partition, and the Python side walks each document's consecutive rows, so no document's
+        candidates are ever gathered into one JVM array. Candidate texts cross the network once.
+        """
+        from pyspark import StorageLevel
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        assert self.analysed is not None
+        opts, schemas, n_parts = self.options, _schemas(), self._partitions()
+        doc_keys = self.analysed.select("id", F.explode("keys").alias("key")).repartition(n_parts, "key")
+        keyed = doc_keys.withColumn("size", F.count(F.lit(1)).over(Window.partitionBy("key")))
+        keyed = keyed.persist(StorageLevel.MEMORY_AND_DISK)
+        self._cached.append(keyed)
+        over = F.col("size") > opts.max_bucket
+        big = keyed.agg(F.countDistinct(F.when(over, F.col("key"))).alias("buckets"),
+                        F.count(F.when(over, F.lit(1))).alias("lookups"),
+                        F.countDistinct(F.when(over, F.col("id"))).alias("docs"),
+                        F.max("size").alias("largest")).first()
+        self.stats.buckets_skipped, self.stats.lookups_skipped = int(big.buckets), int(big.lookups)
+        self.stats.documents_with_skipped, self.stats.largest_bucket = int(big.docs), int(big.largest or 0)
+
+        # Distinct shared keys per unordered pair, over the buckets that are not skipped (buckets
+        # of one document make no pair), then both directions of every pair.
+        kept = keyed.where((F.col("size") >= 2) & (F.col("size") <= opts.max_bucket)).select("key", "id")
+        x, y = kept.alias("x"), kept.alias("y")
+        pairs = (x.join(y, F.col("x.key") == F.col("y.key")).where(F.col("x.id") < F.col("y.id"))
+                 .groupBy(F.col("x.id").alias("a"), F.col("y.id").alias("b")).agg(F.count(F.lit(1)).alias("n")))
+        both = pairs.select(F.explode(F.array(F.struct("a", "b", "n"),
+                                              F.struct(F.col("b").alias("a"), F.col("a").alias("b"), "n"))).alias("p"))
+        both = both.select("p.a", "p.b", "p.n").repartition(n_parts, "a").sortWithinPartitions("a")
+        self._pairs = self.spark.sparkContext.accumulator(0)
+        ranked_rdd = both.rdd.mapPartitions(partial(_rank_partition, limit=opts.candidates_limit, counter=self._pairs))
+        ranked = self.spark.createDataFrame(ranked_rdd, schemas["ranked"])
+        self._ranked = ranked
+
+        # Each document's row (rank -1) followed by its candidates' rows, with their texts.
+        texts = self.analysed.select(F.col("id").alias("b"), F.col("text").alias("src_text"))
+        null_s, null_l = F.lit(None).cast("string"), F.lit(None).cast("long")
+        cand_rows = ranked.join(texts, "b").select("a", "rank", "b", F.col("src_text").alias("text"),
+                                                   null_s.alias("src"), null_l.alias("pos"))
+        query_rows = self.analysed.select(F.col("id").alias("a"), F.lit(-1).alias("rank"), null_s.alias("b"),
+                                          "text", "src", "pos")
+        grouped = (cand_rows.unionByName(query_rows).repartition(n_parts, "a").sortWithinPartitions("a", "rank"))
+        traced = self.spark.createDataFrame(
+            grouped.rdd.mapPartitions(partial(_trace_partition, top=opts.top)), schemas["found"])
+        if opts.index_path is None:
+            return traced
+        ext_rdd = self.analysed.select("id", "text", "src", "pos").rdd.mapPartitions(
+            partial(_external_partition, index_path=opts.index_path, top=opts.top))
+        external = self.spark.createDataFrame(ext_rdd, schemas["found"])
+        scanned = self.analysed.select(F.col("id").alias("source_id"))
+        external = external.join(scanned, "source_id", "left_anti")  # sources in the scan are traced above
+        return traced.unionByName(external)
+
+    def _fetch_involved(self) -> None:
+        """Verdicts and texts of the documents that appear in matches (``build_edges`` needs the
+        scores, and the texts to align a derived pair again from the copy's side)."""
+        assert self.analysed is not None
+        ids = {f.query for f in self.found} | {f.match.source_id for f in self.found if not f.external}
+        if not ids:
+            return
+        wanted = self.spark.createDataFrame([(i,) for i in sorted(ids)], "id string")
+        rows = self.analysed.join(wanted, "id").select("id", "text", "check").toLocalIterator()
+        for r in rows:
+            self._involved[r.id] = pickle.loads(r.check)
+            self._involved_texts[r.id] = r.text
+
+    # ------------------------------------------------------------------ results
+
+    def candidates(self) -> dict[str, list[tuple[str, int]]]:
+        """Each document's ranked candidates ``(id, shared keys)`` (collected; for tests and debugging)."""
+        if self._ranked is None:
+            raise RuntimeError("run the scan first (SparkScan.run)")
+        out: dict[str, list[tuple[int, str, int]]] = {}
+        for r in self._ranked.collect():
+            out.setdefault(r.a, []).append((r.rank, r.b, r.n))
+        return {a: [(b, n) for _k, b, n in sorted(v)] for a, v in out.items()}
+
+    def scan_result(self, *, texts: bool = True) -> ScanResult:
+        """Collect everything into the ``ScanResult`` the local ``scan`` returns: verdicts in input
+        order (first occurrence of each id), edges, clusters, and (with ``texts``) every text."""
+        assert self.analysed is not None
+        cols = ["id", "src", "pos", "check"] + (["text"] if texts else [])
+        rows = sorted(self.analysed.select(*cols).toLocalIterator(), key=lambda r: (r.src, r.pos))
+        documents = tuple(pickle.loads(r.check) for r in rows)
+        all_texts = {r.id: r.text for r in rows} if texts else dict(self._involved_texts)
+        return ScanResult(documents, tuple(self.edges), tuple(self.clusters), all_texts, tuple(self.problems))
+
+    def tables(self) -> dict[str, DataFrame]:
+        """The documents, edges and clusters tables as DataFrames with the columns of
+        ``unspin.io.tables`` (documents in input order), plus ``jsonl``/``csv`` line columns
+        used by :meth:`write_tables`."""
+        from pyspark.sql import types as T
+
+        assert self.analysed is not None
+        light = tuple(replace(e, match=None) for e in self.edges)
+        edges_of: dict[str, list[int]] = {}
+        for k, e in enumerate(light):
+            edges_of.setdefault(e.copy_id, []).append(k)
+            if e.source_id != e.copy_id:
+                edges_of.setdefault(e.source_id, []).append(k)
+        cluster_of = {m: c.id for c in self.clusters for m in c.members}
+        shared = self.spark.sparkContext.broadcast((light, edges_of, cluster_of))
+        schemas = _schemas()
+        doc_rdd = self.analysed.select("id", "src", "pos", "check").rdd.mapPartitions(
+            partial(_documents_partition, shared=shared))
+        n_files = max(1, -(-self.stats.documents // ROWS_PER_FILE))
+        documents = (self.spark.createDataFrame(doc_rdd, schemas["documents"])
+                     .repartitionByRange(n_files, "src", "pos").sortWithinPartitions("src", "pos"))
+
+        small = scan_tables(ScanResult((), tuple(self.edges), tuple(self.clusters)))
+        edge_rows = [_line_row(row, EDGE_COLUMNS, e.match) for row, e in zip(small["edges"], self.edges, strict=True)]
+        cluster_rows = [_line_row(row, CLUSTER_COLUMNS) for row in small["clusters"]]
+        extra = [T.StructField("jsonl", T.StringType()), T.StructField("csv", T.StringType())]
+        edges = self.spark.createDataFrame(edge_rows, T.StructType(schemas["edges"].fields + extra), verifySchema=False)
+        clusters = self.spark.createDataFrame(cluster_rows, T.StructType(schemas["clusters"].fields + extra),
+                                              verifySchema=False)
+        return {"documents": documents, "edges": edges.coalesce(1), "clusters": clusters.coalesce(1)}
+
+    def write_tables(self, out_dir: str, *, formats: Sequence[str] = FORMATS) -> list[str]:
+        """Write every table in every format under ``out_dir`` (any path Spark can write):
+        ``NAME.parquet/``, ``NAME.jsonl/`` and ``NAME.csv/`` directories of part files with the
+        columns of ``unspin.io.tables`` (JSONL and CSV lines byte-identical to the local
+        writer's; every CSV part file starts with the header). Replaces existing output."""
+        from pyspark import StorageLevel
+
+        unknown = set(formats) - set(FORMATS)
+        if unknown:
+            raise ValueError(f"unknown formats {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+        columns = {"documents": DOCUMENT_COLUMNS, "edges": EDGE_COLUMNS, "clusters": CLUSTER_COLUMNS}
+        written = []
+        base = out_dir.rstrip("/")
+        for name, df in self.tables().items():
+            df = df.persist(StorageLevel.MEMORY_AND_DISK)
+            if "parquet" in formats:
+                path = f"{base}/{name}.parquet"
+                df.select(*columns[name]).write.mode("overwrite").parquet(path)
+                written.append(path)
+            if "jsonl" in formats:
+                path = f"{base}/{name}.jsonl"
+                df.select("jsonl").write.mode("overwrite").text(path)
+                written.append(path)
+            if "csv" in formats:
+                path = f"{base}/{name}.csv"
+                header = _csv_line(columns[name])
+                with_header = df.select("csv").rdd.mapPartitions(partial(_with_header, header=header))
+                self.spark.createDataFrame(with_header, _schemas()["line"]).write.mode("overwrite").text(path)
+                written.append(path)
+            df.unpersist()
+        return written
+
+    def close(self) -> None:
+        """Unpersist the cached DataFrames."""
+        for df in self._cached:
+            df.unpersist()
+        self._cached.clear()
+        if self.analysed is not None:
+            self.analysed.unpersist()
+
+
+def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
+               threshold: float = DEFAULT_THRESHOLD, top: int = 5, max_bucket: int = MAX_BUCKET,
+               candidates_limit: int = CANDIDATES_LIMIT, partitions: int | None = None,
+               index_path: str | None = None, params: FingerprintParams | None = None,
+               input_format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, texts: bool = True,
+               stats: SparkScanStats | None = None) -> ScanResult:
+    """``unspin.scan.scan`` on Spark: the same ``ScanResult`` (verdicts, edges, clusters) for the
+    same documents. ``source``: ``(id, text)`` pairs, a DataFrame or Parquet/JSONL path(s) (see
+    :func:`load_documents`). Everything is collected on the driver, as the local engine holds
+    it; for collections whose verdicts do not fit there use :class:`SparkScan` and
+    ``write_tables`` (or ``python -m unspin.engines.spark_submit``). ``stats``, if given, is
+    filled in with the counts and timings of the run.
+    """
+    opts = SparkScanOptions(threshold=threshold, top=top, max_bucket=max_bucket, candidates_limit=candidates_limit,
+                            partitions=partitions, index_path=index_path, params=params)
+    run = SparkScan.run(spark, source, options=opts, id_field=id_field, text_field=text_field,
+                        input_format=input_format, max_bytes=max_bytes)
+    try:
+        return run.scan_result(texts=texts)
+    finally:
+        if stats is not None:
+            for name in SparkScanStats.__slots__:  # type: ignore[attr-defined]
+                setattr(stats, name, getattr(run.stats, name))
+        run.close()

@@ -1,0 +1,331 @@
+"""The Spark engine gives the local engine's answers: verdicts, edges, clusters and tables.
+
+Starts Spark ``local[2]`` once for the module (skipped, with the reason, when pyspark or a Java
+runtime is missing; CI installs both: ``pip install -e '.[spark]'`` and Debian's
+``default-jre-headless``). The fixture corpus is built here, deterministically: BBC-like
+articles from a small template grammar, spun copies made by a fixed word swap, verbatim
+copies, a copy of a spun copy, a duplicate id, and two independent reports of one story.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from unspin import Lexicon
+from unspin.core.fingerprint import FingerprintParams, MinHasher
+from unspin.core.text import tokenize
+from unspin.index import Index
+from unspin.io.tables import write_tables
+from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, rank_candidates, scan
+
+pytest.importorskip("pyspark", reason="the Spark engine needs pyspark: pip install -e '.[spark]'")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Spark needs a Java runtime: apt-get install default-jre-headless", allow_module_level=True)
+
+from unspin.engines.spark import SparkScan, SparkScanOptions, SparkScanStats, scan_spark, spark_session
+
+# =========================================================================== fixture corpus
+
+FIRST = ["Mark", "Sarah", "David", "Helen", "Rhys", "Priya", "Tom", "Claire", "Kofi", "Fiona", "Owen", "Nadia",
+         "Gareth", "Aisha", "Colin", "Ruth"]
+LAST = ["Hollis", "Pemberton", "Okafor", "Marsh", "Evans", "Shah", "Whitfield", "Dunmore", "Mensah", "Baird",
+        "Carter", "Rahman", "Lloyd", "Begum", "Fraser", "Quinn"]
+ORGS = ["Barclays", "Tesco", "Network Rail", "Ofcom", "Rolls-Royce", "Unilever", "Channel 4", "Aviva", "Centrica",
+        "Arriva", "Severn Trent", "Greggs", "Serco", "Capita", "Halfords", "Rightmove"]
+PLACES = ["Leeds", "Cardiff", "Glasgow", "Bristol", "Belfast", "Norwich", "Swansea", "York", "Derby", "Hull",
+          "Exeter", "Dundee", "Preston", "Luton", "Bangor", "Carlisle"]
+DAYS = ["on Monday", "on Tuesday", "on Wednesday", "on Thursday", "on Friday", "last week", "last month",
+        "earlier this year", "in March", "in October"]
+NOUNS = ["plan", "report", "deal", "market", "price", "service", "project", "budget", "fund", "strike", "contract",
+         "network", "review", "scheme", "profit", "loss", "vote", "match", "season", "study", "council", "hospital",
+         "factory", "school", "railway", "bridge", "station", "tax", "wage", "pension", "airport", "harbour",
+         "library", "festival", "election", "inquiry", "merger", "licence", "tariff", "subsidy"]
+PLURALS = ["workers", "passengers", "patients", "pupils", "residents", "shoppers", "voters", "farmers", "drivers",
+           "tenants", "nurses", "teachers", "fans", "investors", "visitors", "families"]
+ADJS = ["new", "big", "early", "final", "public", "local", "strong", "weak", "major", "recent", "costly",
+        "controversial", "modest", "ambitious", "temporary", "national", "rural", "urgent"]
+VERBS = [("announce", "announced"), ("reject", "rejected"), ("approve", "approved"), ("delay", "delayed"),
+         ("launch", "launched"), ("cut", "cut"), ("raise", "raised"), ("criticise", "criticised"),
+         ("welcome", "welcomed"), ("review", "reviewed"), ("block", "blocked"), ("fund", "funded"),
+         ("expand", "expanded"), ("close", "closed"), ("defend", "defended"), ("scrap", "scrapped"),
+         ("back", "backed"), ("question", "questioned")]
+SWAPS = {
+    "said": "stated", "expected": "anticipated", "plan": "arrangement", "report": "account", "deal": "bargain",
+    "market": "showcase", "price": "cost", "service": "administration", "project": "undertaking",
+    "budget": "spending plan", "fund": "reserve", "strike": "walkout", "contract": "agreement", "review": "survey",
+    "scheme": "plot", "profit": "benefit", "loss": "misfortune", "vote": "ballot", "season": "period",
+    "study": "investigation", "factory": "manufacturing plant", "school": "educational institution",
+    "railway": "rail line", "wage": "compensation", "pension": "annuity", "inquiry": "request",
+    "workers": "labourers", "passengers": "travellers", "patients": "clients", "pupils": "understudies",
+    "residents": "occupants", "shoppers": "customers", "voters": "balloters", "drivers": "drivers",
+    "big": "huge", "early": "untimely", "final": "last", "public": "open", "strong": "solid", "weak": "feeble",
+    "major": "significant", "recent": "late", "costly": "expensive", "modest": "humble", "urgent": "earnest",
+    "announced": "declared", "rejected": "dismissed", "approved": "endorsed", "delayed": "postponed",
+    "launched": "propelled", "criticised": "censured", "welcomed": "invited", "closed": "shut",
+    "defended": "shielded", "backed": "upheld", "questioned": "addressed", "expand": "grow", "block": "square",
+}
+
+
+def _np(rng: random.Random, ctx: dict) -> str:
+    r = rng.random()
+    if r < 0.25:
+        return f"the {rng.choice(ADJS)} {rng.choice(ctx['topic'])}"
+    if r < 0.4:
+        return f"the {rng.choice(ctx['topic'])}"
+    if r < 0.55:
+        return rng.choice(ctx["people"])
+    if r < 0.68:
+        return rng.choice(ctx["orgs"])
+    if r < 0.8:
+        return f"{rng.randint(12, 9000):,} {rng.choice(PLURALS)}"
+    if r < 0.9:
+        return f"its {rng.choice(NOUNS)}"
+    return f"a {rng.choice(NOUNS)} in {rng.choice(ctx['places'])}"
+
+
+def _vp(rng: random.Random, ctx: dict) -> str:
+    base, past = rng.choice(VERBS)
+    return rng.choice([
+        f"{past} {_np(rng, ctx)}", f"had {past} {_np(rng, ctx)}", f"would {base} {_np(rng, ctx)}",
+        f"was {past} by {_np(rng, ctx)}", f"is expected to {base} {_np(rng, ctx)}",
+        f"could not {base} {_np(rng, ctx)}", f"{past} {_np(rng, ctx)} worth £{rng.randint(2, 900)}m",
+    ])
+
+
+def _sentence(rng: random.Random, ctx: dict) -> str:
+    c = lambda: f"{_np(rng, ctx)} {_vp(rng, ctx)}"  # noqa: E731
+    p = rng.choice(ctx["people"])
+    s = rng.choice([
+        lambda: f"{c()} {rng.choice(DAYS)}.",
+        lambda: f'"{c()}," said {p}.',
+        lambda: f"{p} said {c()}.",
+        lambda: f"According to {rng.choice(ctx['orgs'])}, {c()}.",
+        lambda: f"{rng.choice(DAYS).capitalize()}, {c()}.",
+        lambda: f"{c()} after {c()}.",
+        lambda: f"Shares in {rng.choice(ctx['orgs'])} fell {rng.randint(1, 40)}% when {c()}.",
+        lambda: f"In {rng.choice(ctx['places'])}, {c()}, while {c()}.",
+        lambda: f"It was not clear whether {c()}.",
+    ])()
+    return s[0].upper() + s[1:] if s[0] != '"' else s[:1] + s[1].upper() + s[2:]
+
+
+STORY_A = (
+    "Flooding closed the M62 between Leeds and Huddersfield on Tuesday after 80mm of rain fell in twelve hours. "
+    "West Yorkshire Police said three drivers were rescued from their cars near junction 24. "
+    "The Environment Agency issued 14 flood warnings across the county and said river levels in Calder Valley "
+    "would peak overnight. Highways England expected the motorway to reopen by Wednesday morning."
+)
+STORY_B = (
+    "Motorists were stranded on Tuesday when torrential downpours turned part of the M62 into a lake. "
+    "Near junction 24, officers from West Yorkshire Police pulled three people from stranded vehicles, while "
+    "14 flood warnings remained in force. Residents of Calder Valley were told to move belongings upstairs "
+    "as the Environment Agency predicted the worst was still to come, with 80mm recorded since Monday night."
+)
+
+
+def article(i: int) -> str:
+    """BBC-like article ``i`` (deterministic): 8 to 11 sentences about a few people and places."""
+    rng = random.Random(1000 + i)
+    ctx = {"people": [f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(3)],
+           "orgs": rng.sample(ORGS, 2), "places": rng.sample(PLACES, 2), "topic": rng.sample(NOUNS, 4)}
+    return " ".join(_sentence(rng, ctx) for _ in range(rng.randint(8, 11)))
+
+
+def spin(text: str, every: int = 1) -> str:
+    """Swap every ``every``-th word found in ``SWAPS`` for its listed replacement, keeping case."""
+    seen = 0
+
+    def swap(m: re.Match[str]) -> str:
+        nonlocal seen
+        word = m.group(0)
+        repl = SWAPS.get(word.lower())
+        if repl is None:
+            return word
+        seen += 1
+        if seen % every:
+            return word
+        return repl[0].upper() + repl[1:] if word[0].isupper() else repl
+
+    return re.sub(r"[A-Za-z]+", swap, text)
+
+
+def corpus() -> list[tuple[str, str]]:
+    """About 60 documents with known copy relations (ids sort differently from input order)."""
+    docs = [(f"bbc-{i:03d}", article(i)) for i in range(44)]
+    docs += [(f"spun-{i:03d}", spin(article(i))) for i in range(0, 10)]
+    docs += [(f"half-spun-{i:03d}", spin(article(i), every=2)) for i in (20, 21)]
+    docs += [("copy-of-bbc-030", article(30)), ("aa-copy-of-bbc-031", article(31))]  # verbatim: tie
+    docs += [("respun-000", spin(spin(article(0)), every=3))]  # a copy of a spun copy
+    docs += [("story-a", STORY_A), ("story-b", STORY_B)]
+    docs += [("bbc-005", "A later document with an id already used: the first one is scanned.")]
+    docs += [("short", "Rain fell.")]
+    return docs
+
+
+# =========================================================================== fixtures
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[object]:
+    # Small-data settings: start-up and query compilation dominate a 60-document scan.
+    session = spark_session("local[2]", conf={
+        "spark.sql.shuffle.partitions": "2", "spark.ui.showConsoleProgress": "false",
+        "spark.sql.codegen.wholeStage": "false",
+        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"})
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[tuple[str, str]]:
+    return corpus()
+
+
+@pytest.fixture(scope="module")
+def local(docs: list[tuple[str, str]]):
+    return scan(docs, lexicon=Lexicon.default())
+
+
+@pytest.fixture(scope="module")
+def spark_run(spark: object, docs: list[tuple[str, str]]) -> Iterator[SparkScan]:
+    run = SparkScan.run(spark, docs, options=SparkScanOptions(partitions=2))
+    yield run
+    run.close()
+
+
+def verdicts(res) -> list[tuple[str, bool, float]]:
+    return [(r.id, r.spun, round(r.score, 6)) for r in res.documents]
+
+
+def edges(res) -> list[tuple]:
+    return [(e.copy_id, e.source_id, e.relation, round(e.score, 6), round(e.coverage, 6), e.n_substitutions,
+             e.direction) for e in res.edges]
+
+
+def clusters(res) -> list[tuple]:
+    return [(c.id, c.members, c.n_derived_edges, c.n_same_story_edges) for c in res.clusters]
+
+
+# =========================================================================== tests
+
+
+def test_the_fixture_has_what_the_parity_test_needs(local) -> None:
+    kinds = {(e.relation, e.direction) for e in local.edges}
+    assert {("derived", "spin-score"), ("derived", "tie"), ("same-story", "undirected")} <= kinds
+    assert ("spun-000", "bbc-000") in {(e.copy_id, e.source_id) for e in local.edges}
+    assert any(r.spun for r in local.documents) and not all(r.spun for r in local.documents)
+    assert any(c.n_same_story_edges for c in local.clusters)
+
+
+def test_verdicts_edges_and_clusters_are_identical(local, spark_run: SparkScan) -> None:
+    res = spark_run.scan_result()
+    assert verdicts(res) == verdicts(local)
+    assert edges(res) == edges(local)
+    assert clusters(res) == clusters(local)
+    assert [e.match for e in res.edges] == [e.match for e in local.edges]
+    assert res.texts == local.texts
+    assert spark_run.stats.documents == len(local.documents) and spark_run.stats.duplicate_ids == 1
+
+
+def store_candidates(texts: dict[str, str], *, limit: int, max_bucket: int) -> tuple[dict, int]:
+    """What ``MemoryStore.candidates`` (behind the local engine) returns for every document, and
+    the total of its skipped buckets."""
+    expected, skipped = {}, 0
+    hasher = MinHasher(FingerprintParams())
+    with Index.open(":memory:") as idx:
+        idx.add(texts.items())
+        for i, t in texts.items():
+            q = idx.store.candidates(hasher.fingerprint(tokenize(t)).all_keys, limit=limit, max_bucket=max_bucket,
+                                     exclude=i)
+            skipped += q.skipped_buckets
+            if q.candidates:
+                expected[i] = [(c.id, c.shared_bands) for c in q.candidates]
+    return expected, skipped
+
+
+def test_candidates_are_ranked_like_the_store(local, spark_run: SparkScan) -> None:
+    expected, skipped = store_candidates(local.texts, limit=CANDIDATES_LIMIT, max_bucket=MAX_BUCKET)
+    assert spark_run.candidates() == expected
+    assert spark_run.stats.lookups_skipped == skipped == 0
+
+
+def test_rank_candidates_matches_store_order() -> None:
+    shared = [("b", 2), ("a", 2), ("self", 9), ("c", 5), ("d", 1)]
+    assert rank_candidates(shared, limit=3, exclude="self") == [("c", 5), ("a", 2), ("b", 2)]
+
+
+def _lines(path: Path) -> list[str]:
+    if path.is_file():
+        return path.read_text(encoding="utf-8").splitlines()
+    out: list[str] = []
+    for part in sorted(path.glob("part-*")):
+        out += part.read_text(encoding="utf-8").splitlines()
+    return out
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    files = [path] if path.is_file() else sorted(path.glob("part-*"))
+    rows: list[list[str]] = []
+    for f in files:
+        with f.open(encoding="utf-8", newline="") as fh:
+            body = list(csv.reader(fh))
+        rows += body if not rows else body[1:]  # every Spark part file starts with the header
+    return rows
+
+
+def test_tables_written_by_spark_match_the_local_tables(tmp_path, local, spark_run: SparkScan) -> None:
+    write_tables(local, tmp_path / "local")
+    spark_run.write_tables(str(tmp_path / "spark"))
+    for name in ("documents", "edges", "clusters"):
+        a, b = tmp_path / "local", tmp_path / "spark"
+        assert [json.loads(x) for x in _lines(b / f"{name}.jsonl")] == [json.loads(x) for x in
+                                                                          _lines(a / f"{name}.jsonl")], name
+        assert _lines(b / f"{name}.jsonl") == _lines(a / f"{name}.jsonl"), name
+        assert _csv_rows(b / f"{name}.csv") == _csv_rows(a / f"{name}.csv"), name
+        ta, tb = pq.read_table(a / f"{name}.parquet"), pq.read_table(b / f"{name}.parquet")
+        assert tb.column_names == ta.column_names, name
+        assert tb.to_pylist() == ta.to_pylist(), name
+
+
+def test_jsonl_input_and_small_buckets(tmp_path, spark, docs, local) -> None:
+    """Read by Spark from JSON Lines (the local reader's rules), with a tiny ``max_bucket``:
+    the same verdicts, and candidates chosen and buckets skipped exactly as the store does."""
+    path = tmp_path / "docs.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i, t in docs:
+            fh.write(json.dumps({"doc": i, "body": t}) + "\n")
+        fh.write("\n")  # blank: ignored
+        fh.write('{"doc": "no-text"}\n')  # a problem, reported
+    run = SparkScan.run(spark, str(path), id_field="doc", text_field="body",
+                        options=SparkScanOptions(partitions=2, max_bucket=3, candidates_limit=2))
+    try:
+        res, got, stats = run.scan_result(texts=False), run.candidates(), run.stats
+    finally:
+        run.close()
+    assert verdicts(res) == verdicts(local)
+    assert stats.problems == 1 and "no string field 'body'" in res.problems[0][1]
+    expected, skipped = store_candidates(local.texts, limit=2, max_bucket=3)
+    assert got == expected
+    assert stats.lookups_skipped == skipped > 0 and stats.buckets_skipped > 0
+
+
+def test_scan_spark_on_parquet_gives_the_local_scan_result(tmp_path, spark, docs, local) -> None:
+    import pyarrow as pa
+
+    pq.write_table(pa.table({"id": [i for i, _t in docs], "text": [t for _i, t in docs],
+                             "lang": ["en"] * len(docs)}), tmp_path / "docs.parquet")
+    stats = SparkScanStats()
+    res = scan_spark(spark, str(tmp_path / "docs.parquet"), partitions=2, stats=stats)
+    assert (verdicts(res), edges(res), clusters(res)) == (verdicts(local), edges(local), clusters(local))
+    assert stats.documents == len(local.documents) and stats.edges == len(local.edges) and not res.problems
