@@ -329,3 +329,25 @@ def test_scan_spark_on_parquet_gives_the_local_scan_result(tmp_path, spark, docs
     res = scan_spark(spark, str(tmp_path / "docs.parquet"), partitions=2, stats=stats)
     assert (verdicts(res), edges(res), clusters(res)) == (verdicts(local), edges(local), clusters(local))
     assert stats.documents == len(local.documents) and stats.edges == len(local.edges) and not res.problems
+
+
+def test_cli_engine_spark_writes_the_local_files(tmp_path, spark, docs) -> None:
+    from click.testing import CliRunner
+
+    from unspin.cli import main
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i, t in docs[:12] + docs[44:47]:  # three spun copies and their sources among them
+        (corpus / f"{i}.txt").write_text(t, encoding="utf-8")
+    runner = CliRunner()
+    local = runner.invoke(main, ["scan", str(corpus), "--out", str(tmp_path / "local"), "--no-progress"])
+    remote = runner.invoke(main, ["scan", str(corpus), "--out", str(tmp_path / "spark"), "--no-progress",
+                                  "--engine", "spark", "--partitions", "2"])
+    assert (remote.exit_code, remote.stdout) == (local.exit_code, local.stdout) and local.exit_code == 1
+    for name in ("documents", "edges", "clusters"):
+        for ext in ("jsonl", "csv"):
+            assert (tmp_path / "spark" / f"{name}.{ext}").read_bytes() == \
+                (tmp_path / "local" / f"{name}.{ext}").read_bytes(), f"{name}.{ext}"
+    bad = runner.invoke(main, ["scan", str(corpus), "--max-bucket", "5"])
+    assert bad.exit_code == 2 and "--engine spark" in bad.output

@@ -134,12 +134,14 @@ def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: 
     from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET
 
     try:
-        from unspin.engines.spark import scan_spark, spark_session
+        from unspin.engines.spark import active_session, scan_spark, spark_session
 
-        spark = spark_session(master, conf={"spark.ui.showConsoleProgress": "true" if show else "false"})
+        existing = active_session()  # e.g. when called from a notebook or a test: used, not stopped
+        spark = existing or spark_session(master, conf={"spark.ui.showConsoleProgress": "true" if show else "false"})
     except RuntimeError as e:
         raise click.UsageError(str(e)) from None
-    spark.sparkContext.setLogLevel("ERROR")
+    if existing is None:
+        spark.sparkContext.setLogLevel("ERROR")
     try:
         if db is not None:
             open_index(db, read_only=True).close()  # fail early, with the local engine's message
@@ -147,4 +149,5 @@ def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: 
                           index_path=os.path.abspath(db) if db is not None else None,
                           max_bucket=max_bucket or MAX_BUCKET, candidates_limit=candidates_limit or CANDIDATES_LIMIT)
     finally:
-        spark.stop()
+        if existing is None:
+            spark.stop()

@@ -4,8 +4,8 @@ Every decision is made by the pure functions the local engine (``unspin.scan.sca
 
 * verdicts: ``unspin.api.check``, with ``Lexicon.default()`` (strengthened by ``--db`` exactly
   as the CLI does) built once per Python worker and reused by every partition it runs;
-* band keys: ``MinHasher(params).fingerprint(tokenize(text)).all_keys`` (skeleton and fact
-  bands), made distinct with the store's own ``distinct_keys``;
+* band keys: ``unspin.index.fingerprint_documents`` (what ``Index.add`` stores: skeleton and fact
+  bands of ``MinHasher``), made distinct with the store's own ``distinct_keys``;
 * candidates: the band join counts, for every pair of documents, the distinct keys they share
   in buckets of at most ``max_bucket`` documents (larger buckets are skipped and counted, as the
   store skips them), then ``unspin.scan.rank_candidates`` ranks each document's candidates
@@ -41,12 +41,11 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from unspin.api import DEFAULT_THRESHOLD, check
-from unspin.core.fingerprint import FingerprintParams, MinHasher
+from unspin.core.fingerprint import FingerprintParams
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
-from unspin.core.text import tokenize
 from unspin.core.trace import trace_text
-from unspin.index import Index
+from unspin.index import Index, fingerprint_documents
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, scan_tables
 from unspin.lexicon import Lexicon
 from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, _Found, build_clusters, build_edges, rank_candidates
@@ -60,6 +59,7 @@ __all__ = [
     "SparkScan",
     "SparkScanOptions",
     "SparkScanStats",
+    "active_session",
     "load_documents",
     "scan_spark",
     "spark_session",
@@ -178,6 +178,15 @@ def spark_session(master: str | None = DEFAULT_MASTER, *, app_name: str = "unspi
         raise
 
 
+def active_session() -> SparkSession | None:
+    """The active ``SparkSession`` of this thread, if any (``None`` also without pyspark)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
+
+
 # =========================================================================== worker side
 # Everything below runs in Python workers; caches live as long as the worker process (Spark
 # reuses workers across tasks by default, so the lexicon is built once per worker).
@@ -256,14 +265,17 @@ def _normalise_partition(rows: Iterable[Any], *, kind: str, id_field: str, text_
 
 
 def _analyse_partition(rows: Iterable[Any], *, threshold: float, params: FingerprintParams,
-                       index_path: str | None) -> Iterator[tuple[Any, ...]]:
-    """Check and fingerprint every document: ``unspin.api.check`` and ``MinHasher``."""
+                       index_path: str | None, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
+    """Check every document (``unspin.api.check``) and fingerprint it with the function
+    ``Index.add`` uses (``fingerprint_documents``: skeleton and fact band keys)."""
     lex = worker_lexicon(index_path)
-    hasher = MinHasher(params)
-    for r in rows:
-        res = check(r.text, id=r.id, lexicon=lex, threshold=threshold)
-        keys = distinct_keys(hasher.fingerprint(tokenize(r.text)).all_keys)
-        yield r.id, r.text, r.src, r.pos, keys, float(res.score), bool(res.spun), pickle.dumps(res, _PICKLE)
+    it = iter(rows)
+    while batch := list(itertools.islice(it, chunk)):
+        stored = fingerprint_documents(params, [(r.id, r.text) for r in batch])
+        for r, doc in zip(batch, stored, strict=True):
+            res = check(r.text, id=r.id, lexicon=lex, threshold=threshold)
+            yield (r.id, r.text, r.src, r.pos, distinct_keys(doc.band_keys), float(res.score), bool(res.spun),
+                   pickle.dumps(res, _PICKLE))
 
 
 def _by_document(rows: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
