@@ -16,7 +16,6 @@ from types import TracebackType
 from unspin.core.fingerprint import FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED, RelationParams
 from unspin.core.results import TraceResult
-from unspin.core.text import tokenize
 from unspin.core.trace import trace_text
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.store import IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
@@ -138,8 +137,7 @@ class Index:
         source phrase, with counts) for ``check`` to use. ``exclude`` skips one indexed id
         (for tracing an indexed document against the others).
         """
-        tokens = tokenize(text)
-        fp = self._hasher.fingerprint(tokens)
+        fp = self._hasher.fingerprint_text(text)
         query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
         sources = []
         for cand in query.candidates:
