@@ -23,7 +23,6 @@ import pytest
 
 from unspin import Lexicon
 from unspin.core.fingerprint import FingerprintParams, MinHasher
-from unspin.core.text import tokenize
 from unspin.index import Index
 from unspin.io.tables import write_tables
 from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, rank_candidates, scan
@@ -246,7 +245,7 @@ def store_candidates(texts: dict[str, str], *, limit: int, max_bucket: int) -> t
     with Index.open(":memory:") as idx:
         idx.add(texts.items())
         for i, t in texts.items():
-            q = idx.store.candidates(hasher.fingerprint(tokenize(t)).all_keys, limit=limit, max_bucket=max_bucket,
+            q = idx.store.candidates(hasher.fingerprint_text(t).all_keys, limit=limit, max_bucket=max_bucket,
                                      exclude=i)
             skipped += q.skipped_buckets
             if q.candidates:

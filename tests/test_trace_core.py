@@ -3,7 +3,7 @@
 import numpy as np
 
 from unspin.core.align import align, restore_from_source
-from unspin.core.fingerprint import FingerprintParams, MinHasher, estimate_jaccard, skeleton
+from unspin.core.fingerprint import FingerprintParams, MinHasher, estimate_jaccard, profile_texts, skeleton_words
 from unspin.core.text import tokenize
 from unspin.core.trace import trace_text
 
@@ -27,14 +27,21 @@ SAME_STORY = (
 
 
 def test_skeleton_keeps_function_words_names_and_numbers():
-    words = [w for _s, w in skeleton(tokenize("Governor Mervyn King said the rate rose to 4.75% in June."))]
-    assert words == ["mervyn", "king", "the", "to", "4", "75", "in", "june"]
+    words = skeleton_words("Governor Mervyn King said the rate rose to 4.75% in June. Shares fell.")
+    assert words == [["mervyn", "king", "the", "to", "4", "75", "in", "june"]]
+
+
+def test_skeleton_sentences_skip_abbreviations_and_split_on_blank_lines():
+    text = ('He said "Stop." Then Mr. Smith of the U.S. Army left at 5 p.m. and it ended.\n\n'
+            "IBM’s shares rose and eBay didn't")
+    assert skeleton_words(text) == [["he", "stop"],
+                                    ["then", "mr", "smith", "of", "the", "u", "s", "army", "at", "5", "and", "it"],
+                                    ["and", "ebay"]]
 
 
 def test_spinning_keeps_the_fingerprint_and_unrelated_texts_differ():
     hasher = MinHasher(FingerprintParams())
-    a, b = hasher.fingerprint(tokenize(SOURCE)), hasher.fingerprint(tokenize(SPUN))
-    c = hasher.fingerprint(tokenize(SAME_STORY))
+    a, b, c = hasher.fingerprint_texts([SOURCE, SPUN, SAME_STORY])
     assert estimate_jaccard(a.signature, b.signature) > 0.6
     assert set(a.band_keys) & set(b.band_keys)
     assert estimate_jaccard(a.signature, c.signature) < 0.2
@@ -43,7 +50,9 @@ def test_spinning_keeps_the_fingerprint_and_unrelated_texts_differ():
 
 def test_fingerprint_is_deterministic_across_hashers():
     p = FingerprintParams()
-    assert MinHasher(p).fingerprint(tokenize(SOURCE)).all_keys == MinHasher(p).fingerprint(tokenize(SOURCE)).all_keys
+    assert MinHasher(p).fingerprint_text(SOURCE).all_keys == MinHasher(p).fingerprint_text(SOURCE).all_keys
+    other = MinHasher(FingerprintParams(seed=2)).fingerprint_text(SOURCE).all_keys
+    assert not set(other) & set(MinHasher(p).fingerprint_text(SOURCE).all_keys)
 
 
 def test_alignment_finds_substitutions_with_offsets_in_both_texts():
@@ -79,10 +88,24 @@ def test_a_swap_for_a_phrase_containing_the_word_is_restored():
     assert restore_from_source(spun, rep.substitutions) == src
 
 
-def test_fast_fingerprint_equals_the_token_path():
+def test_a_texts_fingerprint_does_not_depend_on_its_batch():
     hasher = MinHasher(FingerprintParams())
-    texts = [SOURCE, SPUN, SAME_STORY, "", "   ",
-             "ÉCOLE fermée. L’État a dit «non» le 3 mai.\n\nNew para: IBM’s 2.5% rise.",
+    texts = [SOURCE, "", SPUN, "   ", SAME_STORY, "one",
+             "ÉCOLE fermée. L’État a dit «non» le 3 mai.\n\nIBM’s 2.5% rise.",
              'He said "Stop." Then Mr. Smith left at 5 p.m. (see U.S. data) and "Quoted."  Next.']
-    for text in texts:
-        assert hasher.fingerprint_text(text).all_keys == hasher.fingerprint(tokenize(text)).all_keys, text
+    batch = hasher.fingerprint_texts(texts)
+    for text, fp in zip(texts, batch, strict=True):
+        alone = hasher.fingerprint_text(text)
+        assert alone.all_keys == fp.all_keys and (alone.signature == fp.signature).all(), text
+    assert batch[1].all_keys == () and batch[3].all_keys == () and batch[5].all_keys == ()
+    profiles = profile_texts(texts)
+    alone = [profile_texts([t])[0] for t in texts]
+    assert all((p.shingles == q.shingles).all() and (p.facts == q.facts).all()
+               for p, q in zip(profiles, alone, strict=True))
+
+
+def test_typographic_and_plain_apostrophes_and_nfkc_forms_fingerprint_alike():
+    hasher = MinHasher(FingerprintParams())
+    a = hasher.fingerprint_text("The Bank’s governor said it isn’t over in the ﬁrst week of June, at 4.75% in London.")
+    b = hasher.fingerprint_text("The Bank's governor said it isn't over in the first week of June, at 4.75% in London.")
+    assert a.all_keys == b.all_keys

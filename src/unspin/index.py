@@ -6,9 +6,9 @@ against it. Orchestrates the pure core (tokenise, fingerprint, align, classify) 
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -32,13 +32,11 @@ class AddReport:
 
 
 def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, str]]) -> list[StoredDocument]:
-    """Fingerprint (id, text) pairs for storage. Pure, picklable: the unit of parallel work."""
-    hasher = MinHasher(params)
-    out = []
-    for doc_id, text in docs:
-        fp = hasher.fingerprint_text(text)
-        out.append(StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys))
-    return out
+    """Fingerprint (id, text) pairs for storage, as one batch. Pure: the unit of parallel work
+    (``Index.add`` and the Spark engine call it)."""
+    fps = MinHasher(params).fingerprint_texts([text for _id, text in docs])
+    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys)
+            for (doc_id, text), fp in zip(docs, fps, strict=True)]
 
 
 def _batches(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
@@ -88,33 +86,34 @@ class Index:
         """Index (id, text) pairs, one transaction per batch.
 
         Ids already in the index are skipped, so re-running an interrupted ``add`` resumes
-        without duplicates; to replace a document, ``remove`` it first. ``workers`` > 1
-        fingerprints in that many processes (the store is still written by this one).
+        without duplicates; to replace a document, ``remove`` it first. Batches are
+        fingerprinted in ``workers`` background threads (the vectorised fingerprint releases
+        the interpreter lock) while this thread writes the previous ones, in input order.
         """
-        added = skipped = 0
-        with ExitStack() as stack:
-            pool = stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None
-            for batch in _batches(docs, batch_size):
-                present = self.store.contains([i for i, _t in batch])
-                seen: set[str] = set()
-                fresh = []
-                for doc_id, text in batch:
-                    if doc_id in present or doc_id in seen:
-                        skipped += 1
-                        continue
-                    seen.add(doc_id)
-                    fresh.append((doc_id, text))
-                if pool is None:
-                    stored = fingerprint_documents(self.params, fresh)
-                else:
-                    step = max(1, -(-len(fresh) // workers))
-                    chunks = [fresh[k : k + step] for k in range(0, len(fresh), step)]
-                    stored = [d for part in pool.map(fingerprint_documents, [self.params] * len(chunks), chunks)
-                              for d in part]
-                added += self.store.add(stored)
+        added = total = 0
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="unspin-fingerprint") as pool:
+            pending: deque[tuple[int, Future[list[StoredDocument]]]] = deque()
+
+            def write_oldest() -> None:
+                nonlocal added
+                size, future = pending.popleft()
+                added += self.store.add(future.result())
                 if progress is not None:
-                    progress(len(batch))
-        return AddReport(added, skipped)
+                    progress(size)
+
+            for batch in _batches(docs, batch_size):
+                total += len(batch)
+                present = self.store.contains([i for i, _t in batch])
+                fresh: dict[str, tuple[str, str]] = {}
+                for doc_id, text in batch:  # the first of repeated ids counts
+                    if doc_id not in present and doc_id not in fresh:
+                        fresh[doc_id] = (doc_id, text)
+                pending.append((len(batch), pool.submit(fingerprint_documents, self.params, list(fresh.values()))))
+                if len(pending) > max(1, workers):
+                    write_oldest()
+            while pending:
+                write_oldest()
+        return AddReport(added, total - added)
 
     def remove(self, ids: Sequence[str]) -> int:
         """Remove documents by id; returns how many were present."""

@@ -45,7 +45,7 @@ interrupted 'index add' continues without duplicates.""")
 @click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True,
               help="Documents per transaction.")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
-              help="Processes that fingerprint documents in parallel.")
+              help="Batches fingerprinted ahead of the writer, in threads (Polars adds its own).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
 def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
               max_bytes: int, batch_size: int, workers: int, progress: bool | None) -> None:

@@ -2,27 +2,46 @@
 
 Spinners swap content words but leave the *immutables* alone: function words, names, numbers
 (the DSpin paper, Zhang, Wang and Voelker, NDSS 2014). The *skeleton* of a text is its sequence
-of immutables; shingles of consecutive skeleton tokens are hashed, MinHashed and cut into
-locality-sensitive-hashing bands. A copy keeps its source's skeleton whatever share of its
-content words was replaced, while two independent reports of one event share names and numbers
-but not the function-word scaffolding around them.
+of immutables; shingles of consecutive skeleton tokens of one sentence are hashed, MinHashed and
+cut into locality-sensitive-hashing bands. A copy keeps its source's skeleton whatever share of
+its content words was replaced, while two independent reports of one event share names and
+numbers but not the function-word scaffolding around them. The set of names and numbers (the
+*facts*) is MinHashed and banded separately, to find same-story reports and paraphrases.
 
-Approximate by design: MinHash estimates the Jaccard similarity of the shingle sets; banding
-finds pairs above roughly ``(1 / bands) ** (1 / rows)`` with high probability and pairs far
-below it rarely. Candidates are always verified by alignment (``unspin.core.align``).
+The whole path runs on a batch of texts at once, in Arrow compute kernels and numpy (no Python
+loop per word), so that indexing costs a few tens of microseconds per article; a query is a
+batch of one. Every engine (local index, trace, Spark) calls :meth:`MinHasher.fingerprint_texts`
+or :func:`profile_texts`, never a copy of them.
+
+Approximate by design:
+
+* Sentences are found by a vectorised rule (terminal punctuation, optional closing quotes,
+  whitespace, then a capital or digit; or a blank line; not after a short abbreviation or an
+  initial such as "U.S."). It is close to :func:`unspin.core.text.sentence_spans` but is its own
+  definition; only fingerprints compare with fingerprints.
+* The signature is *one-permutation* MinHash (Li, Owen and Zhang, NIPS 2012) with optimal
+  densification (Shrivastava, ICML 2017): one hash per shingle, the minimum per bin, empty bins
+  filled from a fixed pseudo-random sequence of other bins. Two signatures agree in a bin with
+  probability close to the Jaccard similarity of the shingle sets, as with ``num_perm`` separate
+  permutations, at a fraction of the cost.
+* Banding finds pairs above roughly ``(1 / bands) ** (1 / rows)`` with high probability and pairs
+  far below it rarely. Candidates are always verified by alignment (``unspin.core.align``).
 """
 
 from __future__ import annotations
 
-import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+import polars as pl
+import pyarrow.compute as pc
 import xxhash
 
-from unspin.core.text import WORD_RE, Token, normalise, sentence_spans
+from unspin.core.text import Token
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 # Closed-class words a spinner's thesaurus leaves alone. Kept deliberately small: any word a
 # spinner might swap ("said", "also", "however", "many") would break the skeleton of a copy.
@@ -33,9 +52,28 @@ SKELETON_WORDS = frozenset(
     could may might must shall should not no which who whom whose what when where why how there
     here then so""".split()
 )
-_DIGIT = re.compile(r"\d")
-_MERSENNE = np.uint64((1 << 61) - 1)
-_MAX_HASH = np.uint64((1 << 32) - 1)
+# Words after which ". " does not end a sentence (single letters cover initials: "U.S.", "e.g.").
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st vs etc fig eq no al inc ltd co corp jr sr gen gov sen rep".split()
+)
+
+# A word: letters and digits, with inner apostrophes or hyphens ("don't", "high-speed"); or the
+# mark put where a sentence ends.
+_MARK = "\x00"
+_WORD_OR_MARK = r"[^\W_]+(?:['\-][^\W_]+)*|\x00"
+_SKELETON_LIST = sorted(SKELETON_WORDS)
+# The dot after an abbreviation or an initial is hidden before sentence ends are marked.
+_ABBREVIATION_DOT = r"(?i)\b(" + "|".join(sorted(ABBREVIATIONS)) + r"|\pL)\."
+# Terminal punctuation, optional closing quotes, whitespace, then a capital or a digit
+# (optionally after an opening quote) ends a sentence; so does a blank line.
+_SENTENCE_END = "([.!?][\"'”)\\]]*\\s+)([\"'“‘(\\[]?[A-Z0-9])"
+_BLANK_LINE = r"\n\s*\n"
+_MAX32 = np.uint64(0xFFFFFFFF)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_FACT_SALT = 1 << 20
+_MIN_FACTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +101,9 @@ class FingerprintParams:
         if self.fact_perm < 1 or self.fact_bands < 1 or self.fact_perm % self.fact_bands:
             raise ValueError(f"fact_perm ({self.fact_perm}) must be a positive multiple of fact_bands "
                              f"({self.fact_bands})")
+        if self.format_version != FORMAT_VERSION:
+            raise ValueError(f"fingerprint format {self.format_version} is not the one this unspin computes "
+                             f"({FORMAT_VERSION}): rebuild the index with `unspin index add`")
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -70,12 +111,13 @@ class FingerprintParams:
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """A document's skeleton shingles, MinHash signature and LSH band keys.
+    """A document's MinHash signature and LSH band keys.
 
     ``band_keys`` come from the skeleton (copies, spun or not); ``fact_keys`` from the set of
-    names and numbers (same-story reports and paraphrases), in a separate key space."""
+    names and numbers (same-story reports and paraphrases), in a separate key space. A text
+    without skeleton shingles has no ``band_keys``; one with fewer than three facts no
+    ``fact_keys``."""
 
-    n_shingles: int
     signature: np.ndarray
     band_keys: tuple[int, ...]
     fact_keys: tuple[int, ...] = ()
@@ -85,149 +127,315 @@ class Fingerprint:
         return self.band_keys + self.fact_keys
 
 
-def _has_digit(norm: str) -> bool:
-    return not norm.isalpha() and _DIGIT.search(norm) is not None
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A text's distinct skeleton-shingle hashes and fact hashes (sorted uint64 arrays)."""
+
+    shingles: np.ndarray
+    facts: np.ndarray
 
 
 def is_immutable(tok: Token, first_in_sentence: bool) -> bool:
-    """True for tokens a spinner leaves alone: closed-class words, numbers and names."""
+    """True for tokens a spinner leaves alone: closed-class words, numbers and names (the
+    per-token rule the aligner uses to pair sentences)."""
     n = tok.norm
-    if n in SKELETON_WORDS or _has_digit(n):
+    if n in SKELETON_WORDS or (not n.isalpha() and any(c.isdecimal() for c in n)):
         return True
     return tok.surface[:1].isupper() and not first_in_sentence
 
 
 def facts(tokens: list[Token]) -> set[str]:
-    """Names and numbers: capitalised words not opening a sentence, and tokens with digits."""
+    """Names and numbers of a tokenised text: capitalised words of two or more letters not
+    opening a sentence, and words with a digit (the per-token rule that verification uses)."""
     out = set()
     prev_sentence = -1
     for t in tokens:
         first = t.sentence != prev_sentence
         prev_sentence = t.sentence
         n = t.norm
-        if _has_digit(n) or (not first and len(n) > 1 and t.surface[0].isupper()):
+        if (not n.isalpha() and any(c.isdecimal() for c in n)) or (not first and len(n) > 1 and t.surface[0].isupper()):
             out.add(n)
     return out
 
 
-def skeleton(tokens: list[Token]) -> list[tuple[int, str]]:
-    """The immutable tokens as (sentence number, normal form), in order."""
-    out: list[tuple[int, str]] = []
-    prev_sentence = -1
-    words = SKELETON_WORDS
-    for t in tokens:
-        first = t.sentence != prev_sentence
-        prev_sentence = t.sentence
-        n = t.norm
-        if n in words or _has_digit(n) or (not first and t.surface[0].isupper()):
-            out.append((t.sentence, n))
-    return out
+# --------------------------------------------------------------------------- vectorised parts
 
 
-def hash_shingles(sentences: list[list[str]], k: int) -> np.ndarray:
-    """Sorted unique 64-bit hashes of every run of ``k`` consecutive words of each sentence's
-    skeleton (a sentence with fewer than ``k`` contributes one shorter shingle)."""
-    hashes: set[int] = set()
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a bijective 64-bit mixer (uint64 arithmetic wraps)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def _hash_strings(values: pl.Series) -> np.ndarray:
+    """xxh64 of each string (one Python call per distinct value)."""
+    if values.len() == 0:
+        return np.zeros(0, dtype=np.uint64)
+    enc = pc.dictionary_encode(values.to_arrow())
     h = xxhash.xxh64_intdigest
-    for words in sentences:
-        if len(words) < k:
-            if len(words) >= 2:
-                hashes.add(h("\x1f".join(words).encode()))
-            continue
-        for j in range(len(words) - k + 1):
-            hashes.add(h("\x1f".join(words[j : j + k]).encode()))
-    return np.fromiter(sorted(hashes), dtype=np.uint64, count=len(hashes))
+    table = np.fromiter((h(s.encode()) for s in enc.dictionary.to_pylist()), dtype=np.uint64,
+                        count=len(enc.dictionary))
+    return table[enc.indices.to_numpy(zero_copy_only=False)]
 
 
-def shingle_hashes(tokens: list[Token], *, k: int) -> np.ndarray:
-    """Sorted unique 64-bit hashes of every run of ``k`` consecutive skeleton tokens of one
-    sentence (a sentence with fewer than ``k`` immutables contributes one shorter shingle)."""
-    by_sentence: dict[int, list[str]] = {}
-    for s, w in skeleton(tokens):
-        by_sentence.setdefault(s, []).append(w)
-    return hash_shingles(list(by_sentence.values()), k)
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """Every word of a batch (NFKC, lower case) with its document, whether it opens a
+    sentence, is capitalised, contains a digit, or is a skeleton word."""
+
+    lower: pl.Series
+    doc: np.ndarray
+    first: np.ndarray
+    cap: np.ndarray
+    digit: np.ndarray
+    skeleton_word: np.ndarray
 
 
-def skeleton_and_facts(text: str) -> tuple[list[list[str]], set[str]]:
-    """Per-sentence skeletons and the fact set of ``text`` straight from the text: the same
-    result as ``skeleton(tokenize(text))`` and ``facts(tokenize(text))`` without building
-    tokens (the ingest hot path; a test keeps the two in step)."""
-    sentences: list[list[str]] = []
-    fact_set: set[str] = set()
-    words_set = SKELETON_WORDS
-    findall = WORD_RE.findall
-    for start, end in sentence_spans(text):
-        skel: list[str] = []
-        first = True
-        for surface in findall(text, start, end):
-            n = surface.lower() if surface.isascii() else normalise(surface)
-            digit = _has_digit(n)
-            cap = not first and surface[0].isupper()
-            if n in words_set or digit or cap:
-                skel.append(n)
-            if digit or (cap and len(n) > 1):
-                fact_set.add(n)
-            first = False
-        if skel:
-            sentences.append(skel)
-    return sentences, fact_set
+def _plain(text: str) -> str:
+    """NFKC with typographic apostrophes made plain (ASCII text is returned as is)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text).replace("’", "'")
+
+
+def _words(texts: Sequence[str]) -> _Words:
+    """Tokenise a batch in one Polars query: hide abbreviation dots, mark sentence ends, extract
+    words and marks, then flag the words."""
+    word = pl.col("word")
+    lower = pl.col("lower")
+    frame = (
+        pl.DataFrame({"text": [_plain(t) for t in texts]}, schema={"text": pl.String})
+        .lazy()
+        .with_row_index("doc")
+        .select(
+            "doc",
+            word=pl.col("text")
+            .str.replace_all(_ABBREVIATION_DOT, "${1}\x01")  # "Mr. Smith", "U.S. Army": no sentence end
+            .str.replace_all(_SENTENCE_END, "${1}\x00${2}")
+            .str.replace_all(_BLANK_LINE, "\n\x00\n")
+            .str.extract_all(_WORD_OR_MARK),
+        )
+        .explode("word")
+        .drop_nulls("word")
+        .with_columns(marker=word == _MARK)
+        .with_columns(marks=pl.col("marker").cum_sum())
+        .filter(~pl.col("marker"))
+        .with_columns(lower=word.str.to_lowercase())
+        .select(
+            "doc",
+            "marks",
+            "lower",
+            cap=word != lower,
+            digit=lower.str.contains(r"\d"),
+            skeleton_word=lower.is_in(_SKELETON_LIST),
+        )
+        .collect()
+    )
+    doc = frame["doc"].to_numpy().astype(np.int64)
+    marks = frame["marks"].to_numpy()
+    # A word opens a sentence at the start of its document or after a sentence mark.
+    opens = np.ones(doc.size, dtype=bool)
+    if doc.size > 1:
+        opens[1:] = (doc[1:] != doc[:-1]) | (marks[1:] != marks[:-1])
+    return _Words(frame["lower"], doc, opens, frame["cap"].to_numpy(), frame["digit"].to_numpy(),
+                  frame["skeleton_word"].to_numpy())
+
+
+@dataclass(frozen=True, slots=True)
+class _Extracted:
+    """Flat per-batch arrays: shingle hashes and fact hashes with the document each belongs to."""
+
+    n_docs: int
+    shingle_doc: np.ndarray
+    shingles: np.ndarray
+    fact_doc: np.ndarray
+    facts: np.ndarray
+
+
+def _extract(texts: Sequence[str], k: int) -> _Extracted:
+    """Skeleton shingles (runs of ``k`` immutables of one sentence; a sentence with 2..k-1
+    immutables gives one shorter shingle) and facts (capitalised words of two or more letters
+    that do not open a sentence, and words with a digit), hashed, for each text of a batch."""
+    w = _words(texts)
+    n = w.lower.len()
+    if n == 0:
+        z = np.zeros(0, dtype=np.uint64)
+        zi = np.zeros(0, dtype=np.int64)
+        return _Extracted(len(texts), zi, z, zi, z)
+    lower, doc, first = w.lower, w.doc, w.first
+    named = w.cap & ~first
+    immutable = w.skeleton_word | w.digit | named
+    is_fact = w.digit | (named & (w.lower.str.len_chars().to_numpy() > 1))
+
+    sentence = np.cumsum(first)
+    idx = np.flatnonzero(immutable)
+    tok = _hash_strings(lower.gather(idx))
+    sent = sentence[idx]
+    sk_doc = doc[idx]
+
+    # Rolling combination of up to k consecutive token hashes; a window is a shingle when it
+    # stays in one sentence.
+    m = len(idx)
+    shingle_parts: list[np.ndarray] = []
+    doc_parts: list[np.ndarray] = []
+    if m:
+        run_start = np.r_[True, sent[1:] != sent[:-1]]
+        starts = np.flatnonzero(run_start)
+        lengths = np.diff(np.r_[starts, m])
+        acc = tok.copy()
+        for j in range(1, k):
+            if m - j <= 0:
+                break
+            acc = acc[:-1] * _GOLDEN + tok[j:]
+            width = j + 1
+            if width < k:  # short sentences of exactly `width` immutables: one shingle each
+                short = starts[lengths == width]
+                if short.size:
+                    shingle_parts.append(_mix(acc[short] ^ np.uint64(width)))
+                    doc_parts.append(sk_doc[short])
+            else:
+                full = np.flatnonzero(sent[: m - j] == sent[j:])
+                shingle_parts.append(_mix(acc[full] ^ np.uint64(width)))
+                doc_parts.append(sk_doc[full])
+        if k == 1:
+            shingle_parts.append(_mix(tok ^ np.uint64(1)))
+            doc_parts.append(sk_doc)
+    shingles = np.concatenate(shingle_parts) if shingle_parts else np.zeros(0, dtype=np.uint64)
+    sh_doc = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
+
+    fidx = np.flatnonzero(is_fact)
+    fact_hashes = _hash_strings(lower.gather(fidx))
+    return _Extracted(len(texts), sh_doc.astype(np.int64), shingles, doc[fidx].astype(np.int64), fact_hashes)
+
+
+def _distinct_counts(n_docs: int, doc: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """How many distinct values each document has (values compared on their top 40 bits; the
+    count depends on the document alone, never on the rest of the batch)."""
+    if not values.size:
+        return np.zeros(n_docs, dtype=np.int64)
+    comp = np.sort((doc.astype(np.uint64) << np.uint64(40)) | (values >> np.uint64(24)))
+    first = np.r_[True, comp[1:] != comp[:-1]]
+    return np.bincount((comp[first] >> np.uint64(40)).astype(np.int64), minlength=n_docs)
+
+
+def _per_doc_sets(n_docs: int, doc: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
+    """Sorted distinct values of each document."""
+    order = np.lexsort((values, doc))
+    d, v = doc[order], values[order]
+    keep = np.r_[True, (d[1:] != d[:-1]) | (v[1:] != v[:-1])] if d.size else np.zeros(0, bool)
+    d, v = d[keep], v[keep]
+    bounds = np.searchsorted(d, np.arange(n_docs + 1))
+    return [v[bounds[i] : bounds[i + 1]] for i in range(n_docs)]
+
+
+def profile_texts(texts: Sequence[str], *, shingle: int = 4) -> list[Profile]:
+    """Distinct skeleton-shingle hashes and fact hashes of each text (for exact set overlaps,
+    such as trace's candidate prefilter)."""
+    ex = _extract(texts, shingle)
+    sh = _per_doc_sets(ex.n_docs, ex.shingle_doc, ex.shingles)
+    fa = _per_doc_sets(ex.n_docs, ex.fact_doc, ex.facts)
+    return [Profile(s, f) for s, f in zip(sh, fa, strict=True)]
+
+
+def skeleton_words(text: str) -> list[list[str]]:
+    """The immutable words of each sentence of ``text``, for inspection and tests (the
+    fingerprint hashes exactly these, in runs of ``shingle``)."""
+    w = _words([text])
+    out: list[list[str]] = []
+    for i, word in enumerate(w.lower.to_list()):
+        if w.first[i]:
+            out.append([])
+        if w.skeleton_word[i] or w.digit[i] or (w.cap[i] and not w.first[i]):
+            out[-1].append(word)
+    return [s for s in out if s]
 
 
 class MinHasher:
-    """MinHash over 64-bit shingle hashes with universal hash functions
-    ``(a * x + b) mod (2^61 - 1)`` truncated to 32 bits, as in datasketch."""
+    """One-permutation MinHash with optimal densification, and LSH band keys, for batches of
+    texts. Deterministic for given parameters (the seed fixes every hash)."""
 
     def __init__(self, params: FingerprintParams) -> None:
         params.validate()
         self.params = params
         rng = np.random.RandomState(params.seed)
-        n = params.num_perm + params.fact_perm
-        self._a = rng.randint(1, int(_MERSENNE), size=n, dtype=np.uint64)
-        self._b = rng.randint(0, int(_MERSENNE), size=n, dtype=np.uint64)
+        self._seed = np.uint64(rng.randint(1, 2**62, dtype=np.int64))
+        self._fact_seed = np.uint64(rng.randint(1, 2**62, dtype=np.int64))
+        # For each bin, the order in which to borrow from other bins when it is empty.
+        self._probe = np.stack([rng.permutation(params.num_perm) for _ in range(params.num_perm)])
+        self._fact_probe = np.stack([rng.permutation(params.fact_perm) for _ in range(params.fact_perm)])
 
-    def _minhash(self, hashes: np.ndarray, lo: int, hi: int) -> np.ndarray:
-        if hashes.size == 0:
-            return np.full(hi - lo, _MAX_HASH, dtype=np.uint32)
-        x = (hashes & _MAX_HASH)[:, None]
-        phv = ((x * self._a[None, lo:hi] + self._b[None, lo:hi]) % _MERSENNE) & _MAX_HASH
-        return phv.min(axis=0).astype(np.uint32)
-
-    def signature(self, hashes: np.ndarray) -> np.ndarray:
-        """The MinHash signature (uint32 per permutation); all-max for an empty set."""
-        return self._minhash(hashes, 0, self.params.num_perm)
+    def _signatures(self, n_docs: int, doc: np.ndarray, hashes: np.ndarray, bins: int, seed: np.uint64,
+                    probe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(n_docs x bins) uint32 signatures and which documents had any hash."""
+        sig = np.full(n_docs * bins, np.iinfo(np.uint64).max, dtype=np.uint64)
+        if hashes.size:
+            h = _mix(hashes ^ seed)
+            b = (((h >> np.uint64(32)) * np.uint64(bins)) >> np.uint64(32)).astype(np.int64)  # in [0, bins)
+            np.minimum.at(sig, doc * bins + b, h & _MAX32)
+        sig = sig.reshape(n_docs, bins)
+        filled = sig != np.iinfo(np.uint64).max
+        present = filled.any(axis=1)
+        todo = present & ~filled.all(axis=1)
+        rows = np.flatnonzero(todo)
+        if rows.size:
+            sub = sig[rows]
+            have = filled[rows]
+            out = sub.copy()
+            done = have.copy()
+            active = np.arange(rows.size)  # rows that still have an empty bin
+            for t in range(bins):  # each empty bin borrows from the first filled bin in its probe order
+                src = probe[:, t]
+                h_a = have[active][:, src]
+                take = ~done[active] & h_a
+                if take.any():
+                    r, c = np.nonzero(take)
+                    out[active[r], c] = sub[active[r], src[c]]
+                    done[active[r], c] = True
+                active = active[~done[active].all(axis=1)]
+                if not active.size:
+                    break
+            sig[rows] = out
+        sig[~present] = _MAX32
+        return sig.astype(np.uint32), present
 
     @staticmethod
-    def _keys(sig: np.ndarray, bands: int, salt: int) -> tuple[int, ...]:
-        rows = len(sig) // bands
-        keys = []
-        for b in range(bands):
-            h = xxhash.xxh64_intdigest(sig[b * rows : (b + 1) * rows].tobytes(), seed=salt + b)
-            keys.append(h - (1 << 64) if h >= (1 << 63) else h)
-        return tuple(keys)
+    def _band_keys(sig: np.ndarray, bands: int, salt: int) -> np.ndarray:
+        """(n_docs x bands) signed 64-bit keys; the band number is mixed in."""
+        n, width = sig.shape
+        rows = width // bands
+        s = sig.astype(np.uint64).reshape(n, bands, rows)
+        acc = np.zeros((n, bands), dtype=np.uint64)
+        for r in range(rows):
+            acc = _mix(acc * _GOLDEN + s[:, :, r])
+        band_ids = np.arange(bands, dtype=np.uint64) + np.uint64(salt)
+        return _mix(acc ^ _mix(band_ids)[None, :]).view(np.int64)
 
-    def band_keys(self, signature: np.ndarray) -> tuple[int, ...]:
-        """One signed 64-bit key per band (band number mixed in), ready for an integer column."""
-        return self._keys(signature, self.params.bands, 0)
-
-    def fingerprint(self, tokens: list[Token]) -> Fingerprint:
-        """Fingerprint a tokenised text. An empty skeleton (or no facts) gives no keys of that kind."""
-        return self._from_parts(shingle_hashes(tokens, k=self.params.shingle), facts(tokens))
+    def fingerprint_texts(self, texts: Sequence[str]) -> list[Fingerprint]:
+        """Fingerprint each text of a batch (the result for a text does not depend on the rest
+        of the batch)."""
+        p = self.params
+        if not texts:
+            return []
+        ex = _extract(texts, p.shingle)
+        n = ex.n_docs
+        sig, present = self._signatures(n, ex.shingle_doc, ex.shingles, p.num_perm, self._seed, self._probe)
+        keys = self._band_keys(sig, p.bands, 0)
+        n_facts = _distinct_counts(n, ex.fact_doc, ex.facts)
+        fsig, _ = self._signatures(n, ex.fact_doc, ex.facts, p.fact_perm, self._fact_seed, self._fact_probe)
+        fkeys = self._band_keys(fsig, p.fact_bands, _FACT_SALT)
+        out = []
+        for d in range(n):
+            band = tuple(keys[d].tolist()) if present[d] else ()
+            fact = tuple(fkeys[d].tolist()) if n_facts[d] >= _MIN_FACTS else ()
+            out.append(Fingerprint(sig[d], band, fact))
+        return out
 
     def fingerprint_text(self, text: str) -> Fingerprint:
-        """``fingerprint(tokenize(text))``, computed without building tokens (faster)."""
-        sentences, fact_set = skeleton_and_facts(text)
-        return self._from_parts(hash_shingles(sentences, self.params.shingle), fact_set)
-
-    def _from_parts(self, hashes: np.ndarray, fact_set: set[str]) -> Fingerprint:
-        p = self.params
-        sig = self.signature(hashes)
-        keys = self.band_keys(sig) if hashes.size else ()
-        fact_keys: tuple[int, ...] = ()
-        if len(fact_set) >= 3:
-            fh = np.fromiter(sorted(xxhash.xxh64_intdigest(f.encode()) for f in fact_set), dtype=np.uint64)
-            fsig = self._minhash(fh, p.num_perm, p.num_perm + p.fact_perm)
-            fact_keys = self._keys(fsig, p.fact_bands, 1 << 20)
-        return Fingerprint(int(hashes.size), sig, keys, fact_keys)
+        """The fingerprint of one text (a batch of one)."""
+        return self.fingerprint_texts([text])[0]
 
 
 def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from unspin.core.align import align, restore_from_source
-from unspin.core.fingerprint import facts, hash_shingles, skeleton_and_facts
+from unspin.core.fingerprint import facts, profile_texts
 from unspin.core.relation import DERIVED, RelationParams, classify, content_words, fact_overlap
 from unspin.core.results import Match, TraceResult
 from unspin.core.text import Token, tokenize
@@ -50,13 +52,13 @@ _PREFILTER_SHINGLE = 4
 _PREFILTER_SKELETON = 0.05
 
 
-def _jaccard(a: set[int] | set[str], b: set[int] | set[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
-
-
-def _profile(text: str) -> tuple[set[int], set[str]]:
-    sentences, fact_set = skeleton_and_facts(text)
-    return set(hash_shingles(sentences, _PREFILTER_SHINGLE).tolist()), fact_set
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard similarity of two sorted arrays of distinct values."""
+    union = a.size + b.size
+    if not union:
+        return 0.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    return inter / (union - inter)
 
 
 def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-", top: int = 5,
@@ -70,14 +72,16 @@ def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-
     """
     p = params or RelationParams()
     tokens = tokenize(text)
-    in_shingles, in_facts = _profile(text)  # the same facts as facts(tokens), without a second pass
+    in_facts = facts(tokens)
+    sources = list(candidates)
+    profiles = profile_texts([text] + [t for _i, t in sources], shingle=_PREFILTER_SHINGLE)
+    query = profiles[0]
     matches = []
     n = verified = 0
-    for source_id, source_text in candidates:
+    for (source_id, source_text), prof in zip(sources, profiles[1:], strict=True):
         n += 1
-        src_shingles, src_facts = _profile(source_text)
-        if (_jaccard(in_shingles, src_shingles) < _PREFILTER_SKELETON
-                and _jaccard(in_facts, src_facts) < p.same_story_facts):
+        if (_jaccard(query.shingles, prof.shingles) < _PREFILTER_SKELETON
+                and _jaccard(query.facts, prof.facts) < p.same_story_facts):
             continue
         verified += 1
         m = match_source(text, tokens, source_id, source_text, params=p, input_facts=in_facts)

@@ -12,8 +12,11 @@ Layout (storage format 1)::
 ``docs.bands`` keeps a document's band keys (little-endian int64) in their original order: it
 is what ``get`` returns and what ``remove`` uses to delete the document's ``lsh`` rows through
 the primary key, so ``lsh`` needs no second index on ``doc``. ``text`` is the last column so
-that the small fixed-size fields sit in the row's first page and long texts overflow alone. The file carries SQLite's
-``application_id`` 0x756E7370 ("unsp") so that other databases are recognised and refused.
+that the small fixed-size fields sit in the row's first page and long texts overflow alone.
+Pages are 16 KiB, so that a page holds several article-sized rows. Row ids are assigned by
+``add`` (one past the largest) so that band keys go in without a lookup, sorted by key. The
+file carries SQLite's ``application_id`` 0x756E7370 ("unsp") so that other databases are
+recognised and refused.
 
 Concurrency: WAL journal mode lets any number of readers (threads or processes, each with its
 own ``SQLiteStore``) read a consistent snapshot while one writer adds; writers queue for up to
@@ -34,6 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+
+import numpy as np
 
 from unspin.store.base import (
     STORE_FORMAT_VERSION,
@@ -174,6 +179,9 @@ class SQLiteStore:
     def _create(self) -> None:
         c = self._conn
         try:
+            # 16 KiB pages hold several article-sized rows each (4 KiB pages held one and wasted
+            # the rest); persistent, and must be set before the first table.
+            c.execute("PRAGMA page_size=16384")
             c.execute("PRAGMA journal_mode=WAL")  # persistent; must be set outside a transaction
             c.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
@@ -314,13 +322,18 @@ class SQLiteStore:
             new = [r for id_, r in rows.items() if id_ not in present]
             if not new:
                 return 0
-            c.executemany("INSERT INTO docs(id, signature, bands, meta, text) VALUES (?, ?, ?, ?, ?)", new)
-            rowids = self._rowids(c, [r[0] for r in new])
-            # In key order: each B-tree page is visited once per batch instead of at random.
-            c.executemany(
-                "INSERT INTO lsh(key, doc) VALUES (?, ?)",
-                sorted((k, rowids[r[0]]) for r in new for k in keys[r[0]]),
-            )
+            # Row ids are assigned here so that no lookup is needed before the band keys go in.
+            base = c.execute("SELECT COALESCE(MAX(rowid), 0) FROM docs").fetchone()[0] + 1
+            c.executemany("INSERT INTO docs(rowid, id, signature, bands, meta, text) VALUES (?, ?, ?, ?, ?, ?)",
+                          ((base + j, *r) for j, r in enumerate(new)))
+            counts = [len(keys[r[0]]) for r in new]
+            if sum(counts):
+                key_arr = np.fromiter((k for r in new for k in keys[r[0]]), dtype=np.int64, count=sum(counts))
+                doc_arr = np.repeat(np.arange(base, base + len(new), dtype=np.int64), counts)
+                order = np.lexsort((doc_arr, key_arr))
+                # In key order: each B-tree page is visited once per batch instead of at random.
+                c.executemany("INSERT INTO lsh(key, doc) VALUES (?, ?)",
+                              zip(key_arr[order].tolist(), doc_arr[order].tolist(), strict=True))
             self._touch(c)
             return len(new)
 
