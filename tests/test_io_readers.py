@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from unspin.io.readers import Document, InputProblem, iter_documents
+from unspin.io.readers import (
+    Document,
+    InputProblem,
+    ReadOptions,
+    document_from_value,
+    iter_documents,
+    parse_jsonl_line,
+)
 
 
 def read(*inputs: str | Path, **kwargs: object) -> list[Document | InputProblem]:
@@ -375,6 +382,22 @@ def test_jsonl_records(tmp_path: Path) -> None:
         Document(f"{p}:3", "no id", f"{p}:3"),
         Document(f"{p}:4", "empty id", f"{p}:4"),
     ]
+
+
+def test_public_record_functions_match_the_reader(tmp_path: Path) -> None:
+    lines = ['\ufeff{"key": 7, "body": "first"}', '{"key": "b" "body": "bad"}', "  ", '{"body": 3}',
+             '{"key": "", "body": "empty id"}', '[1]', '{"key": true, "body": "bool id"}']
+    p = write_jsonl(tmp_path / "d.jsonl", *lines)
+    opts = ReadOptions(id_field="key", text_field="body")
+    expected = [parse_jsonl_line(line + "\n", n, f"{p}:{n}", options=opts) for n, line in enumerate(lines, 1)]
+    assert expected[0] == Document("7", "first", f"{p}:1") and expected[2] is None
+    assert read(p, id_field="key", text_field="body") == [x for x in expected if x is not None]
+    assert parse_jsonl_line(b'\xef\xbb\xbf{"id": "a", "text": "t"}', 1, "s") == Document("a", "t", "s")
+    assert document_from_value("text", 1.5, "s") == Document("1.5", "text", "s")
+    assert document_from_value("text", "", "s") == Document("s", "text", "s")
+    assert document_from_value(" \n", "a", "s") == InputProblem("s", "empty document (the text is blank)")
+    assert isinstance(document_from_value("x" * 11, "a", "s", options=ReadOptions(max_bytes=10)), InputProblem)
+    assert ReadOptions() == ReadOptions(id_field="id", text_field="text", max_bytes=64 * 1024 * 1024)
 
 
 def test_jsonl_malformed_line_among_good_lines(tmp_path: Path) -> None:

@@ -31,8 +31,15 @@ MAX_BUCKET: int = inspect.signature(MemoryStore.candidates).parameters["max_buck
 
 
 @dataclass(frozen=True, slots=True)
-class _Found:
-    """One verified match found by tracing document ``query`` (a scanned document)."""
+class FoundMatch:
+    """One verified match found by tracing the scanned document ``query``: what ``build_edges`` joins.
+
+    ``match`` is the ``Match`` of ``query`` against the document ``match.source_id``.
+    ``external`` is false when that source is another scanned document, true when it is a
+    document of an external index (``--db``) that is not in the scan. ``build_edges`` keeps the
+    first of equally good matches of a pair, so both engines list these in one order: documents
+    in input order, each with its matches against the scan, then against the index, best first.
+    """
 
     query: str
     match: Match
@@ -57,14 +64,14 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def build_edges(found: Iterable[_Found], results: dict[str, CheckResult], texts: dict[str, str]) -> list[Edge]:
+def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], texts: dict[str, str]) -> list[Edge]:
     """Join matches into edges: one per unordered pair, derived winning over same-story.
 
     Direction of a derived edge between two scanned documents: the more spun one (higher check
     score) is the copy; within ``DIRECTION_MARGIN`` it is a ``tie`` and the pair is kept in id
     order. A match to an index document that is not in the scan makes the scanned one the copy.
     """
-    best: dict[tuple[str, str], _Found] = {}
+    best: dict[tuple[str, str], FoundMatch] = {}
     for f in found:
         key = _pair_key(f.query, f.match.source_id) if not f.external else (f.query, f.match.source_id)
         old = best.get(key)
@@ -148,18 +155,18 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
         results[doc_id] = check(text, id=doc_id, lexicon=lex, threshold=threshold)
         if progress:
             progress("check", 1)
-    found: list[_Found] = []
+    found: list[FoundMatch] = []
     with Index.open(":memory:", params=index.params if index is not None else None) as local:
         local.add(texts.items())
         if progress:
             progress("index", len(texts))
         for doc_id, text in texts.items():
             for m in local.trace(text, id=doc_id, top=top, exclude=doc_id).matches:
-                found.append(_Found(doc_id, m, external=False))
+                found.append(FoundMatch(doc_id, m, external=False))
             if index is not None:
                 for m in index.trace(text, id=doc_id, top=top).matches:
                     if m.source_id not in texts:
-                        found.append(_Found(doc_id, m, external=True))
+                        found.append(FoundMatch(doc_id, m, external=True))
             if progress:
                 progress("trace", 1)
     edges = build_edges(found, results, texts)

@@ -2,12 +2,44 @@
 
 All offsets are character offsets (Python ``str`` indices) into the text exactly as it was
 read, so ``text[f.start:f.end] == f.text`` always holds for a finding ``f``.
+
+``to_dict()`` gives the JSON objects the front ends write (scores rounded to 4 places).
+``to_dict(exact=True)`` gives a lossless JSON-ready form instead, and ``from_dict`` rebuilds the
+result from it: ``R.from_dict(json.loads(json.dumps(r.to_dict(exact=True)))) == r`` for every
+``Finding``, ``CheckResult``, ``Alignment``, ``Substitution``, ``Match`` and ``TraceResult``
+(floats unrounded, which JSON keeps exactly; NaN and infinities as the strings ``"nan"``,
+``"inf"``, ``"-inf"``, so the JSON stays strict; tuples and nested results rebuilt). This is
+how the Spark engine moves results between processes.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+
+def _exact_out(x: Any) -> Any:
+    """A number as ``to_dict(exact=True)`` stores it: unchanged, or a non-finite float as a string."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return repr(x)  # "nan", "inf" or "-inf"
+    return x
+
+
+def _exact_in(x: Any) -> Any:
+    """The inverse of :func:`_exact_out` (ints stay ints, floats stay floats)."""
+    return float(x) if isinstance(x, str) else x
+
+
+def _stats_out(stats: Mapping[str, Any], exact: bool) -> dict[str, Any]:
+    if exact:
+        return {k: _exact_out(v) for k, v in stats.items()}
+    return {k: round(v, 4) for k, v in stats.items()}
+
+
+def _stats_in(stats: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _exact_in(v) for k, v in stats.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +58,19 @@ class Finding:
     confidence: float
     evidence: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict (``evidence`` as a list); ``exact``: see the module docstring."""
         d = asdict(self)
         d["evidence"] = list(self.evidence)
+        if exact:
+            d["confidence"] = _exact_out(self.confidence)
         return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding ``to_dict(exact=True)`` describes."""
+        return cls(data["start"], data["end"], data["text"], data["suggestion"], _exact_in(data["confidence"]),
+                   tuple(data["evidence"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +91,32 @@ class CheckResult:
     n_words: int
     stats: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """The object ``unspin check --format jsonl`` writes; ``exact``: see the module docstring."""
         return {
             "id": self.id,
             "spun": self.spun,
-            "score": round(self.score, 4),
-            "threshold": self.threshold,
+            "score": _exact_out(self.score) if exact else round(self.score, 4),
+            "threshold": _exact_out(self.threshold) if exact else self.threshold,
             "n_words": self.n_words,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict(exact=exact) for f in self.findings],
             "restored": self.restored,
-            "stats": {k: round(v, 4) for k, v in self.stats.items()},
+            "stats": _stats_out(self.stats, exact),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
+        """The result ``to_dict(exact=True)`` describes."""
+        return cls(
+            id=data["id"],
+            spun=data["spun"],
+            score=_exact_in(data["score"]),
+            threshold=_exact_in(data["threshold"]),
+            findings=tuple(Finding.from_dict(f) for f in data["findings"]),
+            restored=data["restored"],
+            n_words=data["n_words"],
+            stats=_stats_in(data["stats"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +129,18 @@ class Alignment:
     source_end: int
     similarity: float
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict; ``exact``: see the module docstring."""
+        d = asdict(self)
+        if exact:
+            d["similarity"] = _exact_out(self.similarity)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Alignment:
+        """The alignment ``to_dict(exact=True)`` describes."""
+        return cls(data["input_start"], data["input_end"], data["source_start"], data["source_end"],
+                   _exact_in(data["similarity"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +154,15 @@ class Substitution:
     source_end: int
     source_text: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict (always exact: it holds no floats)."""
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Substitution:
+        """The substitution ``to_dict()`` describes."""
+        return cls(data["input_start"], data["input_end"], data["text"], data["source_start"], data["source_end"],
+                   data["source_text"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +184,32 @@ class Match:
     restored: str
     stats: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """The match as ``unspin trace --format jsonl`` writes it; ``exact``: see the module docstring."""
         return {
             "source_id": self.source_id,
             "relation": self.relation,
-            "score": round(self.score, 4),
-            "coverage": round(self.coverage, 4),
-            "alignments": [a.to_dict() for a in self.alignments],
+            "score": _exact_out(self.score) if exact else round(self.score, 4),
+            "coverage": _exact_out(self.coverage) if exact else round(self.coverage, 4),
+            "alignments": [a.to_dict(exact=exact) for a in self.alignments],
             "substitutions": [s.to_dict() for s in self.substitutions],
             "restored": self.restored,
-            "stats": {k: round(v, 4) for k, v in self.stats.items()},
+            "stats": _stats_out(self.stats, exact),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Match:
+        """The match ``to_dict(exact=True)`` describes."""
+        return cls(
+            source_id=data["source_id"],
+            relation=data["relation"],
+            score=_exact_in(data["score"]),
+            coverage=_exact_in(data["coverage"]),
+            alignments=tuple(Alignment.from_dict(a) for a in data["alignments"]),
+            substitutions=tuple(Substitution.from_dict(s) for s in data["substitutions"]),
+            restored=data["restored"],
+            stats=_stats_in(data["stats"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +220,15 @@ class TraceResult:
     matches: tuple[Match, ...]
     stats: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "matches": [m.to_dict() for m in self.matches],
-                "stats": {k: round(v, 4) for k, v in self.stats.items()}}
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """The object ``unspin trace --format jsonl`` writes; ``exact``: see the module docstring."""
+        return {"id": self.id, "matches": [m.to_dict(exact=exact) for m in self.matches],
+                "stats": _stats_out(self.stats, exact)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TraceResult:
+        """The result ``to_dict(exact=True)`` describes."""
+        return cls(data["id"], tuple(Match.from_dict(m) for m in data["matches"]), _stats_in(data["stats"]))
 
 
 @dataclass(frozen=True, slots=True)

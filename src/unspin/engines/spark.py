@@ -18,7 +18,8 @@ Every decision is made by the pure functions the local engine (``unspin.scan.sca
 
 Spark only moves data: it reads, deduplicates ids (first occurrence wins), runs those
 functions in ``mapPartitions`` and does the band join. Results cross the Python/JVM boundary
-as pickles of the core's own dataclasses, so scores are bit-identical to the local engine's.
+as JSON of the core's own dataclasses (``to_dict(exact=True)``, rebuilt by ``from_dict``: floats
+unrounded), so scores are bit-identical to the local engine's.
 
 Two entry points: :func:`scan_spark` returns a ``ScanResult`` (everything collected on the
 driver, like the local engine), and :class:`SparkScan` keeps per-document data distributed and
@@ -32,7 +33,6 @@ import io
 import itertools
 import json
 import os
-import pickle
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,9 +46,10 @@ from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
 from unspin.core.trace import trace_text
 from unspin.index import Index, fingerprint_documents
+from unspin.io.readers import Document, InputProblem, ReadOptions, document_from_value, parse_jsonl_line
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, scan_tables
 from unspin.lexicon import Lexicon
-from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, _Found, build_clusters, build_edges, rank_candidates
+from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, FoundMatch, build_clusters, build_edges, rank_candidates
 from unspin.store.base import distinct_keys
 
 if TYPE_CHECKING:
@@ -67,7 +68,6 @@ __all__ = [
 
 DEFAULT_MASTER = "local[2]"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-_PICKLE = 5
 ROWS_PER_FILE = 500_000  # documents-table rows per written part file
 _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
 
@@ -236,9 +236,7 @@ def _normalise_partition(rows: Iterable[Any], *, kind: str, id_field: str, text_
     source and reason). Unlike the local reader, a record with no usable id is a problem: a
     distributed reader has no stable line number to name it by.
     """
-    from unspin.io.readers import Document, InputProblem, _jsonl_record, _make_document, _Options
-
-    opts = _Options(id_field=id_field, text_field=text_field, max_bytes=max_bytes)
+    opts = ReadOptions(id_field=id_field, text_field=text_field, max_bytes=max_bytes)
     for r in rows:
         source = f"{r.src}#{r.pos}" if r.src else f"row#{r.pos}"
         item: Document | InputProblem | None
@@ -247,14 +245,14 @@ def _normalise_partition(rows: Iterable[Any], *, kind: str, id_field: str, text_
             if len(line) * 4 > max_bytes and len(line.encode("utf-8", "surrogatepass")) > max_bytes:
                 item = InputProblem(source, "too large: the line exceeds the --max-bytes limit")
             else:
-                item = _jsonl_record(line, 2, source, opts)
+                item = parse_jsonl_line(line, 2, source, options=opts)  # BOM already removed
             if item is None:  # blank line
                 continue
         elif r.text is None:
             item = InputProblem(source, f"empty document (null in column '{text_field}')")
         else:
             raw_id = r.raw_id if r.raw_id is None or isinstance(r.raw_id, str) else str(r.raw_id)
-            item = _make_document(r.text, raw_id, source, opts)
+            item = document_from_value(r.text, raw_id, source, options=opts)
         if isinstance(item, Document) and item.id == source:
             item = InputProblem(source, f"no usable id in field '{id_field}' (the Spark engine needs a "
                                         "non-empty string or number id); choose it with --id-field")
@@ -262,6 +260,19 @@ def _normalise_partition(rows: Iterable[Any], *, kind: str, id_field: str, text_
             yield None, None, r.src, r.pos, f"{item.source}\t{item.reason}"
         else:
             yield item.id, item.text, r.src, r.pos, None
+
+
+def _to_json(result: CheckResult | Match) -> str:
+    """``result`` as the JSON string stored in the ``check``/``match`` columns (lossless)."""
+    return json.dumps(result.to_dict(exact=True), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _check_from_json(data: str) -> CheckResult:
+    return CheckResult.from_dict(json.loads(data))
+
+
+def _match_from_json(data: str) -> Match:
+    return Match.from_dict(json.loads(data))
 
 
 def _analyse_partition(rows: Iterable[Any], *, threshold: float, params: FingerprintParams,
@@ -275,7 +286,7 @@ def _analyse_partition(rows: Iterable[Any], *, threshold: float, params: Fingerp
         for r, doc in zip(batch, stored, strict=True):
             res = check(r.text, id=r.id, lexicon=lex, threshold=threshold)
             yield (r.id, r.text, r.src, r.pos, distinct_keys(doc.band_keys), float(res.score), bool(res.spun),
-                   pickle.dumps(res, _PICKLE))
+                   _to_json(res))
 
 
 def _by_document(rows: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
@@ -303,7 +314,7 @@ def _trace_partition(rows: Iterable[Any], *, top: int) -> Iterator[tuple[Any, ..
         query, cands = group[0], group[1:]
         res = trace_text(query.text, [(c.b, c.text) for c in cands], id=a, top=top, params=relation)
         for k, m in enumerate(res.matches):
-            yield a, query.src, query.pos, False, k, m.source_id, pickle.dumps(m, _PICKLE)
+            yield a, query.src, query.pos, False, k, m.source_id, _to_json(m)
 
 
 def _external_partition(rows: Iterable[Any], *, index_path: str, top: int) -> Iterator[tuple[Any, ...]]:
@@ -311,7 +322,7 @@ def _external_partition(rows: Iterable[Any], *, index_path: str, top: int) -> It
     idx = _worker_index(index_path)
     for r in rows:
         for k, m in enumerate(idx.trace(r.text, id=r.id, top=top).matches):
-            yield r.id, r.src, r.pos, True, k, m.source_id, pickle.dumps(m, _PICKLE)
+            yield r.id, r.src, r.pos, True, k, m.source_id, _to_json(m)
 
 
 def _csv_line(values: Sequence[Any]) -> str:
@@ -347,7 +358,7 @@ def _documents_partition(rows: Iterable[Any], *, shared: Any, chunk: int = 2000)
         for i in ids:
             if i in cluster_of:
                 members.setdefault(cluster_of[i], []).append(i)
-        partial_result = ScanResult(tuple(pickle.loads(r.check) for r in batch), tuple(edges[k] for k in touching),
+        partial_result = ScanResult(tuple(_check_from_json(r.check) for r in batch), tuple(edges[k] for k in touching),
                                     tuple(Cluster(c, tuple(m), 0, 0) for c, m in members.items()))
         for r, row in zip(batch, scan_tables(partial_result)["documents"], strict=True):
             yield (r.src, r.pos, *_line_row(row, DOCUMENT_COLUMNS))
@@ -374,12 +385,12 @@ def _schemas() -> dict[str, Any]:
         "analysed": T.StructType([T.StructField("id", s), T.StructField("text", s), T.StructField("src", s),
                                   T.StructField("pos", lg), T.StructField("keys", T.ArrayType(lg)),
                                   T.StructField("score", d), T.StructField("spun", b),
-                                  T.StructField("check", T.BinaryType())]),
+                                  T.StructField("check", s)]),
         "ranked": T.StructType([T.StructField("a", s), T.StructField("rank", T.IntegerType()),
                                 T.StructField("b", s), T.StructField("n", lg)]),
         "found": T.StructType([T.StructField("query", s), T.StructField("src", s), T.StructField("pos", lg),
                                T.StructField("external", b), T.StructField("mpos", T.IntegerType()),
-                               T.StructField("source_id", s), T.StructField("match", T.BinaryType())]),
+                               T.StructField("source_id", s), T.StructField("match", s)]),
         "documents": T.StructType([
             T.StructField("src", s), T.StructField("pos", lg), T.StructField("id", s), T.StructField("spun", b),
             T.StructField("score", d), T.StructField("n_words", lg), T.StructField("n_findings", lg),
@@ -472,7 +483,8 @@ class SparkScan:
     cached DataFrames.
 
     Attributes: ``analysed`` (DataFrame ``id, text, src, pos, keys, score, spun, check``: one
-    row per scanned document, ``check`` a pickled ``CheckResult``; persisted), ``found``
+    row per scanned document, ``check`` its ``CheckResult`` as JSON (``CheckResult.to_dict(exact=True)``,
+    read back with ``CheckResult.from_dict``); persisted), ``found``
     (matches in the local engine's order), ``edges``, ``clusters``, ``problems`` (source,
     reason) and ``stats``.
     """
@@ -482,7 +494,7 @@ class SparkScan:
         self.options = options
         self.stats = SparkScanStats()
         self.analysed: DataFrame | None = None
-        self.found: list[_Found] = []
+        self.found: list[FoundMatch] = []
         self.edges: list[Edge] = []
         self.clusters: list[Cluster] = []
         self.problems: list[tuple[str, str]] = []
@@ -526,7 +538,7 @@ class SparkScan:
         t = _timed(self.stats, "band join+trace", t)
         self.stats.candidate_pairs = int(self._pairs.value)
         rows.sort(key=lambda r: (r.src, r.pos, r.external, r.mpos))
-        self.found = [_Found(r.query, pickle.loads(r.match), r.external) for r in rows]
+        self.found = [FoundMatch(r.query, _match_from_json(r.match), r.external) for r in rows]
         self.stats.matches = len(self.found)
         self.stats.external_matches = sum(f.external for f in self.found)
         self._fetch_involved()
@@ -639,7 +651,7 @@ class SparkScan:
         wanted = self.spark.createDataFrame([(i,) for i in sorted(ids)], "id string")
         rows = self.analysed.join(wanted, "id").select("id", "text", "check").toLocalIterator()
         for r in rows:
-            self._involved[r.id] = pickle.loads(r.check)
+            self._involved[r.id] = _check_from_json(r.check)
             self._involved_texts[r.id] = r.text
 
     # ------------------------------------------------------------------ results
@@ -659,7 +671,7 @@ class SparkScan:
         assert self.analysed is not None
         cols = ["id", "src", "pos", "check"] + (["text"] if texts else [])
         rows = sorted(self.analysed.select(*cols).toLocalIterator(), key=lambda r: (r.src, r.pos))
-        documents = tuple(pickle.loads(r.check) for r in rows)
+        documents = tuple(_check_from_json(r.check) for r in rows)
         all_texts = {r.id: r.text for r in rows} if texts else dict(self._involved_texts)
         return ScanResult(documents, tuple(self.edges), tuple(self.clusters), all_texts, tuple(self.problems))
 

@@ -37,7 +37,10 @@ __all__ = [
     "TEXT_EXTENSIONS",
     "Document",
     "InputProblem",
+    "ReadOptions",
+    "document_from_value",
     "iter_documents",
+    "parse_jsonl_line",
 ]
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".text"})
@@ -91,6 +94,20 @@ class InputProblem:
 Item = Document | InputProblem
 
 
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How records are turned into documents (the ``iter_documents`` options of the same names).
+
+    ``id_field`` and ``text_field`` name the field of a JSONL record or the Parquet column that
+    holds a document's id and text; ``max_bytes`` (positive) is the most UTF-8 bytes a text may
+    have (for whole files, the most bytes a file, line or standard input may have).
+    """
+
+    id_field: str = "id"
+    text_field: str = "text"
+    max_bytes: int = 64 * 1024 * 1024
+
+
 def iter_documents(
     inputs: Sequence[str],
     *,
@@ -117,7 +134,7 @@ def iter_documents(
         raise ValueError(f"stdin_format must be 'text' or 'jsonl', not {stdin_format!r}")
     if max_bytes < 1:
         raise ValueError(f"max_bytes must be positive, not {max_bytes}")
-    opts = _Options(id_field=id_field, text_field=text_field, max_bytes=max_bytes)
+    opts = ReadOptions(id_field=id_field, text_field=text_field, max_bytes=max_bytes)
     stdin_read = False
     for name in inputs:
         if name == "-":
@@ -140,14 +157,7 @@ def iter_documents(
 # Paths and directories
 
 
-@dataclass(frozen=True, slots=True)
-class _Options:
-    id_field: str
-    text_field: str
-    max_bytes: int
-
-
-def _iter_path(name: str, opts: _Options) -> Iterator[Item]:
+def _iter_path(name: str, opts: ReadOptions) -> Iterator[Item]:
     try:
         st = os.stat(name)
     except FileNotFoundError:
@@ -168,7 +178,7 @@ def _iter_path(name: str, opts: _Options) -> Iterator[Item]:
     yield from _read_file(name, st, opts)
 
 
-def _walk(directory: str, shown: str, opts: _Options, *, visited: set[tuple[int, int]]) -> Iterator[Item]:
+def _walk(directory: str, shown: str, opts: ReadOptions, *, visited: set[tuple[int, int]]) -> Iterator[Item]:
     """Items for the files under ``directory``, depth first in name order.
 
     ``shown`` is the directory's path as the user wrote it (ids and sources build on it).
@@ -219,7 +229,7 @@ class _Skip(Exception):
         self.reason = reason
 
 
-def _read_file(name: str, st: os.stat_result, opts: _Options) -> Iterator[Item]:
+def _read_file(name: str, st: os.stat_result, opts: ReadOptions) -> Iterator[Item]:
     """Items from one file, by extension; unknown extensions are read as plain text."""
     ext = _extension(name)
     if ext in JSONL_EXTENSIONS:
@@ -403,7 +413,7 @@ _GIVE_UP_AFTER = 20  # consecutive bad records at the start of a stream before g
 _MAX_FIELDS_SHOWN = 10
 
 
-def _iter_jsonl_file(name: str, opts: _Options) -> Iterator[Item]:
+def _iter_jsonl_file(name: str, opts: ReadOptions) -> Iterator[Item]:
     try:
         f = open(name, "rb")  # noqa: SIM115 - closed below, after streaming
     except OSError as e:
@@ -416,7 +426,7 @@ def _iter_jsonl_file(name: str, opts: _Options) -> Iterator[Item]:
         yield from _iter_jsonl_stream(f, name, opts)
 
 
-def _iter_jsonl_stream(stream: TextIO | BinaryIO, prefix: str, opts: _Options) -> Iterator[Item]:
+def _iter_jsonl_stream(stream: TextIO | BinaryIO, prefix: str, opts: ReadOptions) -> Iterator[Item]:
     """One item per non-blank line of ``stream``, whose sources are ``prefix:LINE``."""
     n_good = n_bad = 0
     try:
@@ -427,7 +437,7 @@ def _iter_jsonl_stream(stream: TextIO | BinaryIO, prefix: str, opts: _Options) -
                     source, _too_large(opts.max_bytes, what="line") + " or split the record"
                 )
             else:
-                item = _jsonl_record(line, lineno, source, opts)
+                item = parse_jsonl_line(line, lineno, source, options=opts)
             if item is None:
                 continue
             if isinstance(item, Document):
@@ -473,8 +483,22 @@ def _ends_line(line: str | bytes) -> bool:
     return line[-1:] in ("\n", b"\n")
 
 
-def _jsonl_record(line: str | bytes, lineno: int, source: str, opts: _Options) -> Item | None:
-    """The document on one JSONL line, a problem, or ``None`` for a blank line."""
+def parse_jsonl_line(line: str | bytes, lineno: int, source: str, *,
+                     options: ReadOptions = ReadOptions()) -> Document | InputProblem | None:
+    """The document on one JSON Lines line, the problem with it, or ``None`` for a blank line.
+
+    This is what the JSONL reader of :func:`iter_documents` does with every line it reads.
+    ``line`` may end with its line break; ``bytes`` must be UTF-8. ``lineno`` counts from 1;
+    on line 1 a leading byte-order mark is removed. ``source`` names the line in the result
+    (the reader uses ``"path:LINE"``). The record's ``options.text_field`` must be a string;
+    the rest is :func:`document_from_value` with the record's ``options.id_field`` value.
+
+    Guarantees: never raises for any line content (malformed JSON, a non-object, a missing or
+    non-string text field all give an :class:`InputProblem` naming ``source``); ``None`` only
+    when the line is blank. The length of the line itself is not checked: the reader refuses
+    lines longer than ``options.max_bytes`` before parsing them.
+    """
+    opts = options
     if isinstance(line, bytes):
         if lineno == 1:
             line = line.removeprefix(codecs.BOM_UTF8)
@@ -498,7 +522,7 @@ def _jsonl_record(line: str | bytes, lineno: int, source: str, opts: _Options) -
     return _record_document(obj, source, opts)
 
 
-def _record_document(record: dict[str, Any], source: str, opts: _Options) -> Item:
+def _record_document(record: dict[str, Any], source: str, opts: ReadOptions) -> Item:
     """A document from a JSON object, or the problem with it."""
     tf = opts.text_field
     if tf not in record:
@@ -512,7 +536,7 @@ def _record_document(record: dict[str, Any], source: str, opts: _Options) -> Ite
             source,
             f"field '{tf}' is {_json_kind(text)}, not a string; choose the text field with --text-field",
         )
-    return _make_document(text, record.get(opts.id_field), source, opts)
+    return document_from_value(text, record.get(opts.id_field), source, options=opts)
 
 
 def _names(names: Sequence[object]) -> str:
@@ -521,8 +545,18 @@ def _names(names: Sequence[object]) -> str:
     return shown + (", …" if len(names) > _MAX_FIELDS_SHOWN else "")
 
 
-def _make_document(text: str, raw_id: object, source: str, opts: _Options) -> Item:
-    """Apply the per-document checks shared by JSONL and Parquet records."""
+def document_from_value(text: str, raw_id: object, source: str, *,
+                        options: ReadOptions = ReadOptions()) -> Document | InputProblem:
+    """A document from a record's text and raw id, or the problem with it.
+
+    The checks every JSONL record and Parquet row goes through in :func:`iter_documents`.
+    Returns an :class:`InputProblem` naming ``source`` when ``text`` has more than
+    ``options.max_bytes`` UTF-8 bytes, is not valid Unicode (unpaired surrogates) or is blank;
+    otherwise a :class:`Document` with ``text`` unaltered, ``source`` as its source, and as id
+    ``raw_id`` when it is a non-empty valid string, ``str(raw_id)`` when it is a number (not a
+    bool), else ``source``. Never raises.
+    """
+    opts = options
     if len(text) * 4 > opts.max_bytes and len(text.encode("utf-8", "surrogatepass")) > opts.max_bytes:
         return InputProblem(
             source, _too_large(opts.max_bytes, size=len(text.encode("utf-8", "surrogatepass")))
@@ -569,7 +603,7 @@ def _json_kind(value: object) -> str:
 # Parquet
 
 
-def _iter_parquet(name: str, opts: _Options) -> Iterator[Item]:
+def _iter_parquet(name: str, opts: ReadOptions) -> Iterator[Item]:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -593,7 +627,7 @@ def _iter_parquet(name: str, opts: _Options) -> Iterator[Item]:
         pf.close()
 
 
-def _iter_parquet_rows(pa: Any, pf: Any, schema: Any, name: str, opts: _Options) -> Iterator[Item]:
+def _iter_parquet_rows(pa: Any, pf: Any, schema: Any, name: str, opts: ReadOptions) -> Iterator[Item]:
     tf, idf = opts.text_field, opts.id_field
     if tf not in schema.names:
         shown = _names(schema.names)
@@ -623,7 +657,7 @@ def _iter_parquet_rows(pa: Any, pf: Any, schema: Any, name: str, opts: _Options)
                 raw_id = ids[i] if ids is not None else None
                 if raw_id is not None and not isinstance(raw_id, str):
                     raw_id = str(raw_id)  # numbers, dates, ...: their usual spelling
-                yield _make_document(text, raw_id, source, opts)
+                yield document_from_value(text, raw_id, source, options=opts)
     except (OSError, ValueError, pa.ArrowException) as e:
         yield InputProblem(name, f"Parquet reading stopped after row {row} ({e})")
         return
@@ -648,7 +682,7 @@ def _default_stdin() -> TextIO | BinaryIO | None:
     return getattr(sys.stdin, "buffer", sys.stdin)
 
 
-def _read_stdin_text(stream: TextIO | BinaryIO, opts: _Options) -> Item:
+def _read_stdin_text(stream: TextIO | BinaryIO, opts: ReadOptions) -> Item:
     try:
         data = stream.read(opts.max_bytes + 1)
     except (OSError, UnicodeDecodeError) as e:
