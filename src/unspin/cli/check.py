@@ -54,7 +54,7 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
     INPUT is a file (.txt, .md, .html, .jsonl, .parquet), a directory (read recursively) or -
     for standard input. No reference corpus is needed.
     """
-    err = click.get_text_stream("stderr")
+    err = sys.stderr  # read at call time: test runners swap it
     lexicon = Lexicon.default()
     if known_files:
         pairs = [p for path in known_files for p in read_pairs_csv(path)]

@@ -50,7 +50,7 @@ interrupted 'index add' continues without duplicates.""")
 def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
               max_bytes: int, batch_size: int, workers: int, progress: bool | None) -> None:
     """Index the documents of INPUT... (files, directories, JSONL, Parquet, -)."""
-    err = click.get_text_stream("stderr")
+    err = sys.stderr  # read at call time: test runners swap it
     skipped_inputs = 0
 
     def docs() -> Iterator[tuple[str, str]]:

@@ -40,7 +40,7 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
                   max_bytes: int, fmt: str, output: str | None, top: int, learn: bool, include_text: bool) -> None:
     """Trace each INPUT to the indexed documents it was copied from (spun or not), and tell
     copies ('derived') from independent reports of the same story ('same-story')."""
-    err = click.get_text_stream("stderr")
+    err = sys.stderr  # read at call time: test runners swap it
     skipped = derived = 0
     with ExitStack() as stack:
         idx = stack.enter_context(open_index(db, read_only=not learn))

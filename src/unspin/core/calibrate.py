@@ -33,11 +33,11 @@ from dataclasses import dataclass
 class Calibration:
     """Per-eligible-word rates of evidence in clean and in spun text, overdispersion and prior."""
 
-    odd_clean: float = 0.12
-    odd_spun: float = 0.30
-    find_clean: float = 0.014
-    find_spun: float = 0.019
-    overdispersion: float = 0.035
+    odd_clean: float = 0.09
+    odd_spun: float = 0.27
+    find_clean: float = 0.009
+    find_spun: float = 0.014
+    overdispersion: float = 0.025
     known_phrase_llr: float = 2.0
     temperature: float = 1.0
     prior_spun: float = 0.5

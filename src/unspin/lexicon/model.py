@@ -1,6 +1,7 @@
 """The ``Lexicon``: every resource the detector reads, behind one immutable-looking facade.
 
-A lexicon combines WordNet synonyms, word and word-pair frequencies, optional reference
+A lexicon combines WordNet synonyms, word and word-pair frequencies (the symspellpy bigram list,
+and pairs a general trigram language model knows as established: ``unspin.lexicon.ngram``), optional reference
 statistics from the user's corpus, and optional known substitutions. ``with_known`` and
 ``with_reference`` return new lexicons that share the (large, read-only) base resources.
 """
@@ -13,6 +14,7 @@ from functools import lru_cache
 
 from unspin.lexicon.frequencies import ReferenceStats, load_bigram_logcounts, load_unigram_zipf
 from unspin.lexicon.known import KnownSubstitutions
+from unspin.lexicon.ngram import PairModel
 from unspin.lexicon.wordnet import Sense, WordNet, inflect
 
 # A pair that is an established term (a WordNet multiword lemma, a known expected phrase or a
@@ -42,11 +44,12 @@ class BaseResources:
     wordnet: WordNet
     zipf: dict[str, float]
     bigrams: dict[str, float]
+    pairs: PairModel | None = None
 
 
 @lru_cache(maxsize=1)
 def _base_resources() -> BaseResources:
-    return BaseResources(WordNet.load(), load_unigram_zipf(), load_bigram_logcounts())
+    return BaseResources(WordNet.load(), load_unigram_zipf(), load_bigram_logcounts(), PairModel.load())
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,16 @@ class Lexicon:
             z = max(z, self.reference.zipf(word))
         return z
 
-    def pair(self, first: str, second: str) -> float:
-        """Evidence (log10 count scale) that ``first second`` is a natural word pair; 0 when unknown."""
+    def pair(self, first: str, second: str, *, model: bool = True) -> float:
+        """Evidence (log10 count scale) that ``first second`` is a natural word pair; 0 when unknown.
+
+        The bigram list's count when it has the pair, else (with ``model``) the language model's
+        estimate for a pair it knows as established (``PairModel.pair_logcount``, about a
+        microsecond; ``model=False`` skips it where a caller tries many unlikely pairs)."""
         key = first + " " + second
         score = self.base.bigrams.get(key, 0.0)
+        if model and self.base.pairs is not None and not score:
+            score = self.base.pairs.pair_logcount(first, second)
         if self.reference is not None:
             score = max(score, self.reference.bigram_logcount(key))
         if self.known.terms and (first, second) in self.known.terms:
@@ -106,10 +115,13 @@ class Lexicon:
             score = max(score, WORDNET_TERM_LOGCOUNT)
         return score
 
-    def attested(self, first: str, second: str) -> bool:
-        """True when ``first second`` is a frequent pair of English or of the reference corpus."""
+    def attested(self, first: str, second: str, *, model: bool = True) -> bool:
+        """True when ``first second`` is a frequent pair of English (the bigram list or, with
+        ``model``, an established pair of the language model) or of the reference corpus."""
         key = first + " " + second
         if key in self.base.bigrams:
+            return True
+        if model and self.base.pairs is not None and self.base.pairs.pair_logcount(first, second) > 0.0:
             return True
         return self.reference is not None and self.reference.bigrams.get(key, 0) > 0
 
