@@ -136,6 +136,7 @@ class Run:
     same_story: dict[str, Any]
     paraphrase: dict[str, Any]
     digests: dict[str, str]
+    same_story_holdout: dict[str, Any]
 
 
 @pytest.fixture(scope="module")
@@ -147,16 +148,18 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     indexed = bt.sample_articles(articles, N_INDEXED, SEED)
     stories = bt.load_same_story()
     paraphrases = bt.load_paraphrases()
+    held_out = bt.load_same_story(bt.SAME_STORY_HOLDOUT_FILE)
     db = tmp_path_factory.mktemp("trace-floor") / "index.sqlite"
     idx = Index.open(db)
     try:
-        idx.add([(a.id, a.text) for a in indexed] + bt.fixture_docs(stories, paraphrases))
+        idx.add([(a.id, a.text) for a in indexed] + bt.fixture_docs(stories, paraphrases)
+                + bt.fixture_docs(held_out, []))
         spinner = Spinner.from_aiksaurus()
         queries = bt.make_queries(indexed[:N_TRACED], spinner, seed=SEED, rates=RATES, with_exact=False,
                                   with_excerpt=False)
         records = bt.run_queries(idx, queries, groups)
         yield Run(records, bt.run_same_story(idx, stories), bt.run_paraphrases(idx, paraphrases),
-                  file_digests([data / BBC_FILE]))
+                  file_digests([data / BBC_FILE]), bt.run_same_story(idx, held_out))
     finally:
         idx.close()
 
@@ -205,6 +208,15 @@ def test_same_story_never_derived(run: Run) -> None:
           f"any derived {st['any_derived']}")
     called = [r["pair"] for r in st["rows"] if r["any_derived"]]
     assert st["any_derived"] <= SAME_STORY_DERIVED_CEILING, f"called derived: {called}"
+
+
+@needs_data
+@needs_thesaurus
+def test_held_out_same_story_never_derived(run: Run) -> None:
+    """Pairs written after the relation thresholds were set, and never used to tune them."""
+    st = run.same_story_holdout
+    called = [r["pair"] for r in st["rows"] if r["any_derived"]]
+    assert st["pairs"] == 10 and st["any_derived"] <= SAME_STORY_DERIVED_CEILING, f"called derived: {called}"
 
 
 @needs_data
