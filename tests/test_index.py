@@ -31,6 +31,19 @@ def test_parallel_fingerprinting_gives_the_same_index(tmp_path):
             assert one.store.get(doc_id).band_keys == two.store.get(doc_id).band_keys
 
 
+def test_trace_many_gives_what_trace_gives_one_by_one(tmp_path):
+    docs = [("src", SOURCE), ("copy", SPUN_COPY), ("other", OTHER)] + [
+        (f"v{i}", SOURCE.replace("4.75%", f"{i}.5%")) for i in range(5)]
+    with Index.open(tmp_path / "i.db") as idx:
+        idx.add(docs)
+        one = [idx.trace(t, id=i, exclude=i) for i, t in docs]
+        many = list(idx.trace_many(docs, exclude_self=True, chunk=3))
+        assert [r.id for r in many] == [i for i, _t in docs]
+        assert many == one
+        assert any(m.source_id == "src" and m.relation == "derived" for m in many[1].matches)
+        assert list(idx.trace_many([])) == []
+
+
 def test_parameters_are_recorded_and_mismatch_is_refused(tmp_path):
     db = tmp_path / "i.db"
     with Index.open(db, params=FingerprintParams(shingle=3)) as idx:

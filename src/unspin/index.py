@@ -16,7 +16,7 @@ from types import TracebackType
 from unspin.core.fingerprint import FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED, RelationParams
 from unspin.core.results import TraceResult
-from unspin.core.trace import trace_text
+from unspin.core.trace import prefilter_profiles, trace_text
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.store import IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
 
@@ -136,18 +136,46 @@ class Index:
         source phrase, with counts) for ``check`` to use. ``exclude`` skips one indexed id
         (for tracing an indexed document against the others).
         """
-        fp = self._hasher.fingerprint_text(text)
-        query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
-        sources = []
-        for cand in query.candidates:
-            doc = self.store.get(cand.id)
-            if doc is not None:
-                sources.append((doc.id, doc.text))
-        result = trace_text(text, sources, id=id, top=top, params=self.relation)
-        result.stats["skipped_buckets"] = float(query.skipped_buckets)
-        if learn:
-            self.learn(result)
+        (result,) = self._trace_batch([(id, text, exclude)], top=top, candidates=candidates, learn=learn)
         return result
+
+    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = 5, candidates: int = 20,
+                   learn: bool = False, exclude_self: bool = False, chunk: int = 256) -> Iterator[TraceResult]:
+        """``trace`` for each (id, text), in order, fingerprinting and prefiltering ``chunk``
+        documents at a time (much faster than one ``trace`` call each; the results are the
+        same). ``exclude_self`` skips each document's own id in the index."""
+        for batch in _batches(docs, chunk):
+            yield from self._trace_batch([(i, t, i if exclude_self else None) for i, t in batch],
+                                         top=top, candidates=candidates, learn=learn)
+
+    def _trace_batch(self, batch: Sequence[tuple[str, str, str | None]], *, top: int, candidates: int,
+                     learn: bool) -> list[TraceResult]:
+        fps = self._hasher.fingerprint_texts([text for _i, text, _x in batch])
+        texts: dict[str, str] = {}  # candidate id -> text, shared by the batch
+        plans = []
+        for (doc_id, text, exclude), fp in zip(batch, fps, strict=True):
+            query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
+            ids = []
+            for cand in query.candidates:
+                if cand.id not in texts:
+                    doc = self.store.get(cand.id)
+                    if doc is None:
+                        continue
+                    texts[cand.id] = doc.text
+                ids.append(cand.id)
+            plans.append((doc_id, text, ids, query.skipped_buckets))
+        cand_ids = list(texts)
+        profiles = prefilter_profiles([text for _i, text, _x in batch] + [texts[c] for c in cand_ids])
+        by_id = dict(zip(cand_ids, profiles[len(batch) :], strict=True))
+        results = []
+        for (doc_id, text, ids, skipped), own in zip(plans, profiles[: len(batch)], strict=True):
+            result = trace_text(text, [(c, texts[c]) for c in ids], id=doc_id, top=top, params=self.relation,
+                                profiles=[own] + [by_id[c] for c in ids])
+            result.stats["skipped_buckets"] = float(skipped)
+            if learn:
+                self.learn(result)
+            results.append(result)
+        return results
 
     def learn(self, result: TraceResult) -> int:
         """Record the short substitutions of derived matches; returns how many were recorded."""

@@ -160,11 +160,13 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
         local.add(texts.items())
         if progress:
             progress("index", len(texts))
-        for doc_id, text in texts.items():
-            for m in local.trace(text, id=doc_id, top=top, exclude=doc_id).matches:
+        outside = index.trace_many(texts.items(), top=top) if index is not None else None
+        for (doc_id, _text), res in zip(texts.items(), local.trace_many(texts.items(), top=top, exclude_self=True),
+                                        strict=True):
+            for m in res.matches:
                 found.append(FoundMatch(doc_id, m, external=False))
-            if index is not None:
-                for m in index.trace(text, id=doc_id, top=top).matches:
+            if outside is not None:
+                for m in next(outside).matches:
                     if m.source_id not in texts:
                         found.append(FoundMatch(doc_id, m, external=True))
             if progress:

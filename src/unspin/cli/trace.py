@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from contextlib import ExitStack
 
@@ -14,6 +15,8 @@ from unspin.io.readers import InputProblem, iter_documents
 from unspin.io.writers import render_trace_terminal, write_jsonl, write_problem, write_trace_csv
 
 EXIT_NONE, EXIT_DERIVED, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
+# Inputs traced together (one fingerprinting and prefilter batch); output stays in input order.
+TRACE_CHUNK = 64
 
 
 @click.command("trace", epilog="""\b
@@ -47,22 +50,27 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
         out = stack.enter_context(open(output, "w", encoding="utf-8", newline="")) if output else sys.stdout
         console = Console(file=out, highlight=False, soft_wrap=False) if fmt == "text" else None
         first = True
-        for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
-                                   stdin_format=stdin_format):
-            if isinstance(item, InputProblem):
-                skipped += 1
-                write_problem(item, err)
-                continue
-            result = idx.trace(item.text, id=item.id, top=top, learn=learn)
-            derived += any(m.relation == "derived" for m in result.matches)
-            if fmt == "jsonl":
-                write_jsonl([result], out, include_text=include_text, texts=[item.text])
-            elif fmt == "csv":
-                write_trace_csv([result], out, header=first)
-                first = False
-            else:
-                assert console is not None
-                render_trace_terminal(result, item.text, console)
+        items = iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
+                               stdin_format=stdin_format)
+        # A few inputs at a time: Index.trace_many fingerprints them together; output keeps input order.
+        while chunk := list(itertools.islice(items, TRACE_CHUNK)):
+            docs = [(item.id, item.text) for item in chunk if not isinstance(item, InputProblem)]
+            results = iter(idx.trace_many(docs, top=top, learn=learn, chunk=TRACE_CHUNK))
+            for item in chunk:
+                if isinstance(item, InputProblem):
+                    skipped += 1
+                    write_problem(item, err)
+                    continue
+                result = next(results)
+                derived += any(m.relation == "derived" for m in result.matches)
+                if fmt == "jsonl":
+                    write_jsonl([result], out, include_text=include_text, texts=[item.text])
+                elif fmt == "csv":
+                    write_trace_csv([result], out, header=first)
+                    first = False
+                else:
+                    assert console is not None
+                    render_trace_terminal(result, item.text, console)
             out.flush()
     if skipped:
         err.write(f"unspin: {skipped} input(s) could not be read (see messages above)\n")

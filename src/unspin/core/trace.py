@@ -6,12 +6,12 @@ alignment, classifies the relation, and builds the evidence. It does no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from unspin.core.align import align, restore_from_source
-from unspin.core.fingerprint import facts, profile_texts
+from unspin.core.fingerprint import Profile, facts, profile_texts
 from unspin.core.relation import DERIVED, RelationParams, classify, content_words, fact_overlap
 from unspin.core.results import Match, TraceResult
 from unspin.core.text import Token, tokenize
@@ -61,20 +61,32 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return inter / (union - inter)
 
 
+def prefilter_profiles(texts: Sequence[str]) -> list[Profile]:
+    """The prefilter's view of each text (``trace_text`` computes it for its input and its
+    candidates; a batch engine may compute it for many texts at once and pass it in)."""
+    return profile_texts(texts, shingle=_PREFILTER_SHINGLE)
+
+
 def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-", top: int = 5,
-               params: RelationParams | None = None) -> TraceResult:
+               params: RelationParams | None = None,
+               profiles: Sequence[Profile] | None = None) -> TraceResult:
     """Rank ``candidates`` ((source id, source text) pairs) as sources of ``text``.
 
     A cheap prefilter (skeleton-shingle and fact overlap) drops candidates that can be neither
     a copy nor a same-story report; the rest are verified by alignment, and unrelated ones are
     dropped too. Matches are ordered by score (derived before same-story), ties by source id,
-    and cut to ``top``.
+    and cut to ``top``. ``profiles``: ``prefilter_profiles([text, *candidate texts])`` when the
+    caller has them already (the result is the same).
     """
     p = params or RelationParams()
     tokens = tokenize(text)
     in_facts = facts(tokens)
     sources = list(candidates)
-    profiles = profile_texts([text] + [t for _i, t in sources], shingle=_PREFILTER_SHINGLE)
+    if profiles is None:
+        profiles = prefilter_profiles([text] + [t for _i, t in sources])
+    elif len(profiles) != len(sources) + 1:
+        raise ValueError(f"expected {len(sources) + 1} profiles (the input's, then each candidate's), "
+                         f"got {len(profiles)}")
     query = profiles[0]
     matches = []
     n = verified = 0

@@ -44,7 +44,7 @@ from unspin.api import DEFAULT_THRESHOLD, check
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
-from unspin.core.trace import trace_text
+from unspin.core.trace import prefilter_profiles, trace_text
 from unspin.index import Index, fingerprint_documents
 from unspin.io.readers import Document, InputProblem, ReadOptions, document_from_value, parse_jsonl_line
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, scan_tables
@@ -304,25 +304,36 @@ def _rank_partition(rows: Iterable[Any], *, limit: int, counter: Any) -> Iterato
             yield a, rank, b, n
 
 
-def _trace_partition(rows: Iterable[Any], *, top: int) -> Iterator[tuple[Any, ...]]:
-    """Verify each document's candidates with ``trace_text``, as ``Index.trace`` does. A
+def _trace_partition(rows: Iterable[Any], *, top: int, chunk: int = 256) -> Iterator[tuple[Any, ...]]:
+    """Verify each document's candidates with ``trace_text``, as ``Index.trace_many`` does
+    (prefilter profiles computed for ``chunk`` documents and their candidates at once). A
     document's rows come sorted by rank: its own (rank -1, its text), then its candidates'."""
     relation = RelationParams()
-    for a, group in _by_document(rows):
-        if len(group) < 2 or group[0].rank != -1:
-            continue  # no candidates
-        query, cands = group[0], group[1:]
-        res = trace_text(query.text, [(c.b, c.text) for c in cands], id=a, top=top, params=relation)
-        for k, m in enumerate(res.matches):
-            yield a, query.src, query.pos, False, k, m.source_id, _to_json(m)
+    groups = ((a, g) for a, g in _by_document(rows) if len(g) >= 2 and g[0].rank == -1)  # with candidates
+    while batch := list(itertools.islice(groups, chunk)):
+        texts: dict[str, str] = {}
+        for _a, group in batch:
+            for c in group[1:]:
+                texts.setdefault(c.b, c.text)
+        cand_ids = list(texts)
+        profiles = prefilter_profiles([g[0].text for _a, g in batch] + [texts[c] for c in cand_ids])
+        by_id = dict(zip(cand_ids, profiles[len(batch) :], strict=True))
+        for (a, group), own in zip(batch, profiles[: len(batch)], strict=True):
+            query, cands = group[0], group[1:]
+            res = trace_text(query.text, [(c.b, c.text) for c in cands], id=a, top=top, params=relation,
+                             profiles=[own] + [by_id[c.b] for c in cands])
+            for k, m in enumerate(res.matches):
+                yield a, query.src, query.pos, False, k, m.source_id, _to_json(m)
 
 
 def _external_partition(rows: Iterable[Any], *, index_path: str, top: int) -> Iterator[tuple[Any, ...]]:
     """Trace each document against the external index with ``Index.trace`` (read-only, no learning)."""
     idx = _worker_index(index_path)
-    for r in rows:
-        for k, m in enumerate(idx.trace(r.text, id=r.id, top=top).matches):
-            yield r.id, r.src, r.pos, True, k, m.source_id, _to_json(m)
+    it = iter(rows)
+    while batch := list(itertools.islice(it, 256)):
+        for r, res in zip(batch, idx.trace_many(((r.id, r.text) for r in batch), top=top), strict=True):
+            for k, m in enumerate(res.matches):
+                yield r.id, r.src, r.pos, True, k, m.source_id, _to_json(m)
 
 
 def _csv_line(values: Sequence[Any]) -> str:
