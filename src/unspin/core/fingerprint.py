@@ -8,10 +8,11 @@ its content words was replaced, while two independent reports of one event share
 numbers but not the function-word scaffolding around them. The set of names and numbers (the
 *facts*) is MinHashed and banded separately, to find same-story reports and paraphrases.
 
-The whole path runs on a batch of texts at once, in Arrow compute kernels and numpy (no Python
-loop per word), so that indexing costs a few tens of microseconds per article; a query is a
-batch of one. Every engine (local index, trace, Spark) calls :meth:`MinHasher.fingerprint_texts`
-or :func:`profile_texts`, never a copy of them.
+The whole path runs on a batch of texts at once, in one Polars query (tokens, sentence marks,
+word flags) and numpy (shingles, MinHash, bands), with no Python loop per word, so that indexing
+costs well under a hundred microseconds per article; a query is a batch of one (about 2 ms of
+fixed cost, so ``Index.trace_many`` batches queries). Every engine (local index, trace, Spark)
+calls :meth:`MinHasher.fingerprint_texts` or :func:`profile_texts`, never a copy of them.
 
 Approximate by design:
 
@@ -184,7 +185,8 @@ def _hash_strings(values: pl.Series) -> np.ndarray:
 @dataclass(frozen=True, slots=True)
 class _Words:
     """Every word of a batch (NFKC, lower case) with its document, whether it opens a
-    sentence, is capitalised, contains a digit, or is a skeleton word."""
+    sentence, has a capital letter ("London", "IBM", "eBay": a name when it does not open the
+    sentence), contains a digit, or is a skeleton word."""
 
     lower: pl.Series
     doc: np.ndarray
@@ -257,8 +259,8 @@ class _Extracted:
 
 def _extract(texts: Sequence[str], k: int) -> _Extracted:
     """Skeleton shingles (runs of ``k`` immutables of one sentence; a sentence with 2..k-1
-    immutables gives one shorter shingle) and facts (capitalised words of two or more letters
-    that do not open a sentence, and words with a digit), hashed, for each text of a batch."""
+    immutables gives one shorter shingle) and facts (words of two or more letters with a capital
+    letter that do not open a sentence, and words with a digit), hashed, for each text of a batch."""
     w = _words(texts)
     n = w.lower.len()
     if n == 0:
