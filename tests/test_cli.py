@@ -146,4 +146,19 @@ def test_trace_refuses_a_file_that_is_not_an_index(tmp_path):
     bad = tmp_path / "not.db"
     bad.write_text("hello", encoding="utf-8")
     p = run("trace", "--db", str(bad), "-", stdin=SPUN_COPY)
-    assert p.returncode != 0 and "not.db" in p.stderr
+    assert p.returncode == 2 and "not.db" in p.stderr
+
+
+def test_an_index_of_an_older_fingerprint_format_is_refused_with_the_fix(tmp_path):
+    from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams
+    from unspin.store import SQLiteStore
+
+    db = tmp_path / "old.db"
+    old = FingerprintParams().to_dict() | {"format_version": FORMAT_VERSION - 1}
+    with SQLiteStore(db) as store:
+        store.ensure_params(old)
+    for args in (("trace", "--db", str(db), "-"), ("index", "add", "--db", str(db), "-")):
+        p = run(*args, stdin=SPUN_COPY)
+        assert p.returncode == 2, p.stderr
+        assert f"format {FORMAT_VERSION - 1}" in p.stderr and "unspin index add" in p.stderr
+        assert "Traceback" not in p.stderr

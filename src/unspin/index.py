@@ -12,13 +12,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from unspin.core.fingerprint import FingerprintParams, MinHasher
+from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED, RelationParams
 from unspin.core.results import TraceResult
 from unspin.core.trace import prefilter_profiles, trace_text
 from unspin.lexicon import KnownSubstitutions, Lexicon
-from unspin.store import IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
+from unspin.store import IncompatibleIndexError, IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
 
 MAX_LEARNED_WORDS = 3
 
@@ -39,6 +40,20 @@ def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, s
             for (doc_id, text), fp in zip(docs, fps, strict=True)]
 
 
+def _stored_params(stored: dict[str, Any]) -> FingerprintParams:
+    """The parameters an index records, or ``IncompatibleIndexError`` saying how to go on."""
+    version = stored.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IncompatibleIndexError(
+            f"the index holds fingerprints of format {version}, and this unspin computes format "
+            f"{FORMAT_VERSION}: build a new index from the same documents (unspin index add --db NEW.db ...)")
+    try:
+        return FingerprintParams(**stored)
+    except TypeError as e:
+        raise IncompatibleIndexError(f"the index records parameters this unspin does not know ({e}): "
+                                     "open it with the unspin version that built it") from None
+
+
 def _batches(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
     it = iter(items)
     while batch := list(itertools.islice(it, size)):
@@ -56,7 +71,7 @@ class Index:
                  relation: RelationParams | None = None) -> None:
         stored = store.params()
         if params is None:
-            params = FingerprintParams(**stored) if stored else FingerprintParams()
+            params = _stored_params(stored) if stored else FingerprintParams()
         store.ensure_params(params.to_dict())
         self.store = store
         self.params = params
@@ -68,7 +83,12 @@ class Index:
         """Open or create the index at ``path`` (``":memory:"`` for a throw-away one)."""
         if str(path) == ":memory:":
             return cls(MemoryStore(), params=params)
-        return cls(SQLiteStore(path, read_only=read_only), params=params)
+        store = SQLiteStore(path, read_only=read_only)
+        try:
+            return cls(store, params=params)
+        except BaseException:
+            store.close()
+            raise
 
     def __enter__(self) -> Index:
         return self

@@ -22,12 +22,19 @@ db_option = click.option("--db", "db", required=True, type=click.Path(dir_okay=F
                          help="The index file (SQLite; created by 'index add' if missing).")
 
 
+class IndexUnusable(click.ClickException):
+    """The index cannot be opened as asked: a usage error (exit status 2, as documented), not a
+    result (for ``trace``, status 1 means "derived")."""
+
+    exit_code = EXIT_USAGE
+
+
 def open_index(db: str, *, read_only: bool = False) -> Index:
     """Open an index for a command, turning store errors into a clean usage message."""
     try:
         return Index.open(db, read_only=read_only)
     except (IncompatibleIndexError, StoreError) as e:
-        raise click.ClickException(str(e)) from e
+        raise IndexUnusable(str(e)) from e
 
 
 @click.group("index")
