@@ -423,7 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--db", default=None, help="SQLite index path (kept; re-running resumes); default: a "
                     "temporary file, deleted afterwards")
     ap.add_argument("--workers", type=int, default=2, help="processes generating articles (0: in this process)")
-    ap.add_argument("--batch-size", type=int, default=1000, help="Index.add batch size")
+    ap.add_argument("--batch-size", type=int, default=None,
+                    help="Index.add batch size (default: its own, growing with the index)")
     ap.add_argument("--queries", type=int, default=N_QUERIES, help="spun queries per rate")
     ap.add_argument("--rates", default=",".join(str(r) for r in DEFAULT_RATES), help="spin rates of the queries")
     ap.add_argument("--negatives", type=int, default=N_NEGATIVES, help="never-indexed articles traced")

@@ -31,6 +31,18 @@ def test_parallel_fingerprinting_gives_the_same_index(tmp_path):
             assert one.store.get(doc_id).band_keys == two.store.get(doc_id).band_keys
 
 
+def test_batches_grow_with_the_index(tmp_path):
+    from unspin.index import auto_batch_size
+
+    assert auto_batch_size(0) == auto_batch_size(100_000) == 1000
+    assert auto_batch_size(1_000_000) == 10_000 and auto_batch_size(10**8) == 20_000
+    docs = [(f"d{i}", f"Report {i} from Leeds said the rate rose to {i}.5% in June.") for i in range(2500)]
+    seen = []
+    with Index.open(tmp_path / "i.db") as idx:
+        rep = idx.add(docs, progress=seen.append)
+        assert (rep.added, rep.skipped) == (2500, 0) and seen == [1000, 1000, 500] and len(idx) == 2500
+
+
 def test_trace_many_gives_what_trace_gives_one_by_one(tmp_path):
     docs = [("src", SOURCE), ("copy", SPUN_COPY), ("other", OTHER)] + [
         (f"v{i}", SOURCE.replace("4.75%", f"{i}.5%")) for i in range(5)]

@@ -49,13 +49,13 @@ Adding is resumable: documents whose id is already indexed are skipped, so re-ru
 interrupted 'index add' continues without duplicates.""")
 @db_option
 @input_options
-@click.option("--batch-size", type=click.IntRange(1), default=1000, show_default=True,
-              help="Documents per transaction.")
+@click.option("--batch-size", type=click.IntRange(1), default=None,
+              help="Documents per transaction (default: 1,000, growing with the index to 20,000).")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
               help="Batches fingerprinted ahead of the writer, in threads (Polars adds its own).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
 def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
-              max_bytes: int, batch_size: int, workers: int, progress: bool | None) -> None:
+              max_bytes: int, batch_size: int | None, workers: int, progress: bool | None) -> None:
     """Index the documents of INPUT... (files, directories, JSONL, Parquet, -)."""
     err = sys.stderr  # read at call time: test runners swap it
     skipped_inputs = 0
