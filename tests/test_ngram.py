@@ -33,3 +33,11 @@ def test_the_default_lexicon_uses_it_for_pairs_the_bigram_list_lacks() -> None:
     assert "deep learning" not in lex.base.bigrams
     assert lex.attested("deep", "learning") and lex.pair("deep", "learning") > 0.0
     assert not lex.attested("profound", "learning") and lex.pair("profound", "learning") == 0.0
+
+
+def test_fit_prefers_the_natural_word_in_its_context(model: PairModel) -> None:
+    words = ["the", "bank", "raised", "interest", "rates", "on", "thursday"]
+    natural = model.fit(words, 3)
+    words[3] = "enthusiasm"
+    assert model.fit(words, 3) < natural
+    assert model.fit(["qzxwvut"], 0) == -10.0

@@ -63,6 +63,8 @@ class DetectorParams:
     max_joint_candidates: int = 12
     # Candidates (best WordNet weight first) tried in a word's context.
     max_candidates: int = 20
+    # Synonyms the language model ranks as the suggestion of a lone flagged word (0: off).
+    rerank_candidates: int = 12
     rare_synonym_gap: float = 2.0
     rare_synonym_max_zipf: float = 3.3
     rare_synonym_confidence: float = 0.6
@@ -159,6 +161,44 @@ class Detector:
         if logit > slot.logit:
             slot.gain, slot.rarity, slot.learned = gain, rarity, cand.learned
             slot.suggestion, slot.logit = cand.form, logit
+
+    def _rerank_suggestions(self, tokens: list[Token], slots: list[_Slot | None], covered: list[bool]) -> None:
+        """For a flagged word standing alone (its neighbours not flagged), suggest the synonym the
+        language model finds most natural in the sentence (two words either side) instead of
+        the one with the best pair evidence; learned swaps keep their source. Changes only the
+        suggestion, never what is flagged."""
+        lm = self.lex.base.pairs
+        k = self.p.rerank_candidates
+        if lm is None or not k:
+            return
+        n = len(tokens)
+
+        def flagged(j: int) -> bool:
+            sl = slots[j] if 0 <= j < n else None
+            return sl is not None and bool(sl.suggestion) and _sigmoid(sl.logit) >= self.p.min_confidence
+
+        for i in range(n):
+            slot = slots[i]
+            if slot is None or covered[i] or slot.learned or not flagged(i) or flagged(i - 1) or flagged(i + 1):
+                continue
+            sent = tokens[i].sentence
+            lo = i
+            while lo > max(0, i - 2) and tokens[lo - 1].sentence == sent:
+                lo -= 1
+            hi = i + 1
+            while hi < min(n, i + 3) and tokens[hi].sentence == sent:
+                hi += 1
+            window = [t.norm for t in tokens[lo:hi]]
+            forms = [c.form for c in self.lex.candidates(tokens[i].norm)[:k] if " " not in c.form]
+            if " " in slot.suggestion or slot.suggestion not in forms:
+                continue
+            best, best_fit = slot.suggestion, -math.inf
+            for form in forms:
+                window[i - lo] = form
+                f = lm.fit(window, i - lo)
+                if f > best_fit:
+                    best, best_fit = form, f
+            slot.suggestion = best
 
     def analyse(self, text: str, tokens: list[Token]) -> Analysis:
         """Findings (ordered by offset) and document oddness for ``text``, whose tokens are
@@ -306,6 +346,8 @@ class Detector:
                           else "odd-word" if sl.odd else "context-fit") for _k, sl, _c in run})
             findings.append(Finding(s, e, text[s:e], sugg, round(conf, 4), tuple(ev)))
             run.clear()
+
+        self._rerank_suggestions(tokens, slots, covered)
 
         for i in range(n):
             slot = slots[i]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -30,6 +30,8 @@ from typing import Any
 _LIST_TOKENS_LOG10 = math.log10(4.7e11)
 # log10 probabilities below this are the model's unknown-word score.
 _UNKNOWN_LOG10 = -20.0
+# What an unknown word contributes to ``PairModel.fit`` (rarer than any known word).
+_UNKNOWN_FLOOR = -10.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,16 @@ class PairModel:
         the model does not know ``word``."""
         lp = self._model.prob([word, *reversed(history)]) * self._scale
         return None if lp < _UNKNOWN_LOG10 else lp
+
+    def fit(self, words: Sequence[str], i: int) -> float:
+        """How well ``words[i]`` fits its neighbours: the log10 probability of ``words[i]`` and of
+        the two words after it, each given the two before it (unknown words count as
+        ``_UNKNOWN_FLOOR``). Compare values for different ``words[i]`` in the same context only."""
+        total = 0.0
+        for j in range(i, min(i + 3, len(words))):
+            lp = self._model.prob([words[j], *reversed(words[max(0, j - 2) : j])]) * self._scale
+            total += max(lp, _UNKNOWN_FLOOR)
+        return total
 
     def association(self, first: str, second: str) -> float | None:
         """``log10 P(second | first) - log10 P(second)``, or ``None`` when either word is unknown."""
