@@ -17,7 +17,7 @@ from typing import Any
 from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED, RelationParams
 from unspin.core.results import TraceResult
-from unspin.core.trace import prefilter_profiles, trace_text
+from unspin.core.trace import trace_texts
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.store import IncompatibleIndexError, IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
 
@@ -60,15 +60,13 @@ def auto_batch_size(indexed: int) -> int:
     return max(1000, min(20_000, indexed // 100))
 
 
-def _sized_batches(items: Iterable[tuple[str, str]], sizes: Iterator[int]) -> Iterator[list[tuple[str, str]]]:
+def _batches(items: Iterable[tuple[str, str]], sizes: Iterable[int]) -> Iterator[list[tuple[str, str]]]:
+    """Consecutive batches of ``items``, the k-th of ``sizes[k]`` items (read lazily)."""
     it = iter(items)
-    while batch := list(itertools.islice(it, next(sizes))):
-        yield batch
-
-
-def _batches(items: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
+    for size in sizes:
+        batch = list(itertools.islice(it, size))
+        if not batch:
+            return
         yield batch
 
 
@@ -139,7 +137,7 @@ class Index:
                     progress(size)
 
             sizes = (batch_size or auto_batch_size(indexed + total) for _ in itertools.count())
-            for batch in _sized_batches(docs, sizes):
+            for batch in _batches(docs, sizes):
                 total += len(batch)
                 present = self.store.contains([i for i, _t in batch])
                 fresh: dict[str, tuple[str, str]] = {}
@@ -182,7 +180,7 @@ class Index:
         """``trace`` for each (id, text), in order, fingerprinting and prefiltering ``chunk``
         documents at a time (much faster than one ``trace`` call each; the results are the
         same). ``exclude_self`` skips each document's own id in the index."""
-        for batch in _batches(docs, chunk):
+        for batch in _batches(docs, itertools.repeat(chunk)):
             yield from self._trace_batch([(i, t, i if exclude_self else None) for i, t in batch],
                                          top=top, candidates=candidates, learn=learn)
 
@@ -202,18 +200,13 @@ class Index:
                     texts[cand.id] = doc.text
                 ids.append(cand.id)
             plans.append((doc_id, text, ids, query.skipped_buckets))
-        cand_ids = list(texts)
-        profiles = prefilter_profiles([text for _i, text, _x in batch] + [texts[c] for c in cand_ids])
-        by_id = dict(zip(cand_ids, profiles[len(batch) :], strict=True))
-        results = []
-        for (doc_id, text, ids, skipped), own in zip(plans, profiles[: len(batch)], strict=True):
-            result = trace_text(text, [(c, texts[c]) for c in ids], id=doc_id, top=top, params=self.relation,
-                                profiles=[own] + [by_id[c] for c in ids])
+        found = trace_texts([(doc_id, text, [(c, texts[c]) for c in ids]) for doc_id, text, ids, _s in plans],
+                            top=top, params=self.relation)
+        for result, (_i, _t, _ids, skipped) in zip(found, plans, strict=True):
             result.stats["skipped_buckets"] = float(skipped)
             if learn:
                 self.learn(result)
-            results.append(result)
-        return results
+        return found
 
     def learn(self, result: TraceResult) -> int:
         """Record the short substitutions of derived matches; returns how many were recorded."""

@@ -195,6 +195,12 @@ class _Words:
     digit: np.ndarray
     skeleton_word: np.ndarray
 
+    @property
+    def immutable(self) -> np.ndarray:
+        """The skeleton: skeleton words, words with a digit, and names (a capital letter, not
+        opening the sentence)."""
+        return self.skeleton_word | self.digit | (self.cap & ~self.first)
+
 
 def _plain(text: str) -> str:
     """NFKC with typographic apostrophes made plain (ASCII text is returned as is)."""
@@ -268,9 +274,8 @@ def _extract(texts: Sequence[str], k: int) -> _Extracted:
         zi = np.zeros(0, dtype=np.int64)
         return _Extracted(len(texts), zi, z, zi, z)
     lower, doc, first = w.lower, w.doc, w.first
-    named = w.cap & ~first
-    immutable = w.skeleton_word | w.digit | named
-    is_fact = w.digit | (named & (w.lower.str.len_chars().to_numpy() > 1))
+    immutable = w.immutable
+    is_fact = w.digit | (w.cap & ~first & (lower.str.len_chars().to_numpy() > 1))
 
     sentence = np.cumsum(first)
     idx = np.flatnonzero(immutable)
@@ -347,10 +352,10 @@ def skeleton_words(text: str) -> list[list[str]]:
     fingerprint hashes exactly these, in runs of ``shingle``)."""
     w = _words([text])
     out: list[list[str]] = []
-    for i, word in enumerate(w.lower.to_list()):
-        if w.first[i]:
+    for word, first, keep in zip(w.lower.to_list(), w.first, w.immutable, strict=True):
+        if first:
             out.append([])
-        if w.skeleton_word[i] or w.digit[i] or (w.cap[i] and not w.first[i]):
+        if keep:
             out[-1].append(word)
     return [s for s in out if s]
 

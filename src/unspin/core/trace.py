@@ -102,3 +102,18 @@ def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-
     matches.sort(key=lambda m: (-m.score, m.source_id))
     return TraceResult(id=id, matches=tuple(matches[:top]),
                        stats={"candidates": float(n), "verified": float(verified)})
+
+
+def trace_texts(queries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]], *, top: int = 5,
+                params: RelationParams | None = None) -> list[TraceResult]:
+    """``trace_text`` for each (id, text, candidates) of a batch, with the prefilter profiles of
+    every query and every distinct candidate (by source id) computed in one call: the same
+    results, without the per-call cost of the batched fingerprint path."""
+    texts: dict[str, str] = {}
+    for _id, _text, cands in queries:
+        for source_id, source_text in cands:
+            texts.setdefault(source_id, source_text)
+    profiles = prefilter_profiles([text for _id, text, _c in queries] + list(texts.values()))
+    by_id = dict(zip(texts, profiles[len(queries) :], strict=True))
+    return [trace_text(text, cands, id=qid, top=top, params=params, profiles=[own] + [by_id[c] for c, _t in cands])
+            for (qid, text, cands), own in zip(queries, profiles[: len(queries)], strict=True)]

@@ -10,7 +10,7 @@ Every decision is made by the pure functions the local engine (``unspin.scan.sca
   in buckets of at most ``max_bucket`` documents (larger buckets are skipped and counted, as the
   store skips them), then ``unspin.scan.rank_candidates`` ranks each document's candidates
   exactly like ``Store.candidates`` (most shared keys, then id; not itself; ``candidates_limit``);
-* verification: ``unspin.core.trace.trace_text`` with default ``RelationParams`` (what
+* verification: ``unspin.core.trace.trace_texts`` (``trace_text`` per document) with default ``RelationParams`` (what
   ``Index.trace`` does), and ``Index.trace`` itself against an external index (``--db``);
 * edges and clusters: ``unspin.scan.build_edges`` and ``build_clusters`` on the driver, over the
   collected matches in the local engine's order (so ties resolve the same way);
@@ -44,7 +44,7 @@ from unspin.api import DEFAULT_THRESHOLD, check
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
-from unspin.core.trace import prefilter_profiles, trace_text
+from unspin.core.trace import trace_texts
 from unspin.index import Index, fingerprint_documents
 from unspin.io.readers import Document, InputProblem, ReadOptions, document_from_value, parse_jsonl_line
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, scan_tables
@@ -305,25 +305,17 @@ def _rank_partition(rows: Iterable[Any], *, limit: int, counter: Any) -> Iterato
 
 
 def _trace_partition(rows: Iterable[Any], *, top: int, chunk: int = 256) -> Iterator[tuple[Any, ...]]:
-    """Verify each document's candidates with ``trace_text``, as ``Index.trace_many`` does
-    (prefilter profiles computed for ``chunk`` documents and their candidates at once). A
+    """Verify each document's candidates with ``trace_texts`` (``chunk`` documents at a time),
+    as ``Index.trace_many`` does. A
     document's rows come sorted by rank: its own (rank -1, its text), then its candidates'."""
     relation = RelationParams()
     groups = ((a, g) for a, g in _by_document(rows) if len(g) >= 2 and g[0].rank == -1)  # with candidates
     while batch := list(itertools.islice(groups, chunk)):
-        texts: dict[str, str] = {}
-        for _a, group in batch:
-            for c in group[1:]:
-                texts.setdefault(c.b, c.text)
-        cand_ids = list(texts)
-        profiles = prefilter_profiles([g[0].text for _a, g in batch] + [texts[c] for c in cand_ids])
-        by_id = dict(zip(cand_ids, profiles[len(batch) :], strict=True))
-        for (a, group), own in zip(batch, profiles[: len(batch)], strict=True):
-            query, cands = group[0], group[1:]
-            res = trace_text(query.text, [(c.b, c.text) for c in cands], id=a, top=top, params=relation,
-                             profiles=[own] + [by_id[c.b] for c in cands])
+        found = trace_texts([(a, g[0].text, [(c.b, c.text) for c in g[1:]]) for a, g in batch], top=top,
+                            params=relation)
+        for (a, group), res in zip(batch, found, strict=True):
             for k, m in enumerate(res.matches):
-                yield a, query.src, query.pos, False, k, m.source_id, _to_json(m)
+                yield a, group[0].src, group[0].pos, False, k, m.source_id, _to_json(m)
 
 
 def _external_partition(rows: Iterable[Any], *, index_path: str, top: int) -> Iterator[tuple[Any, ...]]:
