@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import heapq
 import inspect
-from collections.abc import Callable, Iterable
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from unspin.api import DEFAULT_THRESHOLD, check
 from unspin.core.relation import DERIVED, SAME_STORY
-from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
+from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult, TraceResult
 from unspin.core.text import tokenize
 from unspin.core.trace import match_source
+from unspin.engines.pool import WorkerPool
 from unspin.index import Index
 from unspin.lexicon import Lexicon
 from unspin.store import MemoryStore
@@ -138,39 +142,67 @@ def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:
 
 
 def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, index: Index | None = None,
-         threshold: float = DEFAULT_THRESHOLD, top: int = 5,
+         threshold: float = DEFAULT_THRESHOLD, top: int = 5, workers: int = 1, work_db: str | None = None,
          progress: Callable[[str, int], None] | None = None) -> ScanResult:
     """Check every (id, text) document, trace each against the others and against ``index``,
     and return verdicts, verified edges and story clusters.
 
-    Holds the collection in memory (the Spark engine is for collections that do not fit).
-    Duplicate ids keep their first document. ``progress(stage, n)`` is called as work is done.
+    Holds the texts and verdicts in memory (the Spark engine is for collections that do not
+    fit). The collection's own index is in memory too, unless ``work_db`` names a SQLite file
+    for it (created, and left for the caller to delete) or ``workers`` is 2 or more (then a
+    temporary file is used and deleted): about 20 KB per document less memory.
+    ``workers`` processes check and trace in parallel (``unspin.engines.pool``); the result is
+    the same for any number of workers. Duplicate ids keep their first document.
+    ``progress(stage, n)`` is called as work is done.
     """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if work_db is not None and os.path.exists(work_db):
+        raise FileExistsError(f"{work_db} exists: scan builds its own index there; name a new file")
     texts: dict[str, str] = {}
     for doc_id, text in docs:
         texts.setdefault(doc_id, text)
     lex = lexicon if lexicon is not None else Lexicon.default()
-    results: dict[str, CheckResult] = {}
-    for doc_id, text in texts.items():
-        results[doc_id] = check(text, id=doc_id, lexicon=lex, threshold=threshold)
-        if progress:
-            progress("check", 1)
-    found: list[FoundMatch] = []
-    with Index.open(":memory:", params=index.params if index is not None else None) as local:
-        local.add(texts.items())
-        if progress:
-            progress("index", len(texts))
-        outside = index.trace_many(texts.items(), top=top) if index is not None else None
-        for (doc_id, _text), res in zip(texts.items(), local.trace_many(texts.items(), top=top, exclude_self=True),
-                                        strict=True):
-            for m in res.matches:
-                found.append(FoundMatch(doc_id, m, external=False))
-            if outside is not None:
-                for m in next(outside).matches:
-                    if m.source_id not in texts:
-                        found.append(FoundMatch(doc_id, m, external=True))
+    with ExitStack() as stack:
+        pool = stack.enter_context(WorkerPool(workers, lex)) if workers > 1 else None
+        checked = (pool.check(texts.items(), threshold=threshold) if pool is not None else
+                   (check(text, id=doc_id, lexicon=lex, threshold=threshold) for doc_id, text in texts.items()))
+        results: dict[str, CheckResult] = {}
+        for res in checked:
+            results[res.id] = res
             if progress:
-                progress("trace", 1)
+                progress("check", 1)
+        if work_db is None and pool is not None:
+            work_db = os.path.join(stack.enter_context(tempfile.TemporaryDirectory(prefix="unspin-scan-")), "scan.db")
+        params = index.params if index is not None else None
+        with Index.open(work_db or ":memory:", params=params) as local:
+            local.add(texts.items())
+            if progress:
+                progress("index", len(texts))
+            if pool is not None and work_db is not None:
+                local.close()
+                traced = pool.trace(work_db, texts.items(), top=top, exclude_self=True)
+            else:
+                traced = local.trace_many(texts.items(), top=top, exclude_self=True)
+            found = _found_matches(texts, traced, index.trace_many(texts.items(), top=top) if index else None,
+                                   progress)
     edges = build_edges(found, results, texts)
     clusters = build_clusters(texts, edges)
     return ScanResult(tuple(results[i] for i in texts), tuple(edges), tuple(clusters), texts)
+
+
+def _found_matches(texts: dict[str, str], traced: Iterable[TraceResult], outside: Iterator[TraceResult] | None,
+                   progress: Callable[[str, int], None] | None) -> list[FoundMatch]:
+    """The matches of every scanned document, in ``FoundMatch`` order: against the scan, then
+    against the external index (sources that are not in the scan)."""
+    found: list[FoundMatch] = []
+    for doc_id, res in zip(texts, traced, strict=True):
+        for m in res.matches:
+            found.append(FoundMatch(doc_id, m, external=False))
+        if outside is not None:
+            for m in next(outside).matches:
+                if m.source_id not in texts:
+                    found.append(FoundMatch(doc_id, m, external=True))
+        if progress:
+            progress("trace", 1)
+    return found

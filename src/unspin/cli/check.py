@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections import deque
+from collections.abc import Iterator
 from contextlib import ExitStack
 
 import click
 from rich.console import Console
 
 from unspin.api import DEFAULT_THRESHOLD, check
-from unspin.cli.options import input_options, output_options
+from unspin.cli.options import input_options, output_options, workers_option
 from unspin.io.readers import Document, InputProblem, iter_documents
 from unspin.io.writers import render_terminal, write_csv, write_jsonl, write_problem
 from unspin.lexicon import Lexicon, read_pairs_csv
@@ -46,9 +48,10 @@ Examples:
               help="An index built by 'unspin index add': its learned substitutions and its texts (as "
                    "reference statistics) strengthen detection.")
 @click.option("--include-text", is_flag=True, help="JSONL: also write each document's text.")
+@workers_option
 def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                   fmt: str, output: str | None, threshold: float, references: tuple[str, ...],
-                  known_files: tuple[str, ...], db: str | None, include_text: bool) -> None:
+                  known_files: tuple[str, ...], db: str | None, include_text: bool, workers: int) -> None:
     """Score each INPUT for machine spinning, with the suspicious spans and their likely originals.
 
     INPUT is a file (.txt, .md, .html, .jsonl, .parquet), a directory (read recursively) or -
@@ -77,18 +80,32 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
 
     skipped = 0
     spun = 0
-    with ExitStack() as stack:
-        out = stack.enter_context(open(output, "w", encoding="utf-8")) if output else sys.stdout
-        console = Console(file=out, highlight=False, soft_wrap=False) if fmt == "text" else None
-        first_csv = True
+    read: deque[Document] = deque()
+
+    def documents() -> Iterator[tuple[str, str]]:
+        nonlocal skipped
         for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
                                    stdin_format=stdin_format):
             if isinstance(item, InputProblem):
                 skipped += 1
                 write_problem(item, err)
                 continue
-            doc: Document = item
-            result = check(doc.text, id=doc.id, lexicon=lexicon, threshold=threshold)
+            read.append(item)
+            yield item.id, item.text
+
+    with ExitStack() as stack:
+        out = stack.enter_context(open(output, "w", encoding="utf-8")) if output else sys.stdout
+        console = Console(file=out, highlight=False, soft_wrap=False) if fmt == "text" else None
+        first_csv = True
+        if workers > 1:
+            from unspin.engines.pool import WorkerPool
+
+            pool = stack.enter_context(WorkerPool(workers, lexicon))
+            results = pool.check(documents(), threshold=threshold)
+        else:
+            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold) for doc_id, text in documents())
+        for result in results:
+            doc = read.popleft()
             spun += result.spun
             if fmt == "jsonl":
                 write_jsonl([result], out, include_text=include_text, texts=[doc.text])

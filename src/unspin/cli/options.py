@@ -32,3 +32,9 @@ def output_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write results to this file instead of standard output.")(f)
     return f
+
+
+def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--workers``: processes that share the work; the results do not depend on it."""
+    return click.option("--workers", type=click.IntRange(1), default=1, show_default=True, metavar="N",
+                        help="Worker processes (use up to one per core); results are identical for any N.")(f)

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from unspin.api import DEFAULT_THRESHOLD
 from unspin.cli.index import open_index
-from unspin.cli.options import input_options
+from unspin.cli.options import input_options, workers_option
 from unspin.core.results import ScanResult
 from unspin.io.readers import InputProblem, iter_documents
 from unspin.io.tables import write_tables
@@ -47,6 +47,10 @@ Examples:
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
               help="Score at or above which a document is called spun.")
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
+@workers_option
+@click.option("--work-db", "work_db", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Local engine: keep the collection's own index in this new SQLite file instead of memory "
+                   "(large collections; the file is left for you to delete).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this process; spark: Apache Spark (pip install 'unspin[spark]' and Java), same results.")
 @click.option("--spark-master", default="local[2]", show_default=True, metavar="URL",
@@ -59,8 +63,8 @@ Examples:
               help="--engine spark: candidates verified per document [default: 20, as local].")
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                  db: str | None, out_dir: str | None, report: str | None, threshold: float,
-                 progress: bool | None, engine: str, spark_master: str, partitions: int | None,
-                 max_bucket: int | None, candidates_limit: int | None) -> None:
+                 progress: bool | None, workers: int, work_db: str | None, engine: str, spark_master: str,
+                 partitions: int | None, max_bucket: int | None, candidates_limit: int | None) -> None:
     """Check every document of INPUT..., trace each against the others (and --db), and report
     derivation edges (copy -> source) and story clusters. Inputs are never modified."""
     err = sys.stderr  # read at call time: test runners swap it
@@ -68,6 +72,11 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     if engine == "local" and any(v is not None for v in knobs.values()):
         given = ", ".join(k for k, v in knobs.items() if v is not None)
         raise click.UsageError(f"{given} only apply to --engine spark")
+    if engine == "spark" and (workers != 1 or work_db is not None):
+        raise click.UsageError("--workers and --work-db apply to --engine local (Spark sizes its own work: "
+                               "--spark-master local[N], --partitions)")
+    if work_db is not None and os.path.exists(work_db):
+        raise click.UsageError(f"--work-db {work_db} exists: name a new file (scan builds its own index there)")
     problems: list[tuple[str, str]] = []
 
     def docs() -> Iterator[tuple[str, str]]:
@@ -84,7 +93,7 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
         result = _scan_with_spark(list(docs()), db=db, threshold=threshold, master=spark_master, show=show,
                                   partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
     else:
-        result = _scan_locally(docs(), db=db, threshold=threshold, show=show)
+        result = _scan_locally(docs(), db=db, threshold=threshold, show=show, workers=workers, work_db=work_db)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
         for p in write_tables(result, out_dir):
@@ -110,7 +119,8 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     sys.exit(EXIT_FOUND if n_spun or n_derived else EXIT_CLEAN)
 
 
-def _scan_locally(docs: Iterator[tuple[str, str]], *, db: str | None, threshold: float, show: bool) -> ScanResult:
+def _scan_locally(docs: Iterator[tuple[str, str]], *, db: str | None, threshold: float, show: bool, workers: int,
+                  work_db: str | None) -> ScanResult:
     """The local engine (``unspin.scan.scan``) with progress bars."""
     with ExitStack() as stack:
         idx = stack.enter_context(open_index(db, read_only=True)) if db else None
@@ -122,7 +132,7 @@ def _scan_locally(docs: Iterator[tuple[str, str]], *, db: str | None, threshold:
                                            TimeElapsedColumn(), console=Console(file=sys.stderr),
                                            disable=not show))
         tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
-        return scan(collected, lexicon=lexicon, index=idx, threshold=threshold,
+        return scan(collected, lexicon=lexicon, index=idx, threshold=threshold, workers=workers, work_db=work_db,
                     progress=lambda stage, n: bar.advance(tasks[stage], n))
 
 

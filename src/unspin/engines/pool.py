@@ -1,0 +1,122 @@
+"""Worker processes for the local engine: the same core calls, spread over the cores of one machine.
+
+``unspin.scan.scan(..., workers=N)`` checks and traces with ``N`` processes. Each worker
+process runs exactly what the single-process engine runs (``unspin.api.check`` with the same
+lexicon tables, ``Index.trace_many`` against the same index file), so the results are the
+same, in input order; only the wall-clock time changes.
+
+Worker processes are started with ``spawn`` (a fresh interpreter: Polars and SQLite are not
+fork-safe). The lexicon is not pickled whole: a worker builds ``Lexicon.default()`` (shared
+tables, about a second) and adds the caller's known substitutions and reference statistics,
+which are plain data.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from unspin.api import check
+from unspin.core.results import CheckResult, TraceResult
+from unspin.lexicon import KnownSubstitutions, Lexicon
+from unspin.lexicon.frequencies import ReferenceStats
+
+# Set once in each worker process by ``_start_worker`` (never in the parent): the lexicon that
+# process checks with, and the index files it has opened for tracing.
+_WORKER: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class LexiconParts:
+    """What a lexicon adds to ``Lexicon.default()``: sent to each worker once, at start-up."""
+
+    known: KnownSubstitutions
+    reference: ReferenceStats | None
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> LexiconParts:
+        return cls(lexicon.known, lexicon.reference)
+
+    def build(self) -> Lexicon:
+        """``Lexicon.default()`` with these parts: the same tables as the lexicon they came from."""
+        return Lexicon.default().with_parts(self.known, self.reference)
+
+
+def _start_worker(parts: LexiconParts) -> None:
+    _WORKER["lexicon"] = parts.build()
+
+
+def _check_chunk(chunk: Sequence[tuple[str, str]], threshold: float) -> list[CheckResult]:
+    lexicon = _WORKER["lexicon"]
+    assert isinstance(lexicon, Lexicon)
+    return [check(text, id=doc_id, lexicon=lexicon, threshold=threshold) for doc_id, text in chunk]
+
+
+def _trace_chunk(chunk: Sequence[tuple[str, str]], index_path: str, top: int, exclude_self: bool) -> list[TraceResult]:
+    from unspin.index import Index
+
+    key = "index:" + index_path
+    index = _WORKER.get(key)
+    if index is None:
+        index = _WORKER[key] = Index.open(index_path, read_only=True)
+    assert isinstance(index, Index)
+    return list(index.trace_many(chunk, top=top, exclude_self=exclude_self))
+
+
+class WorkerPool:
+    """``workers`` processes that check and trace (id, text) pairs; results in input order.
+
+    Use as a context manager. Work is sent in chunks (``check_chunk`` documents per check task,
+    ``trace_chunk`` per trace task) and at most ``2 * workers`` chunks are in flight, so memory
+    stays bounded whatever the number of documents.
+    """
+
+    def __init__(self, workers: int, lexicon: Lexicon, *, check_chunk: int = 64, trace_chunk: int = 256) -> None:
+        if workers < 2:
+            raise ValueError(f"a pool needs at least 2 workers, got {workers}; use the single-process path")
+        self.workers = workers
+        self.check_chunk = check_chunk
+        self.trace_chunk = trace_chunk
+        self._executor: Executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker, initargs=(LexiconParts.of(lexicon),))
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes (pending work is cancelled)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _ordered(self, fn: Callable[..., list[Any]], items: Iterable[tuple[str, str]], size: int,
+                 *args: Any) -> Iterator[Any]:
+        """``fn(chunk, *args)`` for consecutive chunks of ``items``; their results, in order."""
+        it = iter(items)
+        chunks = iter(lambda: list(itertools.islice(it, size)), [])
+        pending = deque(self._executor.submit(fn, c, *args) for c in itertools.islice(chunks, 2 * self.workers))
+        while pending:
+            done = pending.popleft().result()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append(self._executor.submit(fn, nxt, *args))
+            yield from done
+
+    def check(self, docs: Iterable[tuple[str, str]], *, threshold: float) -> Iterator[CheckResult]:
+        """``unspin.api.check`` of every (id, text), in order."""
+        yield from self._ordered(_check_chunk, docs, self.check_chunk, threshold)
+
+    def trace(self, index_path: str, docs: Iterable[tuple[str, str]], *, top: int,
+              exclude_self: bool) -> Iterator[TraceResult]:
+        """``Index.open(index_path, read_only=True).trace_many(docs, ...)``, in order."""
+        yield from self._ordered(_trace_chunk, docs, self.trace_chunk, index_path, top, exclude_self)
+

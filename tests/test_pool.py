@@ -1,0 +1,86 @@
+"""The local engine's worker processes give the single-process answer (real processes, real SQLite)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from unspin import Lexicon
+from unspin.engines.pool import WorkerPool
+from unspin.scan import scan
+
+from .scan_corpus import corpus
+
+KNOWN = [("counterfeit consciousness", "artificial intelligence"), ("irregular timberland", "random forest")]
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[tuple[str, str]]:
+    return corpus()
+
+
+@pytest.fixture(scope="module")
+def single(docs: list[tuple[str, str]]):
+    return scan(docs, lexicon=Lexicon.default())
+
+
+def test_two_workers_give_the_single_process_result(docs, single):
+    pooled = scan(docs, lexicon=Lexicon.default(), workers=2)
+    assert pooled == single
+    assert any(e.relation == "derived" for e in pooled.edges)  # the corpus has copies to find
+
+
+def test_index_in_a_file_gives_the_in_memory_result(docs, single, tmp_path):
+    work = tmp_path / "scan.db"
+    assert scan(docs, lexicon=Lexicon.default(), work_db=str(work)) == single
+    assert work.stat().st_size > 0
+    with pytest.raises(FileExistsError, match="name a new file"):
+        scan(docs[:2], work_db=str(work))
+
+
+def test_workers_check_with_the_parents_lexicon():
+    lexicon = Lexicon.default().with_known(KNOWN)
+    texts = [("a", "We trained an irregular timberland on the data."),
+             ("b", "Counterfeit consciousness is changing how banks lend money."),
+             ("c", "The weather was mild for the time of year.")]
+    expected = list(scan(texts, lexicon=lexicon).documents)
+    with WorkerPool(2, lexicon, check_chunk=1) as pool:
+        got = list(pool.check(texts, threshold=0.5))
+    assert got == expected
+    assert any("known-phrase" in f.evidence for f in got[0].findings)
+
+
+def test_a_pool_needs_two_workers():
+    with pytest.raises(ValueError, match="at least 2 workers"):
+        WorkerPool(1, Lexicon.default())
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "unspin", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+def test_cli_check_and_scan_with_workers(docs, tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in docs[:20])
+                    + "not json\n", encoding="utf-8")
+    one = _cli("check", str(path), "--format", "jsonl", cwd=tmp_path)
+    two = _cli("check", str(path), "--format", "jsonl", "--workers", "2", cwd=tmp_path)
+    assert one.returncode == two.returncode == 3  # the malformed line is reported, the rest checked
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 20
+    assert "docs.jsonl:21: malformed JSON" in two.stderr
+
+    outs = []
+    for n in ("1", "2"):
+        out = tmp_path / f"out{n}"
+        res = _cli("scan", str(path), "--out", str(out), "--workers", n, "--no-progress", cwd=tmp_path)
+        assert res.returncode == 3, res.stderr
+        outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".jsonl", ".csv")})
+    assert outs[0] == outs[1] and outs[0]
+
+    bad = _cli("scan", str(path), "--engine", "spark", "--workers", "2", cwd=tmp_path)
+    assert bad.returncode == 2 and "--engine local" in bad.stderr
