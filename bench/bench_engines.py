@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python bench/bench_engines.py                       # 10,000 documents
     PYTHONPATH=src python bench/bench_engines.py --sizes 2500,5000,10000,100000
-    PYTHONPATH=src python bench/bench_engines.py --max 1000000 --engines spark
+    PYTHONPATH=src python bench/bench_engines.py --max 1000000 --engines local:2,spark
 
 Corpus: synthetic news articles from ``bench/scale.py``'s generator (300-500 words; article
 ``i`` depends only on the seed and ``i``); every ``--copy-every``-th document is a copy of an
@@ -10,6 +10,8 @@ earlier article, spun at 30% by ``bench/spinner.py`` (alternately verbatim), so 
 edges to find. Each corpus is written once to a Parquet file (``id``, ``text``) in a temporary
 folder.
 
+Engines: ``local`` (``unspin.scan.scan`` in one process), ``local:N`` (the same with ``N``
+worker processes, ``scan(workers=N)``; its own index in a temporary SQLite file) and ``spark``.
 Each engine runs in a fresh child process, timed from before reading the corpus to the
 collected ``ScanResult`` (Spark: start-up of the session included, and reported separately).
 Peak memory is the largest total RSS of the child's whole process tree (for Spark: the driver
@@ -103,7 +105,7 @@ def child(engine: str, corpus: Path, master: str, partitions: int | None, result
     """Run one engine on the corpus; writes timings, counts and the digest as JSON."""
     t0 = time.perf_counter()
     out: dict[str, Any] = {"engine": engine}
-    if engine == "local":
+    if engine.startswith("local"):
         import pyarrow.parquet as pq
 
         from unspin import Lexicon
@@ -112,7 +114,8 @@ def child(engine: str, corpus: Path, master: str, partitions: int | None, result
         table = pq.read_table(corpus)
         docs = list(zip(table.column("id").to_pylist(), table.column("text").to_pylist(), strict=True))
         del table
-        res = scan(docs, lexicon=Lexicon.default())
+        workers = int(engine.partition(":")[2] or 1)
+        res = scan(docs, lexicon=Lexicon.default(), workers=workers)
         out["startup_s"] = 0.0
     else:
         from unspin.engines.spark import SparkScan, SparkScanOptions, spark_session
@@ -164,7 +167,7 @@ def tree_rss(root: int) -> int:
 
 def run_child(engine: str, corpus: Path, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """Run ``child`` in a fresh interpreter and sample its tree's memory."""
-    result_path = tmp / f"{engine}-{corpus.stem}.json"
+    result_path = tmp / f"{engine.replace(':', '-')}-{corpus.stem}.json"
     cmd = [sys.executable, __file__, "--child", engine, "--corpus", str(corpus), "--result", str(result_path),
            "--master", args.master] + (["--partitions", str(args.partitions)] if args.partitions else [])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
@@ -198,7 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000", help="comma-separated corpus sizes (default: 10000)")
     ap.add_argument("--max", type=int, default=0, help="also run 10k, 100k, 1M, ... up to this size")
-    ap.add_argument("--engines", default="local,spark", help="comma-separated: local, spark")
+    ap.add_argument("--engines", default="local,local:2,spark",
+                    help="comma-separated: local (one process), local:N (N worker processes), spark")
     ap.add_argument("--master", default="local[2]", help="Spark master (default: local[2])")
     ap.add_argument("--partitions", type=int, default=None, help="Spark partitions (default: 4 per core)")
     ap.add_argument("--copy-every", type=int, default=10, help="every N-th document is a copy (default: 10)")

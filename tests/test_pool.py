@@ -84,3 +84,38 @@ def test_cli_check_and_scan_with_workers(docs, tmp_path):
 
     bad = _cli("scan", str(path), "--engine", "spark", "--workers", "2", cwd=tmp_path)
     assert bad.returncode == 2 and "--engine local" in bad.stderr
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+from unspin import Lexicon
+from unspin.engines.pool import WorkerPool
+pool = WorkerPool(2, Lexicon.default(), check_chunk=1)
+docs = (("d%d" % i, "The spokesman said the talks would resume next week in Geneva. " * 50) for i in range(100000))
+results = pool.check(docs, threshold=0.5)
+next(results)
+print(" ".join(str(p) for p in pool._executor._processes), flush=True)
+time.sleep(600)
+"""
+
+
+def test_workers_end_when_the_parent_is_killed(tmp_path):
+    import os
+    import signal
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(p) for p in parent.stdout.readline().split()]
+        assert len(workers) == 2
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alive = [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in
+                     Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+        assert not alive, f"worker processes {alive} outlived their parent"
+    finally:
+        parent.kill()

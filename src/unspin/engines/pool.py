@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -48,7 +51,16 @@ class LexiconParts:
         return Lexicon.default().with_parts(self.known, self.reference)
 
 
-def _start_worker(parts: LexiconParts) -> None:
+def _exit_with_parent(parent: int, interval: float) -> None:
+    """End this worker when its parent is gone (killed without shutting the pool down): an
+    orphan would otherwise keep computing results no one will read."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
+
+
+def _start_worker(parts: LexiconParts, parent: int) -> None:
+    threading.Thread(target=_exit_with_parent, args=(parent, 0.5), daemon=True, name="unspin-parent-watch").start()
     _WORKER["lexicon"] = parts.build()
 
 
@@ -85,7 +97,7 @@ class WorkerPool:
         self.trace_chunk = trace_chunk
         self._executor: Executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(LexiconParts.of(lexicon),))
+            initializer=_start_worker, initargs=(LexiconParts.of(lexicon), os.getpid()))
 
     def __enter__(self) -> WorkerPool:
         return self
