@@ -79,8 +79,8 @@ def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-
     caller has them already (the result is the same).
     """
     p = params or RelationParams()
-    tokens = tokenize(text)
-    in_facts = facts(tokens)
+    tokens: list[Token] | None = None  # tokenised when the first candidate passes the prefilter
+    in_facts: set[str] = set()
     sources = list(candidates)
     if profiles is None:
         profiles = prefilter_profiles([text] + [t for _i, t in sources])
@@ -96,6 +96,9 @@ def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-
                 and _jaccard(query.facts, prof.facts) < p.same_story_facts):
             continue
         verified += 1
+        if tokens is None:
+            tokens = tokenize(text)
+            in_facts = facts(tokens)
         m = match_source(text, tokens, source_id, source_text, params=p, input_facts=in_facts)
         if m is not None:
             matches.append(m)
