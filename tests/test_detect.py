@@ -116,3 +116,14 @@ def test_known_multiword_phrases_weigh_on_the_document_score(lexicon):
                                                     ("profound learning", "deep learning")]))
     assert known.stats["known_phrases"] == 2
     assert known.score > plain.score and known.spun
+
+
+def test_a_known_long_term_protects_its_inner_pairs(lexicon):
+    from unspin.lexicon.model import TERM_LOGCOUNT
+
+    lex = lexicon.with_known([("profound move learning", "deep transfer learning")])
+    assert lex.pair("transfer", "learning") >= TERM_LOGCOUNT
+    assert lex.pair("deep", "transfer") >= TERM_LOGCOUNT
+    assert lexicon.pair("deep", "transfer") < TERM_LOGCOUNT
+    text = "We apply deep transfer learning to the benchmark dataset."
+    assert not [f for f in check(text, lexicon=lex).findings if "transfer" in f.text]

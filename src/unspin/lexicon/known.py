@@ -58,6 +58,9 @@ class KnownSubstitutions:
         self.phrases[t_words] = variants[0]
         if 2 <= len(e_words) <= 4:
             self.terms[e_words] += count
+            if len(e_words) > 2:  # "transfer learning" is established wherever "deep transfer learning" is
+                for k in range(len(e_words) - 1):
+                    self.terms[e_words[k : k + 2]] += count
         if len(t_words) == len(e_words):
             for tw, ew in zip(t_words, e_words, strict=True):
                 if tw != ew:
