@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 
 from unspin.api import DEFAULT_THRESHOLD, check
-from unspin.cli.options import input_options, output_options, workers_option
+from unspin.cli.options import ReadableDocuments, input_options, output_options, workers_option
 from unspin.io.readers import Document, InputProblem, iter_documents
 from unspin.io.writers import render_terminal, write_csv, write_jsonl, write_problem
 from unspin.lexicon import Lexicon, read_pairs_csv
@@ -78,20 +78,14 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
             raise click.UsageError("--reference gave no readable text")
         lexicon = lexicon.with_reference(ref_texts)
 
-    skipped = 0
     spun = 0
+    documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
     read: deque[Document] = deque()
 
-    def documents() -> Iterator[tuple[str, str]]:
-        nonlocal skipped
-        for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
-                                   stdin_format=stdin_format):
-            if isinstance(item, InputProblem):
-                skipped += 1
-                write_problem(item, err)
-                continue
-            read.append(item)
-            yield item.id, item.text
+    def pairs() -> Iterator[tuple[str, str]]:
+        for doc in documents:
+            read.append(doc)
+            yield doc.id, doc.text
 
     with ExitStack() as stack:
         out = stack.enter_context(open(output, "w", encoding="utf-8")) if output else sys.stdout
@@ -101,9 +95,9 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
             from unspin.engines.pool import WorkerPool
 
             pool = stack.enter_context(WorkerPool(workers, lexicon))
-            results = pool.check(documents(), threshold=threshold)
+            results = pool.check(pairs(), threshold=threshold)
         else:
-            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold) for doc_id, text in documents())
+            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold) for doc_id, text in pairs())
         for result in results:
             doc = read.popleft()
             spun += result.spun
@@ -116,7 +110,7 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
                 assert console is not None
                 render_terminal(result, doc.text, console)
             out.flush()
-    if skipped:
-        err.write(f"unspin: {skipped} input(s) could not be read (see messages above)\n")
+    if documents.problems:
+        err.write(f"unspin: {len(documents.problems)} input(s) could not be read (see messages above)\n")
         sys.exit(EXIT_SKIPPED)
     sys.exit(EXIT_SPUN if spun else EXIT_CLEAN)

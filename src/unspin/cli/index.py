@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from unspin.cli.options import input_options
+from unspin.cli.options import ReadableDocuments, input_options
 from unspin.index import Index
-from unspin.io.readers import InputProblem, iter_documents
-from unspin.io.writers import write_problem
 from unspin.store import IncompatibleIndexError, StoreError
 
 EXIT_OK, EXIT_USAGE, EXIT_SKIPPED = 0, 2, 3
@@ -58,17 +55,7 @@ def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, 
               max_bytes: int, batch_size: int | None, workers: int, progress: bool | None) -> None:
     """Index the documents of INPUT... (files, directories, JSONL, Parquet, -)."""
     err = sys.stderr  # read at call time: test runners swap it
-    skipped_inputs = 0
-
-    def docs() -> Iterator[tuple[str, str]]:
-        nonlocal skipped_inputs
-        for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
-                                   stdin_format=stdin_format):
-            if isinstance(item, InputProblem):
-                skipped_inputs += 1
-                write_problem(item, err)
-            else:
-                yield item.id, item.text
+    documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
 
     show = sys.stderr.isatty() if progress is None else progress
     with open_index(db) as idx:
@@ -76,12 +63,12 @@ def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, 
                        console=Console(file=sys.stderr), disable=not show)
         with bar:
             task = bar.add_task("index", total=None)
-            report = idx.add(docs(), batch_size=batch_size, workers=workers,
+            report = idx.add(documents.pairs(), batch_size=batch_size, workers=workers,
                              progress=lambda n: bar.advance(task, n))
         err.write(f"unspin: indexed {report.added} document(s), {report.skipped} already present; "
                   f"{len(idx)} in {db}\n")
-    if skipped_inputs:
-        err.write(f"unspin: {skipped_inputs} input(s) could not be read (see messages above)\n")
+    if documents.problems:
+        err.write(f"unspin: {len(documents.problems)} input(s) could not be read (see messages above)\n")
         sys.exit(EXIT_SKIPPED)
 
 

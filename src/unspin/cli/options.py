@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
 
 import click
+
+from unspin.io.readers import Document, InputProblem, iter_documents
+from unspin.io.writers import write_problem
 
 FORMATS = ("text", "jsonl", "csv")
 
@@ -38,3 +42,31 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--workers``: processes that share the work; the results do not depend on it."""
     return click.option("--workers", type=click.IntRange(1), default=1, show_default=True, metavar="N",
                         help="Worker processes (use up to one per core); results are identical for any N.")(f)
+
+
+@dataclass
+class ReadableDocuments:
+    """The documents of INPUT... that can be read, as ``input_options`` describes them. Each one
+    that cannot is reported on ``err`` as it is met and kept in ``problems`` (source, reason):
+    nothing is dropped silently."""
+
+    inputs: tuple[str, ...]
+    id_field: str
+    text_field: str
+    max_bytes: int
+    stdin_format: str
+    err: TextIO
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Document]:
+        for item in iter_documents(self.inputs, id_field=self.id_field, text_field=self.text_field,
+                                   max_bytes=self.max_bytes, stdin_format=self.stdin_format):
+            if isinstance(item, InputProblem):
+                self.problems.append((item.source, item.reason))
+                write_problem(item, self.err)
+            else:
+                yield item
+
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        """(id, text) of each readable document."""
+        return ((d.id, d.text) for d in self)

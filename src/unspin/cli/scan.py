@@ -14,11 +14,9 @@ from rich.table import Table
 
 from unspin.api import DEFAULT_THRESHOLD
 from unspin.cli.index import open_index
-from unspin.cli.options import input_options, workers_option
+from unspin.cli.options import ReadableDocuments, input_options, workers_option
 from unspin.core.results import ScanResult
-from unspin.io.readers import InputProblem, iter_documents
 from unspin.io.tables import write_tables
-from unspin.io.writers import write_problem
 from unspin.lexicon import Lexicon
 from unspin.scan import scan
 
@@ -77,23 +75,16 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
                                "--spark-master local[N], --partitions)")
     if work_db is not None and os.path.exists(work_db):
         raise click.UsageError(f"--work-db {work_db} exists: name a new file (scan builds its own index there)")
-    problems: list[tuple[str, str]] = []
-
-    def docs() -> Iterator[tuple[str, str]]:
-        for item in iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
-                                   stdin_format=stdin_format):
-            if isinstance(item, InputProblem):
-                problems.append((item.source, item.reason))
-                write_problem(item, err)
-            else:
-                yield item.id, item.text
+    documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
+    problems = documents.problems
 
     show = sys.stderr.isatty() if progress is None else progress
     if engine == "spark":
-        result = _scan_with_spark(list(docs()), db=db, threshold=threshold, master=spark_master, show=show,
+        result = _scan_with_spark(list(documents.pairs()), db=db, threshold=threshold, master=spark_master, show=show,
                                   partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
     else:
-        result = _scan_locally(docs(), db=db, threshold=threshold, show=show, workers=workers, work_db=work_db)
+        result = _scan_locally(documents.pairs(), db=db, threshold=threshold, show=show, workers=workers,
+                               work_db=work_db)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
         for p in write_tables(result, out_dir):
