@@ -37,11 +37,13 @@ N_ARTICLES = 60  # BBC test articles, each clean and spun at every rate in RATES
 RATES = (0.1, 0.3)
 
 # a) phrases, split by expected phrase (unseen phrases), known list = other fold
-PHRASE_RECALL_FLOOR = 0.48
-PHRASE_PRECISION_FLOOR = 0.76
-PHRASE_SUGGESTION_EXACT_FLOOR = 0.27
+PHRASE_RECALL_FLOOR = 0.72
+PHRASE_PRECISION_FLOOR = 0.78
+# Restored exactly, as a share of *all* tortured phrases (the share of flagged ones falls when
+# recall picks up phrases that have no candidate original, without any restoration lost).
+PHRASE_RESTORED_EXACT_FLOOR = 0.13
 # a) phrases with no known list at all
-PHRASE_NO_LIST_RECALL_FLOOR = 0.10
+PHRASE_NO_LIST_RECALL_FLOOR = 0.45
 # c) documents, Lexicon.default()
 DOC_AUC_30_FLOOR = 0.97
 DOC_RECALL_30_FLOOR = 0.93
@@ -109,11 +111,13 @@ def test_phrase_floors(phrases: dict[str, bc.PhraseMetrics]) -> None:
     print(f"\nphrases ({m.pairs} pairs, {m.sentences} sentences):")
     _show("recall (unseen, grouped split)", m.recall, PHRASE_RECALL_FLOOR)
     _show("precision (unseen, grouped split)", m.precision, PHRASE_PRECISION_FLOOR)
-    _show("suggestion exact (unseen, grouped split)", m.suggestion_exact, PHRASE_SUGGESTION_EXACT_FLOOR)
+    restored_exact = bc.safe_div(m.exact, m.sentences)
+    _show("suggestion exact, of flagged (unseen, grouped split)", m.suggestion_exact, None)
+    _show("restored exactly, of all (unseen, grouped split)", restored_exact, PHRASE_RESTORED_EXACT_FLOOR)
     _show("recall (no known list)", none.recall, PHRASE_NO_LIST_RECALL_FLOOR)
     assert m.recall >= PHRASE_RECALL_FLOOR
     assert m.precision >= PHRASE_PRECISION_FLOOR
-    assert m.suggestion_exact >= PHRASE_SUGGESTION_EXACT_FLOOR
+    assert restored_exact >= PHRASE_RESTORED_EXACT_FLOOR
     assert none.recall >= PHRASE_NO_LIST_RECALL_FLOOR
 
 

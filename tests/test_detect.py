@@ -127,3 +127,25 @@ def test_a_known_long_term_protects_its_inner_pairs(lexicon):
     assert lexicon.pair("deep", "transfer") < TERM_LOGCOUNT
     text = "We apply deep transfer learning to the benchmark dataset."
     assert not [f for f in check(text, lexicon=lex).findings if "transfer" in f.text]
+
+
+def test_an_unlisted_pair_no_corpus_knows_is_flagged_as_an_odd_pair(lexicon):
+    spun = check("We apply dimensionality decrease to the benchmark dataset.", lexicon=lexicon)
+    hit = [f for f in spun.findings if "odd-pair" in f.evidence]
+    assert [f.text for f in hit] == ["dimensionality decrease"]
+    assert 0.5 <= hit[0].confidence < 1.0
+    clean = check("We apply dimensionality reduction to the benchmark dataset.", lexicon=lexicon)
+    assert not clean.findings
+
+
+def test_a_known_list_teaches_which_words_spinners_pick(lexicon):
+    from unspin.core.detect import Detector
+
+    pairs = [('"machine mastering"', "machine learning"), ('"mastering rate"', "learning rate"),
+             ('"profound learning"', "deep learning")]
+    lex = lexicon.with_known(pairs)
+    assert lex.known.output_ratio("mastering") > 1.0 > 0.0 > lex.known.output_ratio("learning")
+    assert lex.known.output_ratio("unseen") == 0.0
+    without = Detector(lexicon).odd_pair_probability("transfer", "mastering", 1.0, 1.0)
+    with_list = Detector(lex).odd_pair_probability("transfer", "mastering", 1.0, 1.0)
+    assert with_list > without

@@ -12,6 +12,9 @@ from unspin.lexicon import Lexicon
 DEFAULT_THRESHOLD = 0.5
 
 
+_PER_WORD = frozenset({"odd-word", "odd-pair"})
+
+
 def check(
     text: str,
     *,
@@ -36,8 +39,8 @@ def check(
     # listed single word ("brilliant") is also a common word, so it counts like any finding.
     strong = [f for f in findings if "known-phrase" in f.evidence and len(f.text.split()) > 1]
     known = len(strong)
-    # odd-word findings are already weighed by the per-word evidence (``oddness``).
-    evidence = sum(f.confidence for f in findings if "odd-word" not in f.evidence) - sum(
+    # odd-word and odd-pair findings are already weighed by the per-word evidence (``oddness``).
+    evidence = sum(f.confidence for f in findings if not _PER_WORD.intersection(f.evidence)) - sum(
         f.confidence for f in strong)
     score = cal.score(n_odd=odd.n_odd, evidence=evidence, n_eligible=odd.n_eligible, n_known=known)
     return CheckResult(

@@ -2,14 +2,17 @@
 
 A list of (tortured phrase, expected phrase) pairs, such as a screening list of published
 tortured phrases or the substitutions learned by tracing spun copies to their sources, teaches
-three things: the exact phrases, the word-level swaps the spinner makes (``organization`` ->
-``network``), and the established terms the spinner destroys (``neural network``). Only the
-first is a lookup; the other two let the detector find phrases that are *not* on the list.
+four things: the exact phrases, the word-level swaps the spinner makes (``organization`` ->
+``network``), the established terms the spinner destroys (``neural network``), and which words
+spinners put into text (``counterfeit``, ``timberland``) as against which words established terms
+are made of (``artificial``, ``network``). Only the first is a lookup; the others let the
+detector find phrases that are *not* on the list.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -42,11 +45,20 @@ def words(phrase: str) -> tuple[str, ...]:
 
 @dataclass(slots=True)
 class KnownSubstitutions:
-    """Exact tortured phrases, word swaps and terms learned from known pairs."""
+    """Exact tortured phrases, word swaps and terms learned from known pairs.
+
+    Word counts, one per pair: ``outputs`` counts the tortured-side words that are not in the
+    expected phrase (a spinner's picks); ``term_words`` the words of expected phrases; ``heads``
+    and ``modifiers`` the last and first words of multiword expected phrases.
+    """
 
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
     swaps: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     terms: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    outputs: Counter[str] = field(default_factory=Counter)
+    term_words: Counter[str] = field(default_factory=Counter)
+    heads: Counter[str] = field(default_factory=Counter)
+    modifiers: Counter[str] = field(default_factory=Counter)
 
     def add(self, tortured: str, expected: str, *, count: int = 1) -> None:
         """Learn from one pair. Equal-length pairs teach word swaps position by position."""
@@ -56,6 +68,14 @@ class KnownSubstitutions:
             return
         e_words = words(variants[0])
         self.phrases[t_words] = variants[0]
+        in_expected = set(e_words)
+        for w in set(t_words) - in_expected:
+            self.outputs[w] += count
+        for w in in_expected:
+            self.term_words[w] += count
+        if len(e_words) >= 2:
+            self.heads[e_words[-1]] += count
+            self.modifiers[e_words[0]] += count
         if 2 <= len(e_words) <= 4:
             self.terms[e_words] += count
             if len(e_words) > 2:  # "transfer learning" is established wherever "deep transfer learning" is
@@ -76,13 +96,25 @@ class KnownSubstitutions:
 
     def merged(self, other: KnownSubstitutions) -> KnownSubstitutions:
         """A new table holding both tables' knowledge."""
-        out = KnownSubstitutions(dict(self.phrases), defaultdict(Counter), Counter(self.terms))
+        out = KnownSubstitutions(dict(self.phrases), defaultdict(Counter), Counter(self.terms),
+                                 Counter(self.outputs), Counter(self.term_words), Counter(self.heads),
+                                 Counter(self.modifiers))
         for table in (self.swaps, other.swaps):
             for k, v in table.items():
                 out.swaps[k].update(v)
         out.phrases.update(other.phrases)
         out.terms.update(other.terms)
+        out.outputs.update(other.outputs)
+        out.term_words.update(other.term_words)
+        out.heads.update(other.heads)
+        out.modifiers.update(other.modifiers)
         return out
+
+    def output_ratio(self, word: str) -> float:
+        """Natural log of how much more often ``word`` was a spinner's pick than a word of an
+        established term in the known pairs (0.0 for a word the pairs never show; add-half
+        smoothing, so one sighting moves it by about 1.1)."""
+        return math.log((self.outputs.get(word, 0) + 0.5) / (self.term_words.get(word, 0) + 0.5))
 
 
 def read_pairs_csv(path: str | Path) -> list[tuple[str, str]]:

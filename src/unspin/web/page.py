@@ -259,6 +259,9 @@ JS = r"""
     "rare-synonym": "a rare word where a common synonym was expected",
     "learned-swap": "a swap learned from known or traced substitutions",
     "known-phrase": "a known tortured phrase",
+    "odd-word": "a word the per-word model finds very unlikely for a writer",
+    "odd-pair": "two words that form no known pair and look like a spinner's picks",
+    "acronym-mismatch": "the words before a bracketed acronym no longer spell it",
   };
 
   const $ = (id) => document.getElementById(id);

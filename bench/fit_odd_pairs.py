@@ -1,0 +1,130 @@
+"""Fit the weights of the odd-pair model (``unspin.core.detect.OddPairParams``).
+
+    PYTHONPATH=src python bench/fit_odd_pairs.py [--shared ../shared] [--news 400] [--news-weight 0.5]
+
+Examples are adjacent content-word pairs that form no known pair of English (the only pairs the
+model judges), with the detector's own features (``Detector.odd_pair_features``):
+
+* positives: pairs inside a tortured phrase of ``tortured-phrases-dev.csv``, placed in the
+  bench's carrier sentences; negatives: pairs inside its expected phrase in the same sentences.
+  Phrases are split in two folds by tortured phrase (as in ``bench_check.py``); a phrase's
+  features use the *other* fold as the known list, as the benchmark does;
+* more negatives (weight ``--news-weight``): the unlisted pairs of ``--news`` clean BBC articles
+  of the reference half (the half ``bench_check.py`` does not test on), features with the
+  first fold's list.
+
+It prints, for each fold, the phrase-level recall and precision of the model alone (fitted on
+the other fold's phrases), then the weights fitted on everything, ready to paste into
+``OddPairParams``. Needs scikit-learn (``pip install 'unspin[bench]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+import bench_check as bc  # noqa: E402
+from evaldata import data_dir, have_data, load_articles, load_pairs  # noqa: E402
+
+
+def pair_examples(detector: object, text: str, span: tuple[int, int] | None) -> list[tuple[float, ...]]:
+    """Features of the unlisted adjacent content-word pairs of ``text`` (only those overlapping
+    ``span`` when given), exactly as ``Detector._odd_pairs`` selects them."""
+    from unspin.core.detect import is_eligible, word_llrs
+    from unspin.core.text import tokenize
+
+    tokens = tokenize(text)
+    eligible = [is_eligible(t, i == 0 or tokens[i - 1].sentence != t.sentence) for i, t in enumerate(tokens)]
+    llrs = word_llrs(tokens, detector.lex, eligible=eligible)  # type: ignore[attr-defined]
+    out = []
+    for i in range(len(tokens) - 1):
+        t1, t2 = tokens[i], tokens[i + 1]
+        l1, l2 = llrs[i], llrs[i + 1]
+        if l1 is None or l2 is None or t1.sentence != t2.sentence or text[t1.end : t2.start].strip():
+            continue
+        if span is not None and not bc.overlaps(t1.start, t2.end, *span):
+            continue
+        lex = detector.lex  # type: ignore[attr-defined]
+        if lex.pair(t1.norm, t2.norm) > 0 or lex.attested(t1.norm, t2.norm):
+            continue
+        out.append(detector.odd_pair_features(t1.norm, t2.norm, l1, l2))  # type: ignore[attr-defined]
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", default=None, help="the shared folder holding data/ (default: ../shared)")
+    ap.add_argument("--news", type=int, default=400, help="clean BBC articles giving negatives")
+    ap.add_argument("--news-weight", type=float, default=0.5, help="weight of a news negative")
+    args = ap.parse_args(argv)
+    if not have_data(args.shared):
+        print(f"evaluation data not found in {data_dir(args.shared)}")
+        return 2
+    bc.ensure_unspin_importable()
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from unspin import Lexicon
+    from unspin.core.detect import ODD_PAIR_FEATURES, Detector
+
+    data = data_dir(args.shared)
+    pairs = load_pairs(data)
+    base = Lexicon.default()
+    fold_of = bc.make_folds([p.tortured.casefold() for p in pairs], 2, bc.DEFAULT_SEED)
+    # phrase examples per fold: (features, label, sentence key)
+    folds: list[list[tuple[tuple[float, ...], bool, tuple[int, str]]]] = [[], []]
+    detectors = []
+    for f in range(2):
+        lex = base.with_known([(p.tortured, p.expected) for i, p in enumerate(pairs) if fold_of[i] != f])
+        det = Detector(lex)
+        detectors.append(det)
+        cases = bc.build_cases(pairs, [i for i in range(len(pairs)) if fold_of[i] == f])
+        for n, c in enumerate(cases):
+            for x in pair_examples(det, c.tortured_text, c.tortured_span):
+                folds[f].append((x, True, (n, "t")))
+            for x in pair_examples(det, c.expected_text, c.expected_span):
+                folds[f].append((x, False, (n, "e")))
+        print(f"fold {f + 1}: {len(cases)} sentences, {len(folds[f])} unlisted pairs", file=sys.stderr)
+    reference, _test = bc.split_articles(load_articles(data), bc.DEFAULT_SEED)
+    news = [x for a in reference[: args.news] for x in pair_examples(detectors[0], a.text, None)]
+    print(f"news: {len(news)} unlisted pairs in {min(args.news, len(reference))} clean articles", file=sys.stderr)
+
+    def fit(rows: list[tuple[tuple[float, ...], bool, tuple[int, str]]]) -> LogisticRegression:
+        x = np.array([r[0] for r in rows] + news, float)
+        y = np.array([r[1] for r in rows] + [False] * len(news))
+        w = np.array([1.0] * len(rows) + [args.news_weight] * len(news))
+        return LogisticRegression(C=1.0, max_iter=5000).fit(x, y, sample_weight=w)
+
+    def report(f: int, model: LogisticRegression, label: str) -> None:
+        probs = model.predict_proba(np.array([r[0] for r in folds[f]], float))[:, 1]
+        cells = []
+        for th in (0.5, 0.55, 0.6, 0.7):
+            best: dict[tuple[int, str], bool] = {}
+            for (_x, _y, key), p in zip(folds[f], probs, strict=True):
+                best[key] = best.get(key, False) or p >= th
+            tp = sum(v for (_n, k), v in best.items() if k == "t")
+            fp = sum(v for (_n, k), v in best.items() if k == "e")
+            n_t = sum(1 for (_n, k) in best if k == "t")
+            cells.append(f"{th}: R {tp / max(n_t, 1):.3f} P {tp / max(tp + fp, 1):.3f}")
+        print(f"  fold {f + 1}, {label:9s} " + " | ".join(cells))
+
+    model = fit(folds[0] + folds[1])
+    print("phrase recall (R) and precision (P) of the model alone at thresholds 0.5-0.7, over sentences")
+    print("with an unlisted pair in the phrase; held out = fitted on the other fold's phrases")
+    for f in range(2):
+        report(f, fit(folds[1 - f]), "held out")
+        report(f, model, "in-sample")
+    print("\nweights fitted on both folds (OddPairParams):")
+    print(f"    bias: float = {model.intercept_[0]:.3f}")
+    for name, wt in zip(ODD_PAIR_FEATURES, model.coef_[0], strict=True):
+        print(f"    {name}: float = {wt:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+import pytest
+
+from unspin import Lexicon, check
+from unspin.core.acronyms import acronym_mismatches, spells
+from unspin.core.text import tokenize
+
+
+@pytest.mark.parametrize(
+    ("acronym", "long_form"),
+    [
+        ("IP", "Internet Protocol"),
+        ("ANOVA", "analysis of variance"),
+        ("IoT", "Internet of Things"),
+        ("CVDs", "cardiovascular diseases"),
+        ("WHO", "the World Health Organization"),
+    ],
+)
+def test_spells_true_long_forms(acronym, long_form):
+    assert spells(acronym, long_form)
+
+
+@pytest.mark.parametrize(
+    ("acronym", "long_form"),
+    [("IP", "Web Protocol"), ("HIV", "Human Immunodeficiency Infection"), ("ML", "Machine Mastering"),
+     ("SOC", "condition of charge")],
+)
+def test_spells_false_for_spun_long_forms(acronym, long_form):
+    assert not spells(acronym, long_form)
+
+
+def test_first_letter_must_start_a_word():
+    assert not spells("XP", "expert panel")  # the x of "expert" does not start a word
+    assert spells("EP", "expert panel")
+
+
+def test_mismatches_locate_the_long_form():
+    text = "Devices speak the Web Protocol (IP) and the Internet Protocol (IP)."
+    tokens = tokenize(text)
+    found = acronym_mismatches(text, tokens)
+    assert len(found) == 1
+    m = found[0]
+    assert m.acronym == "IP"
+    assert text[tokens[m.first].start : tokens[m.last].end] == "Web Protocol"
+
+
+def test_acronyms_need_two_capitals_and_brackets():
+    text = "See the results (Table) and the gain (dB) in the web protocol IP."
+    assert acronym_mismatches(text, tokenize(text)) == []
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.default()
+
+
+def test_check_flags_a_spun_long_form(lexicon):
+    text = "All devices speak the Web Protocol (IP) to each other."
+    r = check(text, lexicon=lexicon)
+    hit = [f for f in r.findings if "acronym-mismatch" in f.evidence]
+    assert [f.text for f in hit] == ["Web Protocol"]
+    assert text[hit[0].start : hit[0].end] == "Web Protocol"
+    assert hit[0].suggestion is None and "Web Protocol" in r.restored
+
+
+def test_check_leaves_names_before_unrelated_acronyms(lexicon):
+    for text in ("Andy Roddick (US) beat Tim Henman (UK) in the final.",
+                 "All devices speak the Internet Protocol (IP) to each other."):
+        assert not [f for f in check(text, lexicon=lexicon).findings if "acronym-mismatch" in f.evidence]
