@@ -149,3 +149,20 @@ def test_a_known_list_teaches_which_words_spinners_pick(lexicon):
     without = Detector(lexicon).odd_pair_probability("transfer", "mastering", 1.0, 1.0)
     with_list = Detector(lex).odd_pair_probability("transfer", "mastering", 1.0, 1.0)
     assert with_list > without
+
+
+def test_where_odd_pairs_overlap_the_more_probable_one_is_flagged(lexicon):
+    # "head part" and "part examination" are both unknown pairs; the second is the likelier
+    # spin and takes the shared word, whatever the reading order.
+    from unspin.core.detect import Detector, word_llrs
+    from unspin.core.text import tokenize
+
+    text = "We describe head part examination here."
+    tokens = tokenize(text)
+    llrs = word_llrs(tokens, lexicon)
+    det = Detector(lexicon)
+    first = det.odd_pair_probability("head", "part", llrs[2], llrs[3])
+    second = det.odd_pair_probability("part", "examination", llrs[3], llrs[4])
+    assert det.pp.threshold <= first < second
+    pairs = [f.text for f in check(text, lexicon=lexicon).findings if "odd-pair" in f.evidence]
+    assert pairs == ["part examination"]

@@ -280,14 +280,16 @@ class Detector:
     def _odd_pairs(self, text: str, tokens: list[Token], slots: list[_Slot | None], covered: list[bool],
                    llrs: list[float | None]) -> None:
         """Flag adjacent content words (no punctuation between) that form no known pair and that
-        the odd-pair model finds likely spun, when neither word is flagged yet. The suggestion is
-        the best known pair of their candidates, or the words themselves when there is none."""
+        the odd-pair model finds likely spun, when neither word is flagged yet. Where two odd
+        pairs share a word, the more probable one takes it. The suggestion is the best known
+        pair of their candidates, or the words themselves when there is none."""
         pp = self.pp
         min_conf = self.p.min_confidence
 
         def flagged(sl: _Slot) -> bool:
             return bool(sl.suggestion) and _sigmoid(sl.logit) >= min_conf
 
+        odd: list[tuple[float, int]] = []
         for i in range(len(tokens) - 1):
             a, b = slots[i], slots[i + 1]
             if a is None or b is None or covered[i] or covered[i + 1] or flagged(a) or flagged(b):
@@ -299,9 +301,14 @@ class Detector:
             if l1 is None or l2 is None or self.lex.pair(t1.norm, t2.norm) > 0 or self.lex.attested(t1.norm, t2.norm):
                 continue
             prob = self.odd_pair_probability(t1.norm, t2.norm, l1, l2)
-            if prob < (pp.threshold if self.lex.term_slot(t1.norm, t2.norm) else pp.threshold_other):
-                continue
-            sugg = self._pair_suggestion(t1.norm, t2.norm) or (t1.norm, t2.norm)
+            if prob >= (pp.threshold if self.lex.term_slot(t1.norm, t2.norm) else pp.threshold_other):
+                odd.append((prob, i))
+        for prob, i in sorted(odd, key=lambda x: (-x[0], x[1])):
+            a, b = slots[i], slots[i + 1]
+            assert a is not None and b is not None
+            if flagged(a) or flagged(b):
+                continue  # a more probable pair took one of the words
+            sugg = self._pair_suggestion(tokens[i].norm, tokens[i + 1].norm) or (tokens[i].norm, tokens[i + 1].norm)
             logit = math.log(prob / (1.0 - prob)) if prob < 1.0 else 40.0
             for sl, form in ((a, sugg[0]), (b, sugg[1])):
                 sl.suggestion, sl.logit = form, logit
