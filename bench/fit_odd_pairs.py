@@ -34,7 +34,9 @@ from evaldata import data_dir, have_data, load_articles, load_pairs  # noqa: E40
 
 def pair_examples(detector: object, text: str, span: tuple[int, int] | None) -> list[tuple[float, ...]]:
     """Features of the unlisted adjacent content-word pairs of ``text`` (only those overlapping
-    ``span`` when given), exactly as ``Detector._odd_pairs`` selects them."""
+    ``span`` when given), as ``Detector._odd_pairs`` selects them among eligible words. Title-case
+    words, which the detector also lets form odd pairs, are left out: the weights are fitted on
+    lower-case pairs and applied to both."""
     from unspin.core.detect import is_eligible, word_llrs
     from unspin.core.text import tokenize
 

@@ -166,3 +166,11 @@ def test_where_odd_pairs_overlap_the_more_probable_one_is_flagged(lexicon):
     assert det.pp.threshold <= first < second
     pairs = [f.text for f in check(text, lexicon=lexicon).findings if "odd-pair" in f.evidence]
     assert pairs == ["part examination"]
+
+
+def test_title_case_terms_can_form_odd_pairs_but_names_after_nouns_do_not(lexicon):
+    spun = check("We follow the Fourth Modern Upheaval in this study.", lexicon=lexicon)
+    assert [f.text for f in spun.findings if "odd-pair" in f.evidence] == ["Modern Upheaval"]
+    assert not check("We follow the Fourth Industrial Revolution in this study.", lexicon=lexicon).findings
+    news = check("The lawyer Gregory Smith said the Crown Prosecution Service would appeal.", lexicon=lexicon)
+    assert not [f for f in news.findings if "odd-pair" in f.evidence]
