@@ -286,3 +286,9 @@ def test_render_skips_bad_offsets_and_overlaps() -> None:
     out = render(make_result(text, findings=fs), text)
     assert "counterfeit consciousness [→ artificial intelligence] rules." in out
     assert "intelligence]" in out and "[→ intelligence]" not in out and "[→ x]" not in out
+
+
+def test_render_marks_findings_without_a_suggestion() -> None:
+    text = "All devices speak the Web Protocol (IP) today."
+    out = render(make_result(text, findings=(finding(text, "Web Protocol", None),)), text)
+    assert "the Web Protocol [?] (IP) today." in flat(out)

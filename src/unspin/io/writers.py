@@ -197,7 +197,8 @@ def render_terminal(
 
     First a header line: id, verdict (``SPUN`` in red or ``clean`` in green), score and the
     number of findings. Then, if there are findings, the text with each finding highlighted
-    and its suggestion inline: ``counterfeit consciousness [→ artificial intelligence]``.
+    and its suggestion inline: ``counterfeit consciousness [→ artificial intelligence]``, or
+    ``[?]`` after a span that looks substituted but has no likely original.
     Texts longer than ``full_text_limit`` characters are shown as excerpts, one per line: the
     sentences holding findings (clipped to ``context_chars`` either side of the finding),
     with ``…`` where text was left out. Nothing else is printed. Document text is never
@@ -270,8 +271,8 @@ def _append_window(body: Text, text: str, start: int, end: int, findings: list[F
     for f in findings:
         body.append(_visible(text[pos : f.start]))
         body.append(_visible(text[f.start : f.end]), style=_FINDING_STYLE)
-        if f.suggestion:
-            body.append(f" [→ {_visible(f.suggestion)}]", style=_SUGGESTION_STYLE)
+        # A finding without a likely original still needs a mark that survives without colour.
+        body.append(f" [→ {_visible(f.suggestion)}]" if f.suggestion else " [?]", style=_SUGGESTION_STYLE)
         pos = f.end
     body.append(_visible(text[pos:end]))
 
