@@ -37,24 +37,16 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None) -> 
     ``span`` when given), as ``Detector._odd_pairs`` selects them among eligible words. Title-case
     words, which the detector also lets form odd pairs, are left out: the weights are fitted on
     lower-case pairs and applied to both."""
-    from unspin.core.detect import is_eligible, word_llrs
+    from unspin.core.detect import unlisted_pairs, word_llrs
     from unspin.core.text import tokenize
 
+    lex = detector.lex  # type: ignore[attr-defined]
     tokens = tokenize(text)
-    eligible = [is_eligible(t, i == 0 or tokens[i - 1].sentence != t.sentence) for i, t in enumerate(tokens)]
-    llrs = word_llrs(tokens, detector.lex, eligible=eligible)  # type: ignore[attr-defined]
+    llrs = word_llrs(tokens, lex)
     out = []
-    for i in range(len(tokens) - 1):
-        t1, t2 = tokens[i], tokens[i + 1]
-        l1, l2 = llrs[i], llrs[i + 1]
-        if l1 is None or l2 is None or t1.sentence != t2.sentence or text[t1.end : t2.start].strip():
-            continue
-        if span is not None and not bc.overlaps(t1.start, t2.end, *span):
-            continue
-        lex = detector.lex  # type: ignore[attr-defined]
-        if lex.pair(t1.norm, t2.norm) > 0 or lex.attested(t1.norm, t2.norm):
-            continue
-        out.append(detector.odd_pair_features(t1.norm, t2.norm, l1, l2))  # type: ignore[attr-defined]
+    for i in unlisted_pairs(text, tokens, llrs, lex):
+        if span is None or bc.overlaps(tokens[i].start, tokens[i + 1].end, *span):
+            out.append(detector.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1]))  # type: ignore[attr-defined]
     return out
 
 

@@ -242,8 +242,10 @@ class Detector:
         """Probability (``OddPairParams``) that the adjacent content words ``first second``,
         whose spin log-likelihood ratios are given, are a spinner's work. Meant for pairs the
         lexicon does not know (``Lexicon.pair`` is 0); a known pair is not judged by it."""
-        x = self.odd_pair_features(first, second, llr_first, llr_second)
-        return _sigmoid(self.pp.bias + sum(w * v for w, v in zip(self.pp.weights(), x, strict=True)))
+        return self._odd_pair_probability(self.odd_pair_features(first, second, llr_first, llr_second))
+
+    def _odd_pair_probability(self, features: tuple[float, ...]) -> float:
+        return _sigmoid(self.pp.bias + sum(w * v for w, v in zip(self.pp.weights(), features, strict=True)))
 
     def _title_words(self, tokens: list[Token], slots: list[_Slot | None], covered: list[bool],
                      llrs: list[float | None]) -> set[int]:
@@ -252,19 +254,20 @@ class Detector:
         they can form odd pairs: scientific text writes terms in title case, and spinners do
         not respect capitals. Returns their indexes."""
         lex = self.lex
-        counts: dict[str, int] = {}
-        for t in tokens:
-            counts[t.norm] = counts.get(t.norm, 0) + 1
-        model = SpinModel()
-        found: set[int] = set()
-        for i, t in enumerate(tokens):
-            s = t.surface
-            if (slots[i] is None and not covered[i] and len(s) >= 3 and s[:1].isupper() and s[1:].islower()
-                    and t.norm.isalpha() and t.norm not in STOPWORDS
-                    and lex.zipf(t.norm) >= self.pp.title_min_zipf and lex.has_senses(t.norm)):
+        found = {
+            i for i, t in enumerate(tokens)
+            if slots[i] is None and not covered[i] and len(t.surface) >= 3 and t.surface[:1].isupper()
+            and t.surface[1:].islower() and t.norm.isalpha() and t.norm not in STOPWORDS
+            and lex.zipf(t.norm) >= self.pp.title_min_zipf and lex.has_senses(t.norm)
+        }
+        if found:
+            counts: dict[str, int] = {}
+            for t in tokens:
+                counts[t.norm] = counts.get(t.norm, 0) + 1
+            model = SpinModel()
+            for i in found:
                 slots[i] = _Slot()
-                llrs[i] = word_spin_llr(tokens, i, counts[t.norm], lex, model)
-                found.add(i)
+                llrs[i] = word_spin_llr(tokens, i, counts[tokens[i].norm], lex, model)
         return found
 
     def _pair_suggestion(self, first: str, second: str) -> tuple[str, str] | None:
@@ -317,20 +320,15 @@ class Detector:
 
         title = self._title_words(tokens, slots, covered, llrs)
         odd: list[tuple[float, int]] = []
-        for i in range(len(tokens) - 1):
+        for i in unlisted_pairs(text, tokens, llrs, self.lex):
             a, b = slots[i], slots[i + 1]
             if a is None or b is None or covered[i] or covered[i + 1] or flagged(a) or flagged(b):
                 continue
             if i + 1 in title and not tokens[i].surface[:1].isupper():
                 continue  # a word and a capitalised one: most often a noun and a name ("lawyer Gregory")
-            t1, t2 = tokens[i], tokens[i + 1]
-            if t1.sentence != t2.sentence or text[t1.end : t2.start].strip():
-                continue
-            l1, l2 = llrs[i], llrs[i + 1]
-            if l1 is None or l2 is None or self.lex.pair(t1.norm, t2.norm) > 0 or self.lex.attested(t1.norm, t2.norm):
-                continue
-            prob = self.odd_pair_probability(t1.norm, t2.norm, l1, l2)
-            if prob >= (pp.threshold if self.lex.term_slot(t1.norm, t2.norm) else pp.threshold_other):
+            x = self.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1])  # type: ignore[arg-type]
+            prob = self._odd_pair_probability(x)
+            if prob >= (pp.threshold if x[0] else pp.threshold_other):  # x[0]: shaped like a noun phrase
                 odd.append((prob, i))
         for prob, i in sorted(odd, key=lambda x: (-x[0], x[1])):
             a, b = slots[i], slots[i + 1]
@@ -733,6 +731,22 @@ def word_spin_llr(tokens: list[Token], i: int, count: int, lexicon: Lexicon, m: 
         s += m.candidate_fit
     s += m.once if count == 1 else m.twice if count == 2 else m.repeated
     return s
+
+
+def unlisted_pairs(text: str, tokens: list[Token], llrs: list[float | None], lexicon: Lexicon) -> list[int]:
+    """Indexes ``i`` where ``tokens[i]`` and ``tokens[i + 1]`` both have a spin log-likelihood
+    ratio (``llrs``), sit in one sentence with nothing but space between them, and form no pair
+    the lexicon knows (``Lexicon.pair`` and ``Lexicon.attested``): the pairs the odd-pair model
+    judges."""
+    out: list[int] = []
+    for i in range(len(tokens) - 1):
+        t1, t2 = tokens[i], tokens[i + 1]
+        if llrs[i] is None or llrs[i + 1] is None or t1.sentence != t2.sentence or text[t1.end : t2.start].strip():
+            continue
+        if lexicon.pair(t1.norm, t2.norm) > 0 or lexicon.attested(t1.norm, t2.norm):
+            continue
+        out.append(i)
+    return out
 
 
 def word_llrs(tokens: list[Token], lexicon: Lexicon, model: SpinModel | None = None, *,
