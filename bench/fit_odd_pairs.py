@@ -37,7 +37,7 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None) -> 
     ``span`` when given), as ``Detector._odd_pairs`` selects them among eligible words. Title-case
     words, which the detector also lets form odd pairs, are left out: the weights are fitted on
     lower-case pairs and applied to both."""
-    from unspin.core.detect import unlisted_pairs, word_llrs
+    from unspin.core.detect import unlisted_pairs, word_before, word_llrs
     from unspin.core.text import tokenize
 
     lex = detector.lex  # type: ignore[attr-defined]
@@ -46,7 +46,8 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None) -> 
     out = []
     for i in unlisted_pairs(text, tokens, llrs, lex):
         if span is None or bc.overlaps(tokens[i].start, tokens[i + 1].end, *span):
-            out.append(detector.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1]))  # type: ignore[attr-defined]
+            out.append(detector.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],  # type: ignore[attr-defined]
+                                                  before=word_before(tokens, i)))
     return out
 
 

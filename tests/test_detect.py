@@ -151,6 +151,18 @@ def test_a_known_list_teaches_which_words_spinners_pick(lexicon):
     assert with_list > without
 
 
+def test_after_a_subject_or_modal_a_verb_reading_is_not_a_noun_phrase(lexicon):
+    # "compare peripheral" can be a noun phrase ("the compare peripheral"), but after "we" it is
+    # a verb and its object: judged at the stricter threshold for other pairs.
+    from unspin.core.detect import Detector
+
+    det = Detector(lexicon)
+    assert det.odd_pair_features("compare", "peripheral", 0.5, 0.5)[0] == 1.0
+    assert det.odd_pair_features("compare", "peripheral", 0.5, 0.5, before="we")[0] == 0.0
+    assert det.odd_pair_features("compare", "peripheral", 0.5, 0.5, before="the")[0] == 1.0
+    assert det.odd_pair_features("magnetic", "meadow", 0.5, 0.5, before="we")[0] == 1.0  # no verb reading
+
+
 def test_where_odd_pairs_overlap_the_more_probable_one_is_flagged(lexicon):
     # "head part" and "part examination" are both unknown pairs; the second is the likelier
     # spin and takes the shared word, whatever the reading order.

@@ -102,27 +102,27 @@ class OddPairParams:
     the other, the model alone finds 0.84 of the phrases that hold an unlisted pair at
     precision 0.81-0.84 at threshold 0.5 (in-sample: about 4 points more recall; the script
     prints both). At the default thresholds (0.5, and 0.7 for pairs not shaped like a noun
-    phrase) the benchmark measures recall 0.79 at precision 0.83 on unseen phrases (0.78 at 0.81
+    phrase) the benchmark measures recall 0.79 at precision 0.84 on unseen phrases (0.78 at 0.81
     split by expected phrase), and clean BBC news gets about 3.5 more findings per 1,000 words
     (10.1 instead of 6.6). Approximate and genre-dependent: a reference corpus of the user's
     genre (whose usual pairs then count as known) lowers the false alarms. The document score
     does not count these findings (their words' evidence is already in ``oddness``).
     """
 
-    bias: float = -0.929
-    term_slot: float = 0.361
-    assoc: float = -1.289
-    assoc_unknown: float = -1.859
-    llr_max: float = 0.46
-    llr_min: float = 0.816
+    bias: float = -0.944
+    term_slot: float = 0.31
+    assoc: float = -1.295
+    assoc_unknown: float = -1.86
+    llr_max: float = 0.448
+    llr_min: float = 0.807
     output_max: float = 0.998
-    output_min: float = 0.326
-    outputs_seen: float = 0.328
-    known_head: float = 0.249
-    known_modifier: float = 0.201
-    zipf_min: float = -0.163
-    zipf_max: float = 0.466
-    wordnet_words: float = -0.894
+    output_min: float = 0.327
+    outputs_seen: float = 0.324
+    known_head: float = 0.255
+    known_modifier: float = 0.197
+    zipf_min: float = -0.159
+    zipf_max: float = 0.452
+    wordnet_words: float = -0.828
     # Flag at this probability a pair shaped like a noun phrase (a noun or adjective reading, then
     # a noun: the shape of most tortured phrases), and at ``threshold_other`` any other pair
     # (verb and object, adverb and verb: where writers combine words freely).
@@ -143,6 +143,9 @@ class OddPairParams:
 # each is also the name of its weight in ``OddPairParams``.
 ODD_PAIR_FEATURES = ("term_slot", "assoc", "assoc_unknown", "llr_max", "llr_min", "output_max", "output_min",
                      "outputs_seen", "known_head", "known_modifier", "zipf_min", "zipf_max", "wordnet_words")
+# Words after which a word that can be a verb is one ("we compare", "to study", "can yield").
+VERB_CUES = frozenset("""i we you they he she it to can cannot could will would shall should may might must
+    who""".split())
 # The association an unknown word is given (with the ``assoc_unknown`` flag set).
 _ASSOC_UNKNOWN = -1.5
 
@@ -211,19 +214,23 @@ class Detector:
         self.p = params or DetectorParams()
         self.pp = pair_params or OddPairParams()
 
-    def odd_pair_features(self, first: str, second: str, llr_first: float, llr_second: float) -> tuple[float, ...]:
+    def odd_pair_features(self, first: str, second: str, llr_first: float, llr_second: float, *,
+                          before: str | None = None) -> tuple[float, ...]:
         """The features of the odd-pair model for the adjacent content words ``first second``
         (normal forms) with these spin log-likelihood ratios, in the order of
-        ``ODD_PAIR_FEATURES``. The same function feeds ``bench/fit_odd_pairs.py``, which fits
-        the weights."""
+        ``ODD_PAIR_FEATURES``. ``before`` is the word before the pair in its sentence, if any:
+        after a subject pronoun, ``to`` or a modal ("we compare", "to study") a first word that
+        can be a verb is read as one, so the pair is not shaped like a noun phrase. The same
+        function feeds ``bench/fit_odd_pairs.py``, which fits the weights."""
         lex = self.lex
         known = lex.known
         lm = lex.base.pairs
         assoc = lm.association(first, second) if lm is not None else None
         r1, r2 = known.output_ratio(first), known.output_ratio(second)
         z1, z2 = lex.zipf(first), lex.zipf(second)
+        shaped = lex.term_slot(first, second) and not (before in VERB_CUES and lex.can_be_verb(first))
         return (
-            float(lex.term_slot(first, second)),
+            float(shaped),
             _ASSOC_UNKNOWN if assoc is None else max(min(assoc, 3.0), -3.0),
             float(assoc is None),
             max(llr_first, llr_second),
@@ -326,7 +333,8 @@ class Detector:
                 continue
             if i + 1 in title and not tokens[i].surface[:1].isupper():
                 continue  # a word and a capitalised one: most often a noun and a name ("lawyer Gregory")
-            x = self.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1])  # type: ignore[arg-type]
+            x = self.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],  # type: ignore[arg-type]
+                                       before=word_before(tokens, i))
             prob = self._odd_pair_probability(x)
             if prob >= (pp.threshold if x[0] else pp.threshold_other):  # x[0]: shaped like a noun phrase
                 odd.append((prob, i))
@@ -731,6 +739,11 @@ def word_spin_llr(tokens: list[Token], i: int, count: int, lexicon: Lexicon, m: 
         s += m.candidate_fit
     s += m.once if count == 1 else m.twice if count == 2 else m.repeated
     return s
+
+
+def word_before(tokens: list[Token], i: int) -> str | None:
+    """The normal form of the token before ``tokens[i]`` when it is in the same sentence."""
+    return tokens[i - 1].norm if i > 0 and tokens[i - 1].sentence == tokens[i].sentence else None
 
 
 def unlisted_pairs(text: str, tokens: list[Token], llrs: list[float | None], lexicon: Lexicon) -> list[int]:

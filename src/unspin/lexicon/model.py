@@ -147,6 +147,10 @@ class Lexicon:
         followed by a noun reading (the shape of most tortured phrases)."""
         return any(s.pos in "na" for s in self._readings(first)) and any(s.pos == "n" for s in self._readings(second))
 
+    def can_be_verb(self, form: str) -> bool:
+        """True when WordNet has a verb reading of the word form."""
+        return any(s.pos == "v" for s in self._readings(form))
+
     def is_term(self, phrase: str) -> bool:
         """True when the phrase is a WordNet lemma or a known expected phrase."""
         return phrase in self.base.wordnet.lemmas or tuple(phrase.split(" ")) in self.known.terms
