@@ -38,16 +38,17 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None) -> 
     words, which the detector also lets form odd pairs, are left out: the weights are fitted on
     lower-case pairs and applied to both."""
     from unspin.core.detect import unlisted_pairs, word_before, word_llrs
-    from unspin.core.text import tokenize
+    from unspin.core.text import joined, split_compounds, tokenize
 
     lex = detector.lex  # type: ignore[attr-defined]
-    tokens = tokenize(text)
+    tokens = split_compounds(tokenize(text))
     llrs = word_llrs(tokens, lex)
     out = []
     for i in unlisted_pairs(text, tokens, llrs, lex):
         if span is None or bc.overlaps(tokens[i].start, tokens[i + 1].end, *span):
             out.append(detector.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],  # type: ignore[attr-defined]
-                                                  before=word_before(tokens, i)))
+                                                  before=word_before(tokens, i),
+                                                  hyphen=joined(tokens[i], tokens[i + 1])))
     return out
 
 

@@ -186,3 +186,13 @@ def test_title_case_terms_can_form_odd_pairs_but_names_after_nouns_do_not(lexico
     assert not check("We follow the Fourth Industrial Revolution in this study.", lexicon=lexicon).findings
     news = check("The lawyer Gregory Smith said the Crown Prosecution Service would appeal.", lexicon=lexicon)
     assert not [f for f in news.findings if "odd-pair" in f.evidence]
+
+
+def test_parts_of_a_hyphenated_compound_form_odd_pairs(lexicon):
+    # Spinners swap the parts of compounds ("high-resolution" -> "high-exactness"); a part pairs
+    # with the other parts of its compound, not with the words outside it.
+    spun = check("The images came from a high-exactness camera.", lexicon=lexicon)
+    assert [(f.text, f.evidence) for f in spun.findings] == [("high-exactness", ("odd-pair",))]
+    assert not check("The images came from a high-resolution camera.", lexicon=lexicon).findings
+    across = check("We applied correlation-based feature selection.", lexicon=lexicon)
+    assert all("based" not in f.text for f in across.findings)

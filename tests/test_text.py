@@ -23,3 +23,19 @@ def test_normalise_folds_case_and_apostrophes():
 def test_empty_and_whitespace_text():
     assert tokenize("") == []
     assert sentence_spans("   \n ") == []
+
+
+def test_split_compounds_gives_the_parts_with_offsets():
+    from unspin.core.text import apart, joined, split_compounds
+
+    text = "A high-exactness COVID-19 test, then k-means."
+    toks = split_compounds(tokenize(text))
+    assert [t.norm for t in toks] == ["a", "high", "exactness", "covid-19", "test", "then", "k", "means"]
+    assert all(text[t.start : t.end] == t.surface for t in toks)
+    high, exactness, covid, test = toks[1:5]
+    assert joined(high, exactness) and not apart(high, exactness)
+    assert covid.compound == 0  # a digit keeps the compound whole
+    assert apart(exactness, covid) and not joined(exactness, covid)
+    assert not apart(covid, test)
+    assert toks[6].compound != high.compound  # each compound has its own number
+    assert split_compounds(tokenize("no compound here")) == tokenize("no compound here")

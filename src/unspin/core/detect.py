@@ -33,8 +33,8 @@ from difflib import SequenceMatcher
 
 from unspin.core.acronyms import acronym_mismatches
 from unspin.core.results import Finding
-from unspin.core.stopwords import STOPWORDS
-from unspin.core.text import Token
+from unspin.core.stopwords import PREFIXES, STOPWORDS
+from unspin.core.text import Token, apart, joined, split_compounds
 from unspin.lexicon.model import Candidate, Lexicon
 
 
@@ -91,8 +91,8 @@ class OddPairParams:
     word, typically a technical term), both words' spin log-likelihood ratios (``SpinModel``),
     what a known list says of the words (``KnownSubstitutions.output_ratio``: spinner's pick or
     term word; whether the second word heads and the first word starts known terms), the words'
-    Zipf frequencies, whether the pair has the shape of a noun phrase and how many of the words
-    WordNet knows.
+    Zipf frequencies, whether the pair has the shape of a noun phrase, how many of the words
+    WordNet knows and whether they are the parts of one hyphenated compound ("high-exactness").
 
     The weights were fitted by logistic regression (``bench/fit_odd_pairs.py`` prints them)
     on pairs of the project's phrase benchmark (tortured phrases of ``tortured-phrases-dev.csv``
@@ -109,20 +109,21 @@ class OddPairParams:
     does not count these findings (their words' evidence is already in ``oddness``).
     """
 
-    bias: float = -0.944
-    term_slot: float = 0.31
-    assoc: float = -1.295
-    assoc_unknown: float = -1.86
-    llr_max: float = 0.448
-    llr_min: float = 0.807
-    output_max: float = 0.998
-    output_min: float = 0.327
-    outputs_seen: float = 0.324
-    known_head: float = 0.255
-    known_modifier: float = 0.197
-    zipf_min: float = -0.159
-    zipf_max: float = 0.452
-    wordnet_words: float = -0.828
+    bias: float = -1.170
+    term_slot: float = 0.247
+    assoc: float = -1.149
+    assoc_unknown: float = -1.804
+    llr_max: float = 0.446
+    llr_min: float = 0.767
+    output_max: float = 0.934
+    output_min: float = 0.280
+    outputs_seen: float = 0.369
+    known_head: float = 0.201
+    known_modifier: float = 0.145
+    zipf_min: float = -0.175
+    zipf_max: float = 0.532
+    wordnet_words: float = -0.819
+    hyphen: float = 0.323
     # Flag at this probability a pair shaped like a noun phrase (a noun or adjective reading, then
     # a noun: the shape of most tortured phrases), and at ``threshold_other`` any other pair
     # (verb and object, adverb and verb: where writers combine words freely).
@@ -142,7 +143,8 @@ class OddPairParams:
 # The features of the odd-pair model, in the order ``Detector.odd_pair_features`` returns them;
 # each is also the name of its weight in ``OddPairParams``.
 ODD_PAIR_FEATURES = ("term_slot", "assoc", "assoc_unknown", "llr_max", "llr_min", "output_max", "output_min",
-                     "outputs_seen", "known_head", "known_modifier", "zipf_min", "zipf_max", "wordnet_words")
+                     "outputs_seen", "known_head", "known_modifier", "zipf_min", "zipf_max", "wordnet_words",
+                     "hyphen")
 # Words after which a word that can be a verb is one ("we compare", "to study", "can yield").
 VERB_CUES = frozenset("""i we you they he she it to can cannot could will would shall should may might must
     who""".split())
@@ -171,7 +173,7 @@ def _sigmoid(x: float) -> float:
 def is_eligible(tok: Token, first_in_sentence: bool) -> bool:
     """Whether a spinner would swap this token: an alphabetic content word, not a name."""
     n = tok.norm
-    if len(n) < 3 or n in STOPWORDS or not n.replace("-", "").isalpha():
+    if len(n) < 3 or n in STOPWORDS or n in PREFIXES or not n.replace("-", "").isalpha():
         return False
     s = tok.surface
     if s.isupper() and len(s) > 1:
@@ -215,12 +217,13 @@ class Detector:
         self.pp = pair_params or OddPairParams()
 
     def odd_pair_features(self, first: str, second: str, llr_first: float, llr_second: float, *,
-                          before: str | None = None) -> tuple[float, ...]:
+                          before: str | None = None, hyphen: bool = False) -> tuple[float, ...]:
         """The features of the odd-pair model for the adjacent content words ``first second``
         (normal forms) with these spin log-likelihood ratios, in the order of
         ``ODD_PAIR_FEATURES``. ``before`` is the word before the pair in its sentence, if any:
         after a subject pronoun, ``to`` or a modal ("we compare", "to study") a first word that
-        can be a verb is read as one, so the pair is not shaped like a noun phrase. The same
+        can be a verb is read as one, so the pair is not shaped like a noun phrase. ``hyphen``:
+        the words are parts of one hyphenated compound ("high-exactness"). The same
         function feeds ``bench/fit_odd_pairs.py``, which fits the weights."""
         lex = self.lex
         known = lex.known
@@ -243,6 +246,7 @@ class Detector:
             min(z1, z2),
             max(z1, z2),
             float(lex.has_senses(first) + lex.has_senses(second)),
+            float(hyphen),
         )
 
     def odd_pair_probability(self, first: str, second: str, llr_first: float, llr_second: float) -> float:
@@ -334,7 +338,8 @@ class Detector:
             if i + 1 in title and not tokens[i].surface[:1].isupper():
                 continue  # a word and a capitalised one: most often a noun and a name ("lawyer Gregory")
             x = self.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],  # type: ignore[arg-type]
-                                       before=word_before(tokens, i))
+                                       before=word_before(tokens, i),
+                                       hyphen=joined(tokens[i], tokens[i + 1]))
             prob = self._odd_pair_probability(x)
             if prob >= (pp.threshold if x[0] else pp.threshold_other):  # x[0]: shaped like a noun phrase
                 odd.append((prob, i))
@@ -427,6 +432,7 @@ class Detector:
         """Findings (ordered by offset) and document oddness for ``text``, whose tokens are
         ``tokenize(text)``."""
         lex = self.lex
+        tokens = split_compounds(tokens)
         findings: list[Finding] = []
         n = len(tokens)
         slots: list[_Slot | None] = [None] * n
@@ -461,7 +467,7 @@ class Detector:
         def content(k: int, i: int) -> str | None:
             # The neighbour's form when it is a content word of the same sentence: pairs with
             # function words mostly measure a word's frequency, not its fit, so they are skipped.
-            if 0 <= k < n and tokens[k].sentence == tokens[i].sentence:
+            if 0 <= k < n and tokens[k].sentence == tokens[i].sentence and not apart(tokens[k], tokens[i]):
                 norm = tokens[k].norm
                 if norm not in STOPWORDS and norm.isalpha():
                     return norm
@@ -498,7 +504,7 @@ class Detector:
             # Joint substitution of this word and the next content word.
             j = i + 1
             if (j < n and slots[j] is not None and not covered[j] and tokens[j].sentence == tokens[i].sentence
-                    and lex.term_slot(w, tokens[j].norm)):
+                    and not apart(tokens[i], tokens[j]) and lex.term_slot(w, tokens[j].norm)):
                 wj = tokens[j].norm
                 cj = lex.candidates(wj)
                 obs = pair(w, wj)
@@ -674,8 +680,9 @@ class Oddness:
 
 
 def _neighbour(tokens: list[Token], i: int, k: int) -> str | None:
-    """The normal form of ``tokens[k]`` when it exists and is in the sentence of ``tokens[i]``."""
-    if 0 <= k < len(tokens) and tokens[k].sentence == tokens[i].sentence:
+    """The normal form of ``tokens[k]`` when it exists, is in the sentence of ``tokens[i]`` and
+    is not split from it by a compound's edge (``apart``)."""
+    if 0 <= k < len(tokens) and tokens[k].sentence == tokens[i].sentence and not apart(tokens[i], tokens[k]):
         return tokens[k].norm
     return None
 
@@ -754,7 +761,9 @@ def unlisted_pairs(text: str, tokens: list[Token], llrs: list[float | None], lex
     out: list[int] = []
     for i in range(len(tokens) - 1):
         t1, t2 = tokens[i], tokens[i + 1]
-        if llrs[i] is None or llrs[i + 1] is None or t1.sentence != t2.sentence or text[t1.end : t2.start].strip():
+        if llrs[i] is None or llrs[i + 1] is None or t1.sentence != t2.sentence:
+            continue
+        if text[t1.end : t2.start].strip() and not joined(t1, t2):
             continue
         if lexicon.pair(t1.norm, t2.norm) > 0 or lexicon.attested(t1.norm, t2.norm):
             continue

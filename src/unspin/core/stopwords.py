@@ -14,3 +14,9 @@ STOPWORDS = frozenset(
     your yours yourself yourselves said says say mr mrs ms
     """.split()
 )
+
+# Prefixes that hyphenated compounds leave as parts ("pre-trained", "non-linear"): spinners keep
+# them, and they are no words of their own.
+PREFIXES = frozenset(
+    "pre non multi semi anti sub tri quasi pseudo inter intra mid mis neo proto poly mono uni".split()
+)

@@ -23,13 +23,17 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """A word of the text: ``text[start:end]`` is the surface form, ``norm`` its normal form."""
+    """A word of the text: ``text[start:end]`` is the surface form, ``norm`` its normal form.
+
+    ``compound``: for the parts of a hyphenated word split by ``split_compounds``, a number
+    (from 1) that the parts of one compound share; 0 for a whole word."""
 
     start: int
     end: int
     surface: str
     norm: str
     sentence: int
+    compound: int = 0
 
     @property
     def is_alpha(self) -> bool:
@@ -84,6 +88,44 @@ def tokenize(text: str) -> list[Token]:
         surface = m.group()
         append(Token(start, end, surface, surface.lower() if surface.isascii() else normalise(surface), si))
     return tokens
+
+
+def split_compounds(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with each hyphenated word of letters split into its parts ("pre-handling" ->
+    "pre", "handling"; "high-exactness" -> "high", "exactness"), offsets into the same text.
+
+    Spinners swap the parts of a compound as they swap words ("high-resolution" becomes
+    "high-exactness"), and word statistics know the parts, not the compound. A compound with a
+    digit or an apostrophe in it ("COVID-19", "rock-'n'-roll") stays whole.
+    """
+    if not any("-" in t.norm for t in tokens):
+        return tokens
+    out: list[Token] = []
+    compound = 0
+    for t in tokens:
+        parts = t.surface.split("-") if "-" in t.surface else None
+        if not parts or not all(part.isalpha() for part in parts):
+            out.append(t)
+            continue
+        compound += 1
+        pos = t.start
+        for part in parts:
+            out.append(Token(pos, pos + len(part), part, part.lower() if part.isascii() else normalise(part),
+                             t.sentence, compound))
+            pos += len(part) + 1
+    return out
+
+
+def joined(first: Token, second: Token) -> bool:
+    """True when the two tokens are parts of one hyphenated compound (``split_compounds``)."""
+    return first.compound != 0 and first.compound == second.compound
+
+
+def apart(first: Token, second: Token) -> bool:
+    """True when one of two adjacent tokens is part of a hyphenated compound that the other is
+    not in: such words are no pair ("correlation-based feature": the noun goes with the whole
+    compound, not with "based")."""
+    return first.compound != second.compound
 
 
 def is_capitalised(surface: str) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
-from unspin.core.text import tokenize
+from unspin.core.text import split_compounds, tokenize
 
 # Tokens in the Google Books corpus behind the bigram list, used to map reference counts onto
 # the same scale (approximate: only the order of magnitude matters).
@@ -62,7 +62,7 @@ class ReferenceStats:
 
     def add(self, text: str) -> None:
         """Add one document's counts."""
-        toks = tokenize(text)
+        toks = split_compounds(tokenize(text))
         self.n_documents += 1
         self.n_tokens += len(toks)
         prev = None

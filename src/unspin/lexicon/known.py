@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unspin.core.text import normalise, tokenize
+from unspin.core.text import normalise, split_compounds, tokenize
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -40,7 +40,7 @@ def expected_variants(expected: str) -> list[str]:
 
 def words(phrase: str) -> tuple[str, ...]:
     """The normalised word tokens of a phrase."""
-    return tuple(t.norm for t in tokenize(phrase))
+    return tuple(t.norm for t in split_compounds(tokenize(phrase)))
 
 
 @dataclass(slots=True)
