@@ -66,3 +66,15 @@ def test_check_leaves_names_before_unrelated_acronyms(lexicon):
     for text in ("Andy Roddick (US) beat Tim Henman (UK) in the final.",
                  "All devices speak the Internet Protocol (IP) to each other."):
         assert not [f for f in check(text, lexicon=lexicon).findings if "acronym-mismatch" in f.evidence]
+
+
+def test_partial_tells_a_swapped_term_from_a_code_after_a_name():
+    text = "Devices use the Web Protocol (IP). Serena Williams (US) won. Counterfeit consciousness (AI) helps."
+    found = {m.acronym: m.partial for m in acronym_mismatches(text, tokenize(text))}
+    assert found == {"IP": True, "US": False, "AI": False}
+
+
+def test_check_flags_fully_swapped_long_forms_of_ordinary_words_only(lexicon):
+    flagged = [f.text for f in check("We build counterfeit consciousness (AI) tools. Serena Williams (US) won.",
+                                     lexicon=lexicon).findings if "acronym-mismatch" in f.evidence]
+    assert flagged == ["counterfeit consciousness"]

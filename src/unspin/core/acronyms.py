@@ -50,11 +50,14 @@ def spells(acronym: str, long_form: str) -> bool:
 class Mismatch:
     """An acronym in brackets whose preceding words do not spell it: ``first`` and ``last`` are
     the indexes of the tokens of the suspect long form (at most four words before the bracket,
-    one word per letter of the acronym)."""
+    one word per letter of the acronym). ``partial``: one of those words still starts with the
+    acronym's letter at its place ("Web Protocol (IP)"), as when a spinner swapped the other
+    words of a term; a country code after a name ("Serena Williams (US)") has none."""
 
     acronym: str
     first: int
     last: int
+    partial: bool = False
 
 
 def acronym_mismatches(text: str, tokens: list[Token]) -> list[Mismatch]:
@@ -81,7 +84,9 @@ def acronym_mismatches(text: str, tokens: list[Token]) -> list[Mismatch]:
         if spells(acronym, long_form):
             continue
         span = before[-min(letters, 4, len(before)) :]
-        out.append(Mismatch(acronym, span[0], span[-1]))
+        initials = [c.lower() for c in acronym if c.isalnum()][-len(span) :]
+        partial = any(tokens[j].norm[:1] == c for j, c in zip(span, initials, strict=True))
+        out.append(Mismatch(acronym, span[0], span[-1], partial))
     return out
 
 

@@ -74,7 +74,9 @@ class DetectorParams:
     rare_synonym_confidence: float = 0.6
     # A bracketed acronym its long form no longer spells (``unspin.core.acronyms``): the
     # confidence of the finding, and the Zipf frequency every content word of the long form
-    # needs (names, which legitimately precede foreign or unrelated acronyms, are rarer).
+    # needs unless WordNet knows it (names, which legitimately precede foreign or unrelated
+    # acronyms, are rarer). A long form that keeps none of the acronym's initials at their
+    # places ("Serena Williams (US)") also needs every word known to WordNet.
     acronym_confidence: float = 0.8
     acronym_min_zipf: float = 2.5
 
@@ -309,7 +311,12 @@ class Detector:
             if not span or tokens[span[-1]].norm in STOPWORDS or any(covered[k] for k in span):
                 continue
             content_words = [tokens[k] for k in span if tokens[k].norm not in STOPWORDS]
-            if any(t.surface.isupper() or self.lex.zipf(t.norm) < self.p.acronym_min_zipf for t in content_words):
+            if any(t.surface.isupper() for t in content_words):
+                continue
+            if not mm.partial and not all(self.lex.has_senses(t.norm) for t in content_words):
+                continue  # nothing of the acronym left and a word WordNet lacks: a name ("Serena Williams (US)")
+            if any(self.lex.zipf(t.norm) < self.p.acronym_min_zipf and not self.lex.has_senses(t.norm)
+                   for t in content_words):
                 continue
             s, e = tokens[span[0]].start, tokens[span[-1]].end
             out.append(Finding(s, e, text[s:e], None, self.p.acronym_confidence, ("acronym-mismatch",)))
