@@ -196,3 +196,11 @@ def test_parts_of_a_hyphenated_compound_form_odd_pairs(lexicon):
     assert not check("The images came from a high-resolution camera.", lexicon=lexicon).findings
     across = check("We applied correlation-based feature selection.", lexicon=lexicon)
     assert all("based" not in f.text for f in across.findings)
+
+
+def test_spelling_variants_are_never_candidates(lexicon):
+    from unspin.lexicon.model import spelling_variant
+
+    assert spelling_variant("practises", "practices") and spelling_variant("utilising", "utilizing")
+    assert not spelling_variant("practises", "exercises")
+    assert "practices" not in {c.form for c in lexicon.candidates("practises")}

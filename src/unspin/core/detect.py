@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from unspin.core.acronyms import acronym_mismatches
 from unspin.core.results import Finding
 from unspin.core.stopwords import PREFIXES, STOPWORDS
 from unspin.core.text import Token, apart, joined, split_compounds
-from unspin.lexicon.model import Candidate, Lexicon
+from unspin.lexicon.model import Candidate, Lexicon, spelling_variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,11 +180,6 @@ def is_eligible(tok: Token, first_in_sentence: bool) -> bool:
     if s.isupper() and len(s) > 1:
         return False  # acronym
     return not (s[:1].isupper() and not first_in_sentence)
-
-
-def _spelling_variant(a: str, b: str) -> bool:
-    """True for spelling variants such as utilising/utilizing, which are not substitutions."""
-    return a[:3] == b[:3] and abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 def _fits_a_neighbour(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
@@ -542,7 +536,7 @@ class Detector:
             if slot.suggestion and _sigmoid(slot.logit) >= self.p.min_confidence:
                 continue
             w = tokens[i].norm
-            best = max((c for c in lex.candidates(w) if not _spelling_variant(c.form, w)),
+            best = max((c for c in lex.candidates(w) if not spelling_variant(c.form, w)),
                        key=lambda c: c.zipf, default=None)
             if (best is not None and zipf(w) <= self.p.rare_synonym_max_zipf
                     and best.zipf - zipf(w) >= self.p.rare_synonym_gap):
@@ -562,7 +556,7 @@ class Detector:
                 continue
             w = tokens[i].norm
             zw = zipf(w)
-            best = max((c for c in lex.candidates(w) if not _spelling_variant(c.form, w) and c.zipf > zw),
+            best = max((c for c in lex.candidates(w) if not spelling_variant(c.form, w) and c.zipf > zw),
                        key=lambda c: c.zipf, default=None)
             if best is not None:
                 slot.suggestion, slot.learned, slot.rare = best.form, False, False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from unspin.lexicon.frequencies import ReferenceStats, load_bigram_logcounts, load_unigram_zipf
@@ -24,6 +25,13 @@ WORDNET_TERM_LOGCOUNT = 7.0
 # Candidates rarer than this (Zipf) are not proposed: a spinner's *source* word is common.
 MIN_CANDIDATE_ZIPF = 2.0
 MAX_CANDIDATES = 40
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """True for spelling variants such as utilising/utilizing or practises/practices: no
+    substitution, so never a candidate original. Approximate (same first three letters, close
+    in length, similar by ``difflib``): a few near-homographs count as variants too."""
+    return a[:3] == b[:3] and abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +189,7 @@ class Lexicon:
                 if " " in lemma or "-" in lemma:
                     continue  # a spinner's source word is a single word far more often than not
                 cand = inflect(lemma, sense.inflection, sense.pos)
-                if cand == form or cand in found:
+                if cand == form or cand in found or spelling_variant(cand, form):
                     continue
                 z = self.zipf(cand)
                 if z >= MIN_CANDIDATE_ZIPF:
