@@ -78,3 +78,15 @@ def test_check_flags_fully_swapped_long_forms_of_ordinary_words_only(lexicon):
     flagged = [f.text for f in check("We build counterfeit consciousness (AI) tools. Serena Williams (US) won.",
                                      lexicon=lexicon).findings if "acronym-mismatch" in f.evidence]
     assert flagged == ["counterfeit consciousness"]
+
+
+def test_the_acronym_picks_the_suggestion_among_candidates(lexicon):
+    # Each word that no longer starts with its letter takes its best candidate that does.
+    lex = lexicon.with_known([("mastering rate", "learning rate")])
+    hit = [f for f in check("We study Machine Mastering (ML) here.", lexicon=lex).findings
+           if "acronym-mismatch" in f.evidence]
+    assert [(f.text, f.suggestion) for f in hit] == [("Machine Mastering", "Machine Learning")]
+    # no candidate with the right letter: flagged, nothing suggested
+    hit = [f for f in check("Support Vector Apparatus (SVM) works.", lexicon=lexicon).findings
+           if "acronym-mismatch" in f.evidence]
+    assert [(f.text, f.suggestion) for f in hit] == [("Support Vector Apparatus", None)]

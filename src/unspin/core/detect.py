@@ -294,6 +294,34 @@ class Detector:
                     best = (score, a, b)
         return None if best is None else (best[1], best[2])
 
+    def _acronym_suggestion(self, text: str, tokens: list[Token], span: list[int], acronym: str) -> str | None:
+        """The long form with each word that no longer starts with its letter of the acronym
+        replaced by its best candidate that does ("Machine Mastering (ML)" -> "Machine
+        Learning"); None unless the long form has one content word per letter and every such
+        word has a candidate."""
+        letters = acronym[:-1] if acronym.endswith("s") and acronym[-2:-1].isupper() else acronym
+        if not letters.isalpha():
+            return None
+        words = [k for k in span if tokens[k].norm not in STOPWORDS]
+        if len(words) != len(letters):
+            return None
+        forms: dict[int, str] = {}
+        for k, letter in zip(words, letters.lower(), strict=True):
+            norm = tokens[k].norm
+            if norm.startswith(letter):
+                continue
+            form = next((c.form for c in self.lex.candidates(norm) if c.form.startswith(letter) and " " not in c.form),
+                        None)
+            if form is None:
+                return None
+            forms[k] = _match_case(form, tokens[k].surface)
+        parts: list[str] = []
+        for idx, k in enumerate(span):
+            parts.append(forms.get(k, tokens[k].surface))
+            if idx + 1 < len(span):
+                parts.append(text[tokens[k].end : tokens[span[idx + 1]].start])
+        return "".join(parts) if forms else None
+
     def _acronym_findings(self, text: str, tokens: list[Token], covered: list[bool]) -> list[Finding]:
         """Long forms that no longer spell their bracketed acronym ("Web Protocol (IP)"), when
         their content words are ordinary English words (not names); marks their tokens covered."""
@@ -313,7 +341,8 @@ class Detector:
                    for t in content_words):
                 continue
             s, e = tokens[span[0]].start, tokens[span[-1]].end
-            out.append(Finding(s, e, text[s:e], None, self.p.acronym_confidence, ("acronym-mismatch",)))
+            sugg = self._acronym_suggestion(text, tokens, span, mm.acronym)
+            out.append(Finding(s, e, text[s:e], sugg, self.p.acronym_confidence, ("acronym-mismatch",)))
             for k in span:
                 covered[k] = True
         return out
