@@ -204,3 +204,10 @@ def test_spelling_variants_are_never_candidates(lexicon):
     assert spelling_variant("practises", "practices") and spelling_variant("utilising", "utilizing")
     assert not spelling_variant("practises", "exercises")
     assert "practices" not in {c.form for c in lexicon.candidates("practises")}
+
+
+def test_learned_swaps_carry_over_to_the_other_number(lexicon):
+    lex = lexicon.with_known([("errands done", "tasks done"), ("gathering place", "group place")])
+    assert [c.form for c in lex.candidates("errand") if c.learned] == ["task"]
+    assert [c.form for c in lex.candidates("gatherings") if c.learned] == ["groups"]
+    assert [c.form for c in lex.candidates("errands") if c.learned] == ["tasks"]  # its own swap first

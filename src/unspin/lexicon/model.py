@@ -173,6 +173,29 @@ class Lexicon:
         return best
 
     # -- substitutions --------------------------------------------------------------------
+    def _learned_swaps(self, form: str) -> list[tuple[str, int]]:
+        """Originals the known list shows for ``form``; for a noun the list knows only in the
+        other number, its swaps in that number turned into this one ("errand" learns from
+        "errands" -> "tasks")."""
+        swaps = self.known.swaps
+        if not swaps:
+            return []
+        own = swaps.get(form)
+        if own:
+            return list(own.items())
+        out: list[tuple[str, int]] = []
+        if form.endswith("s") and len(form) > 3:
+            for sense in self._readings(form):
+                if sense.pos == "n" and sense.inflection == "s" and sense.lemma in swaps:
+                    out += [(inflect(x, "s", "n"), n) for x, n in swaps[sense.lemma].items() if " " not in x]
+        else:
+            plural = inflect(form, "s", "n")
+            for x, n in swaps.get(plural, {}).items():
+                single = next((r.lemma for r in self._readings(x) if r.pos == "n" and r.inflection == "s"), None)
+                if single is not None and " " not in x:
+                    out.append((single, n))
+        return [(x, n) for x, n in out if x != form and self.zipf(x) > 0]
+
     def candidates(self, form: str) -> tuple[Candidate, ...]:
         """Possible originals of a lower-case word form, best first.
 
@@ -194,7 +217,7 @@ class Lexicon:
                 z = self.zipf(cand)
                 if z >= MIN_CANDIDATE_ZIPF:
                     found[cand] = Candidate(cand, weight, z)
-        for cand, count in self.known.swaps.get(form, {}).items():
+        for cand, count in self._learned_swaps(form):
             found[cand] = Candidate(cand, 1.0 + min(count, 5) / 5, self.zipf(cand), learned=True)
         ranked = tuple(sorted(found.values(), key=lambda c: (-c.weight, -c.zipf))[:MAX_CANDIDATES])
         self._cands[form] = ranked
