@@ -459,8 +459,9 @@ class Detector:
             slot.suggestion = best
 
     def analyse(self, text: str, tokens: list[Token]) -> Analysis:
-        """Findings (ordered by offset) and document oddness for ``text``, whose tokens are
-        ``tokenize(text)``."""
+        """Findings (ordered by offset, offsets into ``text``) and document oddness for
+        ``text``, whose tokens are ``tokenize(text)``; hyphenated compounds are split into their
+        parts here (``split_compounds``)."""
         lex = self.lex
         tokens = split_compounds(tokens)
         findings: list[Finding] = []
