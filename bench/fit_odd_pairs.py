@@ -32,7 +32,8 @@ import bench_check as bc  # noqa: E402
 from evaldata import data_dir, have_data, load_articles, load_pairs  # noqa: E402
 
 
-def pair_examples(detector: object, text: str, span: tuple[int, int] | None) -> list[tuple[float, ...]]:
+def pair_examples(detector: object, text: str, span: tuple[int, int] | None, *,
+                  names: bool = False) -> list[tuple[float, ...]]:
     """Features of the unlisted adjacent content-word pairs of ``text`` (only those overlapping
     ``span`` when given), as ``Detector._odd_pairs`` selects them among eligible words. Title-case
     words, which the detector also lets form odd pairs, are left out: the weights are fitted on
@@ -44,7 +45,9 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None) -> 
     tokens = split_compounds(tokenize(text))
     llrs = word_llrs(tokens, lex)
     out = []
-    for i in unlisted_pairs(text, tokens, llrs, lex):
+    for i in unlisted_pairs(text, tokens, llrs, lex, names=names):
+        if names and llrs[i] is not None and llrs[i + 1] is not None:
+            continue
         if span is None or bc.overlaps(tokens[i].start, tokens[i + 1].end, *span):
             out.append(detector.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],  # type: ignore[attr-defined]
                                                   before=word_before(tokens, i),
@@ -110,6 +113,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  fold {f + 1}, {label:9s} " + " | ".join(cells))
 
     model = fit(folds[0] + folds[1])
+
+    # Name pairs ("ROC wind"): the word-pair model's logit, rescaled and shifted by a
+    # one-feature logistic fit on name pairs of the same sentences and of the same news.
+    def logit_of(rows: list[tuple[float, ...]]) -> np.ndarray:
+        return model.decision_function(np.array(rows, float)) if rows else np.zeros(0)
+
+    name_pos: list[tuple[float, ...]] = []
+    name_neg: list[tuple[float, ...]] = []
+    for f in range(2):
+        cases = bc.build_cases(pairs, [i for i in range(len(pairs)) if fold_of[i] == f])
+        for c in cases:
+            name_pos += pair_examples(detectors[f], c.tortured_text, c.tortured_span, names=True)
+            name_neg += pair_examples(detectors[f], c.expected_text, c.expected_span, names=True)
+    name_news = [x for a in reference[: args.news] for x in pair_examples(detectors[0], a.text, None, names=True)]
+    print(f"name pairs: {len(name_pos)} in tortured, {len(name_neg)} in expected phrases, "
+          f"{len(name_news)} in news", file=sys.stderr)
+    nx = np.concatenate([logit_of(name_pos), logit_of(name_neg), logit_of(name_news)]).reshape(-1, 1)
+    ny = np.array([True] * len(name_pos) + [False] * (len(name_neg) + len(name_news)))
+    nw = np.array([1.0] * (len(name_pos) + len(name_neg)) + [args.news_weight] * len(name_news))
+    name_model = LogisticRegression(C=1.0, max_iter=5000).fit(nx, ny, sample_weight=nw)
     print("phrase recall (R) and precision (P) of the model alone at thresholds 0.5-0.7, over sentences")
     print("with an unlisted pair in the phrase; held out = fitted on the other fold's phrases")
     for f in range(2):
@@ -119,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"    bias: float = {model.intercept_[0]:.3f}")
     for name, wt in zip(ODD_PAIR_FEATURES, model.coef_[0], strict=True):
         print(f"    {name}: float = {wt:.3f}")
+    print(f"    name_scale: float = {name_model.coef_[0][0]:.3f}")
+    print(f"    name_bias: float = {name_model.intercept_[0]:.3f}")
     return 0
 
 

@@ -211,3 +211,23 @@ def test_learned_swaps_carry_over_to_the_other_number(lexicon):
     assert [c.form for c in lex.candidates("errand") if c.learned] == ["task"]
     assert [c.form for c in lex.candidates("gatherings") if c.learned] == ["groups"]
     assert [c.form for c in lex.candidates("errands") if c.learned] == ["tasks"]  # its own swap first
+
+
+def test_a_word_next_to_a_name_can_form_an_odd_pair(lexicon):
+    # "cross-validation" spun to "go-validation": "go" is too short to be a word a spinner
+    # swaps, so it counts as a name; only the word beside it is flagged.
+    from unspin.core.detect import Detector, unlisted_pairs, word_llrs
+    from unspin.core.text import split_compounds, tokenize
+
+    text = "We used 5-fold go-validation here."
+    tokens = split_compounds(tokenize(text))
+    llrs = word_llrs(tokens, lexicon)
+    k = [t.norm for t in tokens].index("go")
+    assert llrs[k] is None and llrs[k + 1] is not None
+    assert k not in unlisted_pairs(text, tokens, llrs, lexicon)
+    assert k in unlisted_pairs(text, tokens, llrs, lexicon, names=True)
+    det = Detector(lexicon)
+    features = det.odd_pair_features("go", "validation", None, llrs[k + 1])
+    assert det.odd_pair_probability("go", "validation", None, llrs[k + 1]) != det._odd_pair_probability(features)
+    found = [(f.text, f.evidence) for f in check(text, lexicon=lexicon).findings]
+    assert ("validation", ("odd-pair",)) in found
