@@ -1,4 +1,4 @@
-"""Fit the weights of the odd-pair model (``unspin.core.detect.OddPairParams``).
+"""Fit the weights of the odd-pair model (``unspin.core.odd_pairs.OddPairParams``).
 
     PYTHONPATH=src python bench/fit_odd_pairs.py [--shared ../shared] [--news 400] [--news-weight 0.5]
 
@@ -38,7 +38,8 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None, *,
     ``span`` when given), as ``Detector._odd_pairs`` selects them among eligible words. Title-case
     words, which the detector also lets form odd pairs, are left out: the weights are fitted on
     lower-case pairs and applied to both."""
-    from unspin.core.detect import unlisted_pairs, word_before, word_llrs
+    from unspin.core.odd_pairs import unlisted_pairs, word_before
+    from unspin.core.spin_evidence import word_llrs
     from unspin.core.text import joined, split_compounds, tokenize
 
     lex = detector.lex  # type: ignore[attr-defined]
@@ -69,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sklearn.linear_model import LogisticRegression
 
     from unspin import Lexicon
-    from unspin.core.detect import ODD_PAIR_FEATURES, Detector
+    from unspin.core.detect import Detector
+    from unspin.core.odd_pairs import ODD_PAIR_FEATURES
 
     data = data_dir(args.shared)
     pairs = load_pairs(data)

@@ -67,7 +67,7 @@ def test_query_parsing():
 
 
 def test_word_spin_evidence_prefers_rare_unattested_single_use_words(lexicon):
-    from unspin.core.detect import SpinModel, word_spin_llr
+    from unspin.core.spin_evidence import SpinModel, word_spin_llr
     from unspin.core.text import tokenize
 
     toks = tokenize("The bank raised its interest rates again while a shrouded timberland grew.")
@@ -79,7 +79,7 @@ def test_word_spin_evidence_prefers_rare_unattested_single_use_words(lexicon):
 
 
 def test_oddness_counts_spinner_picks(lexicon):
-    from unspin.core.detect import oddness
+    from unspin.core.spin_evidence import oddness
     from unspin.core.text import tokenize
 
     clean = "The bank raised its interest rates again, and the shares of the company fell in early trading."
@@ -166,7 +166,8 @@ def test_after_a_subject_or_modal_a_verb_reading_is_not_a_noun_phrase(lexicon):
 def test_where_odd_pairs_overlap_the_more_probable_one_is_flagged(lexicon):
     # "head part" and "part examination" are both unknown pairs; the second is the likelier
     # spin and takes the shared word, whatever the reading order.
-    from unspin.core.detect import Detector, word_llrs
+    from unspin.core.detect import Detector
+    from unspin.core.spin_evidence import word_llrs
     from unspin.core.text import tokenize
 
     text = "We describe head part examination here."
@@ -216,7 +217,9 @@ def test_learned_swaps_carry_over_to_the_other_number(lexicon):
 def test_a_word_next_to_a_name_can_form_an_odd_pair(lexicon):
     # "cross-validation" spun to "go-validation": "go" is too short to be a word a spinner
     # swaps, so it counts as a name; only the word beside it is flagged.
-    from unspin.core.detect import Detector, unlisted_pairs, word_llrs
+    from unspin.core.detect import Detector
+    from unspin.core.odd_pairs import unlisted_pairs
+    from unspin.core.spin_evidence import word_llrs
     from unspin.core.text import split_compounds, tokenize
 
     text = "We used 5-fold go-validation here."

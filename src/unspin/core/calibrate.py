@@ -2,7 +2,7 @@
 
 Two kinds of evidence are counted per eligible word (content words a spinner could swap):
 
-* ``odd`` words (``unspin.core.detect.oddness``, counted by strength): binomial-like with rate
+* ``odd`` words (``unspin.core.spin_evidence.oddness``, counted by strength): binomial-like with rate
   ``odd_clean`` in human text and ``odd_spun`` in spun text;
 * the summed confidence of the findings: Poisson with rate ``find_clean`` / ``find_spun``.
 

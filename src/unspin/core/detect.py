@@ -16,10 +16,14 @@ How it works (no reference corpus needed):
    pair evidence when the observed word forms no frequent pair with either neighbour (function
    words included): the list says spinners make that swap, and the word does not sit where a
    writer would have put it.
-5. Context-free document evidence (``oddness``): every eligible word gets a spin
-   log-likelihood ratio from rarity, synonym gap, fit with its neighbours and burstiness
+5. Context-free document evidence (``unspin.core.spin_evidence``): every eligible word gets a
+   spin log-likelihood ratio from rarity, synonym gap, fit with its neighbours and burstiness
    (``SpinModel``); the words' positive contributions to a document log-likelihood ratio,
-   counted as "odd words" by strength, feed the score (``unspin.core.calibrate``).
+   counted as "odd words" by strength, feed the score (``unspin.core.calibrate``), and the
+   strongest become odd-word findings.
+6. Adjacent words that form no known pair are judged by the odd-pair model
+   (``unspin.core.odd_pairs``); bracketed acronyms whose long form no longer spells them, by
+   ``unspin.core.acronyms``.
 
 Approximate by design: the pair statistics only list frequent pairs, so absence of a pair is
 weak evidence; a reference corpus (``Lexicon.with_reference``) makes it stronger.
@@ -31,8 +35,18 @@ import math
 from dataclasses import dataclass
 
 from unspin.core.acronyms import acronym_mismatches
+from unspin.core.odd_pairs import OddPairParams, odd_pair_features, odd_pair_logit, unlisted_pairs, word_before
 from unspin.core.results import Finding
-from unspin.core.stopwords import PREFIXES, STOPWORDS
+from unspin.core.spin_evidence import (
+    Oddness,
+    SpinModel,
+    fits_a_neighbour,
+    is_eligible,
+    oddness_of,
+    word_llrs,
+    word_spin_llr,
+)
+from unspin.core.stopwords import STOPWORDS
 from unspin.core.text import Token, apart, joined, split_compounds
 from unspin.lexicon.model import Candidate, Lexicon, spelling_variant
 
@@ -80,90 +94,6 @@ class DetectorParams:
     acronym_min_zipf: float = 2.5
 
 
-@dataclass(frozen=True, slots=True)
-class OddPairParams:
-    """Weights of the odd-pair model (``Detector._odd_pairs``): a logistic model of whether two
-    adjacent content words that form no known pair of English are a spinner's work.
-
-    Spinners destroy terms: "random forest" becomes "irregular timberland", a pair no corpus
-    knows. But writers also put unlisted pairs together, so the pair's absence from the
-    statistics only opens the question; the model weighs, per pair, the language model's
-    association of the two words (``assoc``, log10; ``assoc_unknown`` when it does not know a
-    word, typically a technical term), both words' spin log-likelihood ratios (``SpinModel``),
-    what a known list says of the words (``KnownSubstitutions.output_ratio``: spinner's pick or
-    term word; whether the second word heads and the first word starts known terms), the words'
-    Zipf frequencies, whether the pair has the shape of a noun phrase, how many of the words
-    WordNet knows and whether they are the parts of one hyphenated compound ("high-exactness").
-
-    The weights were fitted by logistic regression (``bench/fit_odd_pairs.py`` prints them)
-    on pairs of the project's phrase benchmark (tortured phrases of ``tortured-phrases-dev.csv``
-    against their expected phrases in carrier sentences, features from the other half of the
-    list) plus, as negatives at half weight, the unlisted pairs of 400 clean BBC news articles
-    (the half the benchmark does not test on). Fitted on one half of the phrases and scored on
-    the other, the model alone finds 0.86-0.87 of the phrases that hold an unlisted pair at
-    precision 0.81-0.83 at threshold 0.5 (in-sample: about 3 points more recall; the script
-    prints both). At the default thresholds (0.5, and 0.7 for pairs not shaped like a noun
-    phrase) the benchmark measures recall 0.81 at precision 0.83 on unseen phrases (0.80 at 0.80
-    split by expected phrase), and clean BBC news gets about 3.5 more findings per 1,000 words
-    (10.0 instead of 6.6). Approximate and genre-dependent: a reference corpus of the user's
-    genre (whose usual pairs then count as known) lowers the false alarms. The document score
-    does not count these findings (their words' evidence is already in ``oddness``).
-
-    A word next to a name ("HTTPS mocking", "ROC wind") is judged by the same features (the
-    name given ``SpinModel.unknown`` as its ratio), its logit rescaled by ``name_scale`` and
-    shifted by ``name_bias``: a one-feature logistic fit on such pairs of the same phrases and
-    news. On the benchmark this adds about 1 point of recall with a known list, at the same
-    precision, and hardly changes anything without one.
-    """
-
-    bias: float = -1.125
-    term_slot: float = 0.252
-    assoc: float = -1.151
-    assoc_unknown: float = -1.797
-    llr_max: float = 0.445
-    llr_min: float = 0.759
-    output_max: float = 0.931
-    output_min: float = 0.280
-    outputs_seen: float = 0.369
-    known_head: float = 0.199
-    known_modifier: float = 0.140
-    zipf_min: float = -0.179
-    zipf_max: float = 0.516
-    wordnet_words: float = -0.794
-    hyphen: float = 0.358
-    name_scale: float = 0.787
-    name_bias: float = -0.593
-    # Flag at this probability a pair shaped like a noun phrase (a noun or adjective reading, then
-    # a noun: the shape of most tortured phrases), and at ``threshold_other`` any other pair
-    # (verb and object, adverb and verb: where writers combine words freely).
-    threshold: float = 0.5
-    threshold_other: float = 0.7
-    suggestion_candidates: int = 12
-    # Capitalised words inside a sentence are names to the other passes. Here, one whose
-    # lower-case form is a common word WordNet knows (at least this Zipf frequency) counts as a
-    # title-case word and may form odd pairs ("Restriction Binding Domain").
-    title_min_zipf: float = 3.0
-
-    def weights(self) -> tuple[float, ...]:
-        """The weights in the order of ``ODD_PAIR_FEATURES`` (without the bias)."""
-        return tuple(getattr(self, name) for name in ODD_PAIR_FEATURES)
-
-
-# The features of the odd-pair model, in the order ``Detector.odd_pair_features`` returns them;
-# each is also the name of its weight in ``OddPairParams``.
-ODD_PAIR_FEATURES = ("term_slot", "assoc", "assoc_unknown", "llr_max", "llr_min", "output_max", "output_min",
-                     "outputs_seen", "known_head", "known_modifier", "zipf_min", "zipf_max", "wordnet_words",
-                     "hyphen")
-# Words after which a word that can be a verb is one ("we compare", "to study", "can yield").
-VERB_CUES = frozenset("""i we you they he she it to can cannot could will would shall should may might must
-    who""".split())
-# The spin log-likelihood ratio a name (a word with none: capitalised, an acronym, a code) is
-# given in the features of an odd pair it forms with a word (``SpinModel.unknown``).
-_NAME_LLR = -0.5
-# The association an unknown word is given (with the ``assoc_unknown`` flag set).
-_ASSOC_UNKNOWN = -1.5
-
-
 @dataclass(slots=True)
 class _Slot:
     """Evidence gathered for one token."""
@@ -180,24 +110,6 @@ class _Slot:
 
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
-
-
-def is_eligible(tok: Token, first_in_sentence: bool) -> bool:
-    """Whether a spinner would swap this token: an alphabetic content word, not a name."""
-    n = tok.norm
-    if len(n) < 3 or n in STOPWORDS or n in PREFIXES or not n.replace("-", "").isalpha():
-        return False
-    s = tok.surface
-    if s.isupper() and len(s) > 1:
-        return False  # acronym
-    return not (s[:1].isupper() and not first_in_sentence)
-
-
-def _fits_a_neighbour(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
-    """True when ``tokens[i]`` forms a frequent pair with a neighbour, function words included."""
-    w = tokens[i].norm
-    left, right = _neighbour(tokens, i, i - 1), _neighbour(tokens, i, i + 1)
-    return (left is not None and lexicon.attested(left, w)) or (right is not None and lexicon.attested(w, right))
 
 
 def _match_case(suggestion: str, surface: str) -> str:
@@ -225,38 +137,8 @@ class Detector:
 
     def odd_pair_features(self, first: str, second: str, llr_first: float | None, llr_second: float | None, *,
                           before: str | None = None, hyphen: bool = False) -> tuple[float, ...]:
-        """The features of the odd-pair model for the adjacent content words ``first second``
-        (normal forms) with these spin log-likelihood ratios, in the order of
-        ``ODD_PAIR_FEATURES``. ``before`` is the word before the pair in its sentence, if any:
-        after a subject pronoun, ``to`` or a modal ("we compare", "to study") a first word that
-        can be a verb is read as one, so the pair is not shaped like a noun phrase. ``hyphen``:
-        the words are parts of one hyphenated compound ("high-exactness"). The same
-        function feeds ``bench/fit_odd_pairs.py``, which fits the weights."""
-        lex = self.lex
-        known = lex.known
-        lm = lex.base.pairs
-        llr_first = _NAME_LLR if llr_first is None else llr_first
-        llr_second = _NAME_LLR if llr_second is None else llr_second
-        assoc = lm.association(first, second) if lm is not None else None
-        r1, r2 = known.output_ratio(first), known.output_ratio(second)
-        z1, z2 = lex.zipf(first), lex.zipf(second)
-        shaped = lex.term_slot(first, second) and not (before in VERB_CUES and lex.can_be_verb(first))
-        return (
-            float(shaped),
-            _ASSOC_UNKNOWN if assoc is None else max(min(assoc, 3.0), -3.0),
-            float(assoc is None),
-            max(llr_first, llr_second),
-            min(llr_first, llr_second),
-            max(r1, r2),
-            min(r1, r2),
-            float((first in known.outputs) + (second in known.outputs)),
-            math.log1p(known.heads.get(second, 0)),
-            math.log1p(known.modifiers.get(first, 0)),
-            min(z1, z2),
-            max(z1, z2),
-            float(lex.has_senses(first) + lex.has_senses(second)),
-            float(hyphen),
-        )
+        """``unspin.core.odd_pairs.odd_pair_features`` with this detector's lexicon."""
+        return odd_pair_features(self.lex, first, second, llr_first, llr_second, before=before, hyphen=hyphen)
 
     def odd_pair_probability(self, first: str, second: str, llr_first: float | None,
                              llr_second: float | None) -> float:
@@ -268,12 +150,7 @@ class Detector:
                                           name=llr_first is None or llr_second is None)
 
     def _odd_pair_probability(self, features: tuple[float, ...], *, name: bool = False) -> float:
-        """The model's probability for these features; for a name pair the word-pair logit is
-        rescaled and shifted (``OddPairParams.name_scale`` and ``name_bias``)."""
-        logit = self.pp.bias + sum(w * v for w, v in zip(self.pp.weights(), features, strict=True))
-        if name:
-            logit = self.pp.name_scale * logit + self.pp.name_bias
-        return _sigmoid(logit)
+        return _sigmoid(odd_pair_logit(self.pp, features, name=name))
 
     def _title_words(self, tokens: list[Token], slots: list[_Slot | None], covered: list[bool],
                      llrs: list[float | None]) -> set[int]:
@@ -557,7 +434,7 @@ class Detector:
             obs_l = pair(lw, w) if lw else 0.0
             obs_r = pair(w, rw) if rw else 0.0
             attested = max(obs_l, obs_r)
-            fits = _fits_a_neighbour(tokens, i, lex) if lex.known.swaps else True
+            fits = fits_a_neighbour(tokens, i, lex) if lex.known.swaps else True
             zw = zipf(w)
             ratio = lex.known.output_ratio(w)
             # Candidate pairs come from the bigram list only: asking the language model too made
@@ -678,232 +555,3 @@ class Detector:
         return Analysis(tuple(findings), odd)
 
 
-@dataclass(frozen=True, slots=True)
-class SpinModel:
-    """Hand-set constants of the context-free, per-word spin evidence (natural-log units).
-
-    Each eligible word gets a log-likelihood ratio *spinner's pick : writer's choice* from a
-    naive-Bayes sum of independent-looking cues (each approximate):
-
-    * rarity: a spinner draws from a thesaurus entry, whose words are spread over the whole
-      vocabulary, while writers mostly use common words, so the ratio falls with the word's
-      Zipf frequency ``z``: ``rarity_slope * (pivot_zipf - z)``, clipped. (An exact draw
-      uniform over the vocabulary would give a slope of ln 10 per Zipf unit; real synonym
-      lists are flatter.) Words unknown to ``wordfreq`` (names, typos, code) get ``unknown``.
-    * thesaurus: a word WordNet does not know is not a thesaurus pick (``no_senses``).
-    * synonym gap: a word much rarer than its most frequent synonym (``gap_weight`` per Zipf
-      unit, clipped); a word with no synonym at all gets ``no_synonym``.
-    * context: the share of its neighbours (function words included) with which the word forms
-      a frequent pair: writers' words sit in familiar pairs, substitutes rarely do
-      (``attested_weight * (attested_pivot - share)``); a synonym (or learned swap) that would
-      form a frequent pair where the word forms none adds ``candidate_fit``.
-    * burstiness: topic words repeat, a spinner's random picks rarely do (``once`` for a word
-      used once, ``twice`` / ``repeated`` otherwise). A spinner that always makes the same
-      swap defeats this cue; the context-fit findings still see it.
-
-    The constants were set by hand, one cue at a time, from the ratio of each cue's rate among
-    substituted words and among words of clean news, measured on the project's development
-    benchmark (Moby-thesaurus spinner on BBC news); they are rounded and not fitted jointly.
-    """
-
-    rarity_slope: float = 1.1
-    pivot_zipf: float = 3.9
-    rarity_min: float = -1.6
-    rarity_max: float = 3.0
-    unknown: float = -0.5
-    no_senses: float = -1.8
-    gap_weight: float = 0.45
-    gap_min: float = -0.3
-    gap_max: float = 1.5
-    no_synonym: float = -0.7
-    attested_weight: float = 1.2
-    attested_pivot: float = 0.4
-    candidate_fit: float = 0.9
-    max_fit_candidates: int = 12
-    model_fit_candidates: int = 6
-    once: float = 0.35
-    twice: float = -1.5
-    repeated: float = -2.5
-    # Prior share of substituted words for the document mixture, and the evidence that makes
-    # one odd word (a word whose ratio is about 7 contributes about one unit).
-    prior_rate: float = 0.05
-    odd_unit: float = 0.25
-    # Words whose spin log-likelihood ratio reaches this are shown as ``odd-word`` findings
-    # (when a more frequent synonym exists to suggest). On the development benchmark: about
-    # 1.6 such words per clean news article; in articles with 10% of words spun, 64% of them
-    # are substitutions.
-    strong_llr: float = 3.0
-    strong_offset: float = 2.8
-
-
-@dataclass(frozen=True, slots=True)
-class Oddness:
-    """Context-free evidence of spinning over a whole document.
-
-    Every eligible word gets a spin log-likelihood ratio ``s`` (``SpinModel``). Mixed with the
-    prior share ``r`` of substituted words, the word's contribution to the document's
-    log-likelihood ratio is ``log(1 - r + r * e**s)``; its positive part, in units of
-    ``SpinModel.odd_unit``, makes ``n_odd``: odd words counted by strength (a word far more
-    likely a spinner's pick than a writer's counts several times). Human writers produce such
-    words too, but a spinner's picks raise the rate sharply. ``odd_offsets`` are the words that
-    count at least once; they are not shown as findings one by one (too many false alarms),
-    only used for the document score and to propose rare-synonym findings.
-    """
-
-    n_odd: int
-    n_eligible: int
-    odd_offsets: tuple[tuple[int, int], ...]
-    strong: tuple[tuple[int, float], ...] = ()
-
-
-def _neighbour(tokens: list[Token], i: int, k: int) -> str | None:
-    """The normal form of ``tokens[k]`` when it exists, is in the sentence of ``tokens[i]`` and
-    is not split from it by a compound's edge (``apart``)."""
-    if 0 <= k < len(tokens) and tokens[k].sentence == tokens[i].sentence and not apart(tokens[i], tokens[k]):
-        return tokens[k].norm
-    return None
-
-
-def _context_cues(w: str, left: str | None, right: str | None, cands: tuple[Candidate, ...],
-                  lexicon: Lexicon, model_candidates: int) -> tuple[float | None, bool]:
-    """(share of the neighbours forming a frequent pair with ``w`` or None without neighbours,
-    whether a synonym forms a frequent pair on a side where ``w`` forms none; the language model
-    is asked about the first ``model_candidates`` synonyms only)."""
-    attested = lexicon.attested
-    sides = hits = 0
-    fit = False
-    if left is not None:
-        sides += 1
-        if attested(left, w):
-            hits += 1
-        else:
-            fit = any(attested(left, c.form, model=k < model_candidates) for k, c in enumerate(cands))
-    if right is not None:
-        sides += 1
-        if attested(w, right):
-            hits += 1
-        elif not fit:
-            fit = any(attested(c.form, right, model=k < model_candidates) for k, c in enumerate(cands))
-    return (hits / sides if sides else None), fit
-
-
-def _word_prior(w: str, lexicon: Lexicon, m: SpinModel) -> tuple[float, tuple[Candidate, ...]] | None:
-    """The context-free part of a word's spin log-likelihood ratio (rarity, thesaurus, synonym
-    gap) and the synonyms to try in its context; None for a word unknown to ``wordfreq``."""
-    z = lexicon.zipf(w)
-    if z <= 0.0:
-        return None
-    s = min(max(m.rarity_slope * (m.pivot_zipf - z), m.rarity_min), m.rarity_max)
-    if z < 5.0 and not lexicon.has_senses(w):
-        s += m.no_senses
-    best = lexicon.synonym_zipf(w)
-    if best is not None:
-        s += min(max(m.gap_weight * (best - z), m.gap_min), m.gap_max)
-    else:
-        s += m.no_synonym
-    return s, lexicon.candidates(w)[: m.max_fit_candidates]
-
-
-def word_spin_llr(tokens: list[Token], i: int, count: int, lexicon: Lexicon, m: SpinModel,
-                  prior: tuple[float, tuple[Candidate, ...]] | None = None) -> float:
-    """Log-likelihood ratio that the eligible word ``tokens[i]`` (used ``count`` times in its
-    document) is a spinner's substitute rather than the writer's word (see ``SpinModel``).
-    ``prior`` is ``_word_prior`` of the word when the caller has it already."""
-    w = tokens[i].norm
-    if prior is None:
-        prior = _word_prior(w, lexicon, m)
-        if prior is None:
-            return m.unknown
-    s, cands = prior
-    share, fit = _context_cues(w, _neighbour(tokens, i, i - 1), _neighbour(tokens, i, i + 1), cands, lexicon,
-                               m.model_fit_candidates)
-    if share is not None:
-        s += m.attested_weight * (m.attested_pivot - share)
-    if fit:
-        s += m.candidate_fit
-    s += m.once if count == 1 else m.twice if count == 2 else m.repeated
-    return s
-
-
-def word_before(tokens: list[Token], i: int) -> str | None:
-    """The normal form of the token before ``tokens[i]`` when it is in the same sentence."""
-    return tokens[i - 1].norm if i > 0 and tokens[i - 1].sentence == tokens[i].sentence else None
-
-
-def unlisted_pairs(text: str, tokens: list[Token], llrs: list[float | None], lexicon: Lexicon, *,
-                   names: bool = False) -> list[int]:
-    """Indexes ``i`` where ``tokens[i]`` and ``tokens[i + 1]`` sit in one sentence with nothing
-    but space (or the hyphen of a compound) between them, form no pair the lexicon knows
-    (``Lexicon.pair`` and ``Lexicon.attested``), and both have a spin log-likelihood ratio
-    (``llrs``); with ``names``, also where one has a ratio and the other is a *name*: a token
-    with letters, no ratio and no function word (a capitalised word, an acronym, a short word,
-    a code such as "COVID-19"). These are the pairs the odd-pair model judges."""
-    out: list[int] = []
-    for i in range(len(tokens) - 1):
-        t1, t2 = tokens[i], tokens[i + 1]
-        if t1.sentence != t2.sentence:
-            continue
-        if llrs[i] is None or llrs[i + 1] is None:
-            if not names or (llrs[i] is None) == (llrs[i + 1] is None):
-                continue
-            name = t1 if llrs[i] is None else t2
-            if name.norm in STOPWORDS or len(name.norm) < 2 or not any(ch.isalpha() for ch in name.norm):
-                continue
-        if text[t1.end : t2.start].strip() and not joined(t1, t2):
-            continue
-        if lexicon.pair(t1.norm, t2.norm) > 0 or lexicon.attested(t1.norm, t2.norm):
-            continue
-        out.append(i)
-    return out
-
-
-def word_llrs(tokens: list[Token], lexicon: Lexicon, model: SpinModel | None = None, *,
-              eligible: list[bool] | None = None) -> list[float | None]:
-    """``word_spin_llr`` of every eligible token (``SpinModel.unknown`` for a word unknown to
-    ``wordfreq``), None for the others; ``eligible`` is ``is_eligible`` of every token when the
-    caller has it already."""
-    m = model or SpinModel()
-    if eligible is None:
-        eligible = [is_eligible(t, i == 0 or tokens[i - 1].sentence != t.sentence) for i, t in enumerate(tokens)]
-    counts: dict[str, int] = {}
-    for t in tokens:
-        counts[t.norm] = counts.get(t.norm, 0) + 1
-    priors: dict[str, tuple[float, tuple[Candidate, ...]] | None] = {}
-    out: list[float | None] = [None] * len(tokens)
-    for i, t in enumerate(tokens):
-        if not eligible[i]:
-            continue
-        if t.norm not in priors:
-            priors[t.norm] = _word_prior(t.norm, lexicon, m)
-        prior = priors[t.norm]
-        out[i] = m.unknown if prior is None else word_spin_llr(tokens, i, counts[t.norm], lexicon, m, prior)
-    return out
-
-
-def oddness_of(tokens: list[Token], llrs: list[float | None], model: SpinModel | None = None) -> Oddness:
-    """Weigh the odd words (see ``Oddness``) among ``tokens``, whose ``word_llrs`` are given."""
-    m = model or SpinModel()
-    n_eligible = 0
-    total = 0.0
-    odd: list[tuple[int, int]] = []
-    strong: list[tuple[int, float]] = []
-    for t, s in zip(tokens, llrs, strict=True):
-        if s is None:
-            continue
-        n_eligible += 1
-        if s <= 0.0:
-            continue  # the contribution below is negative: the word looks like the writer's
-        gain = math.log1p(m.prior_rate * math.expm1(s))
-        total += gain
-        if gain >= m.odd_unit:
-            odd.append((t.start, t.end))
-        if s >= m.strong_llr:
-            strong.append((t.start, s))
-    return Oddness(round(total / m.odd_unit), n_eligible, tuple(odd), tuple(strong))
-
-
-def oddness(tokens: list[Token], lexicon: Lexicon, model: SpinModel | None = None, *,
-            eligible: list[bool] | None = None) -> Oddness:
-    """Weigh the odd words (see ``Oddness``) among ``tokens``; ``eligible`` is ``is_eligible``
-    of every token when the caller has it already."""
-    return oddness_of(tokens, word_llrs(tokens, lexicon, model, eligible=eligible), model)
