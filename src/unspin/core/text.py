@@ -110,8 +110,7 @@ def split_compounds(tokens: list[Token]) -> list[Token]:
         compound += 1
         pos = t.start
         for part in parts:
-            out.append(Token(pos, pos + len(part), part, part.lower() if part.isascii() else normalise(part),
-                             t.sentence, compound))
+            out.append(Token(pos, pos + len(part), part, normalise(part), t.sentence, compound))
             pos += len(part) + 1
     return out
 
