@@ -234,3 +234,15 @@ def test_a_word_next_to_a_name_can_form_an_odd_pair(lexicon):
     assert det.odd_pair_probability("go", "validation", None, llrs[k + 1]) != det._odd_pair_probability(features)
     found = [(f.text, f.evidence) for f in check(text, lexicon=lexicon).findings]
     assert ("validation", ("odd-pair",)) in found
+
+
+def test_a_british_spelling_is_as_frequent_as_its_american_form(lexicon):
+    # "penalised" and "penalized" are one word: split counts would make British text look
+    # rarer-worded, and rarity is evidence of spinning.
+    from unspin.lexicon.frequencies import american_spelling
+
+    assert [american_spelling(w) for w in ("penalised", "colourful", "levelled", "centre", "defence", "programmes")] \
+        == ["penalized", "colorful", "leveled", "center", "defense", "programs"]
+    assert american_spelling("before") is None and american_spelling("figure") is None  # "-ore", "-ure"
+    assert lexicon.zipf("penalised") >= lexicon.zipf("penalized")
+    assert lexicon.zipf("colourful") >= lexicon.zipf("colorful")

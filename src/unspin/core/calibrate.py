@@ -33,7 +33,7 @@ from dataclasses import dataclass
 class Calibration:
     """Per-eligible-word rates of evidence in clean and in spun text, overdispersion and prior."""
 
-    odd_clean: float = 0.09
+    odd_clean: float = 0.087
     odd_spun: float = 0.27
     find_clean: float = 0.009
     find_spun: float = 0.014

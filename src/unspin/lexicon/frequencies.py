@@ -1,6 +1,7 @@
 """Word and word-pair frequencies: what natural English looks like.
 
-* Unigrams: ``wordfreq`` (installed from PyPI; Zipf scale, 0 = unseen, 7 = "the").
+* Unigrams: ``wordfreq`` (installed from PyPI; Zipf scale, 0 = unseen, 7 = "the"); a British
+  spelling counts together with its American form.
 * Bigrams: the English bigram list that ships inside ``symspellpy`` (242k most frequent word
   pairs of the Google Books n-gram corpus, MIT licence; every listed pair was seen at least
   6.4 million times). A pair missing from the list is *not* evidence that it is unnatural,
@@ -24,11 +25,54 @@ from unspin.core.text import split_compounds, tokenize
 _GOOGLE_TOKENS = 4.7e11
 
 
+# British spellings and their American forms ("penalised"/"penalized", "colourful"/"colorful",
+# "levelled"/"leveled", "centre"/"center", "analyse"/"analyze", "defence"/"defense",
+# "catalogue"/"catalog", "programme"/"program"): British stem ending, American one, and the
+# suffixes either may carry.
+_SPELLING_RULES = (
+    ("is", "iz", ("e", "ed", "es", "ing", "ation", "ations", "er", "ers")),
+    ("our", "or", ("", "s", "ed", "ing", "ite", "ites", "able", "ably", "ful", "fully", "less", "er", "ers")),
+    ("ll", "l", ("ed", "ing", "er", "ers")),
+    ("re", "er", ("", "s")),
+    ("ys", "yz", ("e", "ed", "es", "ing")),
+    ("enc", "ens", ("e", "es")),
+    ("ogue", "og", ("", "s")),
+    ("gramme", "gram", ("", "s")),
+)
+_BRITISH_ENDINGS = tuple(stem + suffix for stem, _us, suffixes in _SPELLING_RULES for suffix in suffixes)
+
+
+def american_spelling(word: str) -> str | None:
+    """The American form of a British spelling by suffix rules, or None when no rule applies.
+    Approximate: the result need not be a word ("promise" gives "promize"), so callers check it."""
+    if len(word) < 5 or not word.endswith(_BRITISH_ENDINGS):
+        return None
+    for stem, us, suffixes in _SPELLING_RULES:
+        for suffix in suffixes:
+            ending = stem + suffix
+            if word.endswith(ending) and len(word) - len(ending) >= 2:
+                if stem == "re" and word[-len(ending) - 1] in "aeiou":
+                    return None  # "-ore", "-ure": not a British "-re"
+                return word[: len(word) - len(ending)] + us + suffix
+    return None
+
+
 def load_unigram_zipf() -> dict[str, float]:
-    """Zipf frequencies (log10 per billion words) of about 320k English words, from wordfreq."""
+    """Zipf frequencies (log10 per billion words) of about 320k English words, from wordfreq.
+
+    A British spelling counts with its American form (``american_spelling``, when wordfreq
+    knows that form too): both are one word, and British text should not look rarer-worded
+    than American text because its spellings split the count. The American form keeps its own
+    frequency."""
     from wordfreq import get_frequency_dict
 
-    return {w: math.log10(f * 1e9) for w, f in get_frequency_dict("en", wordlist="best").items() if f > 0}
+    freqs = get_frequency_dict("en", wordlist="best")
+    out = {w: math.log10(f * 1e9) for w, f in freqs.items() if f > 0}
+    for w in [w for w in out if w.endswith(_BRITISH_ENDINGS)]:
+        us = american_spelling(w)
+        if us is not None and us in out:
+            out[w] = math.log10((freqs[w] + freqs[us]) * 1e9)
+    return out
 
 
 def load_bigram_logcounts() -> dict[str, float]:
