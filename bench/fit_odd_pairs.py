@@ -38,7 +38,7 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None, *,
     ``span`` when given), as ``Detector._odd_pairs`` selects them among eligible words. Title-case
     words, which the detector also lets form odd pairs, are left out: the weights are fitted on
     lower-case pairs and applied to both."""
-    from unspin.core.odd_pairs import unlisted_pairs, word_before
+    from unspin.core.odd_pairs import unlisted_pairs
     from unspin.core.spin_evidence import word_llrs
     from unspin.core.text import joined, split_compounds, tokenize
 
@@ -51,7 +51,6 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None, *,
             continue
         if span is None or bc.overlaps(tokens[i].start, tokens[i + 1].end, *span):
             out.append(detector.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],  # type: ignore[attr-defined]
-                                                  before=word_before(tokens, i),
                                                   hyphen=joined(tokens[i], tokens[i + 1])))
     return out
 

@@ -151,16 +151,25 @@ def test_a_known_list_teaches_which_words_spinners_pick(lexicon):
     assert with_list > without
 
 
-def test_after_a_subject_or_modal_a_verb_reading_is_not_a_noun_phrase(lexicon):
-    # "compare peripheral" can be a noun phrase ("the compare peripheral"), but after "we" it is
-    # a verb and its object: judged at the stricter threshold for other pairs.
-    from unspin.core.detect import Detector
+def test_a_pair_that_starts_with_a_verb_is_not_judged(lexicon):
+    # A verb and the first word of its object form no known pair, spun or not: "describes" has
+    # only verb readings; "compare" can be a noun, but after "we" it is a verb. The pair inside
+    # the noun phrase is still judged.
+    from unspin.core.odd_pairs import reads_as_verb, unlisted_pairs
+    from unspin.core.spin_evidence import word_llrs
+    from unspin.core.text import tokenize
 
-    det = Detector(lexicon)
-    assert det.odd_pair_features("compare", "peripheral", 0.5, 0.5)[0] == 1.0
-    assert det.odd_pair_features("compare", "peripheral", 0.5, 0.5, before="we")[0] == 0.0
-    assert det.odd_pair_features("compare", "peripheral", 0.5, 0.5, before="the")[0] == 1.0
-    assert det.odd_pair_features("magnetic", "meadow", 0.5, 0.5, before="we")[0] == 1.0  # no verb reading
+    def pairs(text: str) -> list[str]:
+        tokens = tokenize(text)
+        return [f"{tokens[i].norm} {tokens[i + 1].norm}"
+                for i in unlisted_pairs(text, tokens, word_llrs(tokens, lexicon), lexicon)]
+
+    assert "describes irregular" not in pairs("Section 3 describes irregular timberland in detail.")
+    assert "irregular timberland" in pairs("Section 3 describes irregular timberland in detail.")
+    assert "compare peripheral" not in pairs("We compare peripheral timberland with others.")
+    assert reads_as_verb(tokenize("we compare"), 1, lexicon)
+    assert not reads_as_verb(tokenize("the compare"), 1, lexicon)  # a noun reading counts here
+    assert not reads_as_verb(tokenize("we magnetic"), 1, lexicon)  # no verb reading at all
 
 
 def test_where_odd_pairs_overlap_the_more_probable_one_is_flagged(lexicon):

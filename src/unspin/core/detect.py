@@ -35,7 +35,7 @@ import math
 from dataclasses import dataclass
 
 from unspin.core.acronyms import acronym_mismatches
-from unspin.core.odd_pairs import OddPairParams, odd_pair_features, odd_pair_logit, unlisted_pairs, word_before
+from unspin.core.odd_pairs import OddPairParams, odd_pair_features, odd_pair_logit, unlisted_pairs
 from unspin.core.results import Finding
 from unspin.core.spin_evidence import (
     Oddness,
@@ -136,9 +136,9 @@ class Detector:
         self.pp = pair_params or OddPairParams()
 
     def odd_pair_features(self, first: str, second: str, llr_first: float | None, llr_second: float | None, *,
-                          before: str | None = None, hyphen: bool = False) -> tuple[float, ...]:
+                          hyphen: bool = False) -> tuple[float, ...]:
         """``unspin.core.odd_pairs.odd_pair_features`` with this detector's lexicon."""
-        return odd_pair_features(self.lex, first, second, llr_first, llr_second, before=before, hyphen=hyphen)
+        return odd_pair_features(self.lex, first, second, llr_first, llr_second, hyphen=hyphen)
 
     def odd_pair_probability(self, first: str, second: str, llr_first: float | None,
                              llr_second: float | None) -> float:
@@ -271,7 +271,6 @@ class Detector:
             if i + 1 in title and not tokens[i].surface[:1].isupper():
                 continue  # a word and a capitalised one: most often a noun and a name ("lawyer Gregory")
             x = self.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],  # type: ignore[arg-type]
-                                       before=word_before(tokens, i),
                                        hyphen=joined(tokens[i], tokens[i + 1]))
             prob = self._odd_pair_probability(x, name=name)
             if prob >= (pp.threshold if x[0] else pp.threshold_other):  # x[0]: shaped like a noun phrase

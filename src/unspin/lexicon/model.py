@@ -155,6 +155,10 @@ class Lexicon:
         followed by a noun reading (the shape of most tortured phrases)."""
         return any(s.pos in "na" for s in self._readings(first)) and any(s.pos == "n" for s in self._readings(second))
 
+    def can_be_nominal(self, form: str) -> bool:
+        """True when WordNet has a noun or adjective reading of the word form."""
+        return any(s.pos in "na" for s in self._readings(form))
+
     def can_be_verb(self, form: str) -> bool:
         """True when WordNet has a verb reading of the word form."""
         return any(s.pos == "v" for s in self._readings(form))
