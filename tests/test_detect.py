@@ -255,3 +255,51 @@ def test_a_british_spelling_is_as_frequent_as_its_american_form(lexicon):
     assert american_spelling("before") is None and american_spelling("figure") is None  # "-ore", "-ure"
     assert lexicon.zipf("penalised") >= lexicon.zipf("penalized")
     assert lexicon.zipf("colourful") >= lexicon.zipf("colorful")
+
+
+def test_a_term_swapped_whole_is_restored_whole(lexicon):
+    # "shrouded" -> "hidden" is flagged on its own; "level" sits well in its sentence, but the
+    # list teaches "level" -> "layer", and "hidden layer" is a known term: the neighbour of a
+    # flagged word joins it.
+    from unspin import check
+
+    lex = lexicon.with_known([("shrouded units", "hidden units"), ("yield level", "output layer"),
+                              ("covered layer", "hidden layer")])
+    r = check("The network has one shrouded level of units.", lexicon=lex)
+    assert [(f.text, f.suggestion) for f in r.findings] == [("shrouded level", "hidden layer")]
+
+
+def test_the_smaller_edit_wins_over_a_more_frequent_pair(lexicon):
+    # "neural organization": changing both words gives the frequent "nervous system", changing
+    # one gives the known term "neural network"; the writer's "neural" stays.
+    from unspin import check
+
+    lex = lexicon.with_known([("brain organization", "neural network"), ("profound organization", "deep network"),
+                              ("organization traffic", "network traffic")])
+    r = check("We trained a neural organization on the data.", lexicon=lex)
+    assert [(f.text, f.suggestion) for f in r.findings] == [("organization", "network")]
+
+
+def test_the_learned_swap_that_fits_its_neighbours_is_suggested(lexicon):
+    # The list shows "choice" -> "decision" more often than "choice" -> "selection", but only
+    # "feature selection" is a known term.
+    from unspin import check
+
+    lex = lexicon.with_known([("choice tree", "decision tree"), ("last choice", "final decision"),
+                              ("choice making", "decision making"), ("model choice", "model selection"),
+                              ("element selection", "feature selection")])
+    r = check("Previous work on feature choice has focused on small samples.", lexicon=lex)
+    assert [(f.text, f.suggestion) for f in r.findings] == [("choice", "selection")]
+
+
+def test_an_odd_pair_with_no_known_repair_takes_the_learned_swaps(lexicon):
+    # No candidate pair of "thermogravimetric examination" is a known pair, but the list shows
+    # spinners writing "examination" for "analysis".
+    from unspin import check
+
+    lex = lexicon.with_known([("examination technique", "analysis technique"),
+                              ("relapse examination", "regression analysis")])
+    r = check("The thermogravimetric examination showed it.", lexicon=lex)
+    assert [(f.text, f.suggestion) for f in r.findings] == [("thermogravimetric examination",
+                                                             "thermogravimetric analysis")]
+    assert check("The thermogravimetric examination showed it.", lexicon=lexicon).findings[0].suggestion is None

@@ -16,6 +16,9 @@ How it works (no reference corpus needed):
    pair evidence when the observed word forms no frequent pair with either neighbour (function
    words included): the list says spinners make that swap, and the word does not sit where a
    writer would have put it.
+   Suggestions prefer the smaller edit (one word changed rather than two when that already
+   gives a known pair), the learned swap that fits the neighbours, and, where a flagged word's
+   suggestion and a learned swap of its neighbour form a known term, the whole term.
 5. Context-free document evidence (``unspin.core.spin_evidence``): every eligible word gets a
    spin log-likelihood ratio from rarity, synonym gap, fit with its neighbours and burstiness
    (``SpinModel``); the words' positive contributions to a document log-likelihood ratio,
@@ -177,20 +180,65 @@ class Detector:
 
     def _pair_suggestion(self, first: str, second: str) -> tuple[str, str] | None:
         """The most established pair of English formed by candidates of either word (or the word
-        itself), other than the observed pair; None when no candidate pair is known."""
+        itself), other than the observed pair, preferring a pair that keeps one of the words (the
+        smaller edit); None when no candidate pair is known."""
         k = self.pp.suggestion_candidates
         pair = self.lex.pair
         firsts = [first, *(c.form for c in self.lex.candidates(first)[:k])]
         seconds = [second, *(c.form for c in self.lex.candidates(second)[:k])]
-        best: tuple[float, str, str] | None = None
+        best: tuple[int, float, str, str] | None = None
         for a in firsts:
             for b in seconds:
                 if (a, b) == (first, second):
                     continue
                 score = pair(a.rsplit(" ", 1)[-1], b.split(" ", 1)[0])
-                if score > 0 and (best is None or score > best[0]):
-                    best = (score, a, b)
-        return None if best is None else (best[1], best[2])
+                kept = int(a == first or b == second)
+                if score > 0 and (best is None or (kept, score) > best[:2]):
+                    best = (kept, score, a, b)
+        return None if best is None else (best[2], best[3])
+
+    def _chain_learned(self, tokens: list[Token], slots: list[_Slot | None], covered: list[bool]) -> None:
+        """Spinners swap whole terms: where a flagged word's suggestion forms no known pair with
+        an unflagged neighbour, but one of the neighbour's learned swaps does ("preparing
+        information": "training" is suggested, and "information" -> "data" is a learned swap
+        forming "training data"), flag the neighbour too, with that swap and the same
+        confidence. Uses learned swaps only: WordNet synonyms would rewrite words the writer
+        chose."""
+        n = len(tokens)
+        mc = self.p.min_confidence
+        pair = self.lex.pair
+
+        def flagged(k: int) -> bool:
+            sl = slots[k]
+            return sl is not None and bool(sl.suggestion) and _sigmoid(sl.logit) >= mc
+
+        for i in range(n):
+            if not flagged(i) or covered[i]:
+                continue
+            src = slots[i]
+            assert src is not None and src.suggestion is not None
+            for j in (i - 1, i + 1):
+                if not (0 <= j < n) or covered[j] or flagged(j) or slots[j] is None:
+                    continue
+                if tokens[j].sentence != tokens[i].sentence or apart(tokens[i], tokens[j]):
+                    continue
+                sj = slots[j]
+                assert sj is not None
+                w = tokens[j].norm
+                after = j > i
+                edge = src.suggestion.split(" ", 1)[0] if after else src.suggestion.rsplit(" ", 1)[-1]
+                if (pair(edge, w) if after else pair(w, edge)) > 0:
+                    continue
+                best = max(((pair(edge, c.form) if after else pair(c.form, edge), c.form)
+                            for c in self.lex.candidates(w) if c.learned), default=None)
+                if best is not None and best[0] > 0:
+                    sj.suggestion, sj.logit, sj.learned = best[1], src.logit, True
+
+    def _learned_form(self, form: str) -> str:
+        """The word's most often learned swap (``Candidate.learned``), or the word itself: the
+        suggestion for a word of an odd pair when no candidate pair is known."""
+        best = max((c for c in self.lex.candidates(form) if c.learned), key=lambda c: c.weight, default=None)
+        return form if best is None else best.form
 
     def _acronym_suggestion(self, text: str, tokens: list[Token], span: list[int], acronym: str) -> str | None:
         """The long form with each word that no longer starts with its letter of the acronym
@@ -290,11 +338,14 @@ class Detector:
                     if self.lex.pair(*((c.form, other) if k == i else (other, c.form))) > 0:
                         form = c.form
                         break
+                else:
+                    form = self._learned_form(form)
                 sl.suggestion, sl.logit = form, logit
                 sl.learned = sl.rare = sl.odd = False
                 sl.pair = True
                 continue
-            sugg = self._pair_suggestion(tokens[i].norm, tokens[i + 1].norm) or (tokens[i].norm, tokens[i + 1].norm)
+            sugg = self._pair_suggestion(tokens[i].norm, tokens[i + 1].norm) or (
+                self._learned_form(tokens[i].norm), self._learned_form(tokens[i + 1].norm))
             for sl, form in ((a, sugg[0]), (b, sugg[1])):
                 sl.suggestion, sl.logit = form, logit
                 sl.learned = sl.rare = sl.odd = False
@@ -446,6 +497,7 @@ class Detector:
                         if c.learned:
                             self._consider(slot, c, 0.0, c.zipf - zw, attested, fits=fits, ratio=ratio)
             else:
+                best_learned: tuple[float, float, str] | None = None
                 for c in cands:
                     first_w = c.form.split(" ", 1)[0] if " " in c.form else c.form
                     last_w = c.form.rsplit(" ", 1)[-1] if " " in c.form else c.form
@@ -453,6 +505,13 @@ class Detector:
                     fr = pair(last_w, rw, model=False) if rw else 0.0
                     gain = max(fl - obs_l, 0.0) + max(fr - obs_r, 0.0)
                     self._consider(slot, c, gain, c.zipf - zw, attested, fits=fits, ratio=ratio)
+                    if c.learned and (best_learned is None or (gain, c.weight) > best_learned[:2]):
+                        best_learned = (gain, c.weight, c.form)
+                # Whichever path flagged a learned swap, suggest the learned swap that fits the
+                # neighbours best ("feature choice": "selection" forms a known term, "decision"
+                # is the more frequent swap).
+                if slot.learned and best_learned is not None and best_learned[0] > slot.gain:
+                    slot.suggestion, slot.gain = best_learned[2], best_learned[0]
 
             # Joint substitution of this word and the next content word.
             j = i + 1
@@ -471,6 +530,13 @@ class Detector:
                             score = pair(a_last, cb.form.split(" ", 1)[0], model=False)
                             if score > 0 and (best is None or score > best[0]):
                                 best = (score, ca, cb)
+                    # The smaller edit first: when changing one word already gives a known pair
+                    # ("neural organization" -> "neural network"), both are not changed
+                    # ("nervous system"); the single-word pass judges that change.
+                    if best is not None and (any(pair(w, cb.form.split(" ", 1)[0], model=False) > 0 for cb in cj[:k])
+                                             or any(pair(ca.form.rsplit(" ", 1)[-1], wj, model=False) > 0
+                                                    for ca in cands[:k])):
+                        best = None
                     if best is not None:
                         gain = best[0] - obs
                         rarity = max(best[1].zipf - zw, best[2].zipf - zj)
@@ -538,6 +604,7 @@ class Detector:
             run.clear()
 
         self._odd_pairs(text, tokens, slots, covered, llrs)
+        self._chain_learned(tokens, slots, covered)
         self._rerank_suggestions(tokens, slots, covered)
 
         for i in range(n):
