@@ -80,7 +80,13 @@ class DetectorParams:
     bias: float = -5.5
     min_confidence: float = 0.5
     min_gain: float = 2.0
+    # A joint swap of two adjacent words is sought among each word's first
+    # ``max_joint_candidates`` candidates when it gives an established term (a WordNet lemma or
+    # a known expected phrase), and among the first ``joint_pair_candidates`` when it gives a
+    # merely frequent pair: among 12 x 12 combinations some frequent pair turns up by chance
+    # ("middle filter" -> "eye strain").
     max_joint_candidates: int = 12
+    joint_pair_candidates: int = 3
     # Candidates (best WordNet weight first) tried in a word's context.
     max_candidates: int = 20
     # Synonyms the language model ranks as the suggestion of a lone flagged word (0: off).
@@ -521,14 +527,17 @@ class Detector:
                 cj = lex.candidates(wj)
                 obs = pair(w, wj)
                 if obs < 6.0:
-                    k = self.p.max_joint_candidates
+                    k, top = self.p.max_joint_candidates, self.p.joint_pair_candidates
                     zj = zipf(wj)
                     best: tuple[float, Candidate, Candidate] | None = None
-                    for ca in cands[:k]:
+                    for ka, ca in enumerate(cands[:k]):
                         a_last = ca.form.rsplit(" ", 1)[-1]
-                        for cb in cj[:k]:
-                            score = pair(a_last, cb.form.split(" ", 1)[0], model=False)
-                            if score > 0 and (best is None or score > best[0]):
+                        for kb, cb in enumerate(cj[:k]):
+                            b_first = cb.form.split(" ", 1)[0]
+                            score = pair(a_last, b_first, model=False)
+                            if score <= 0 or (best is not None and score <= best[0]):
+                                continue
+                            if (ka < top and kb < top) or lex.is_term(f"{a_last} {b_first}"):
                                 best = (score, ca, cb)
                     # The smaller edit first: when changing one word already gives a known pair
                     # ("neural organization" -> "neural network"), both are not changed

@@ -78,9 +78,9 @@ class OddPairParams:
     name_scale: float = 0.787
     name_bias: float = -0.593
     # Flag at this probability a pair shaped like a noun phrase (a noun or adjective reading, then
-    # a noun: the shape of most tortured phrases), and at ``threshold_other`` any other pair
-    # (adverb and verb, adjective and adjective: where writers combine words more freely).
-    # Pairs that start with a verb are not judged at all (``unlisted_pairs``).
+    # a noun: the shape of most tortured phrases), and at ``threshold_other`` any other pair,
+    # such as one with a word WordNet does not know ("benchmark dataset"). Pairs that start with
+    # a verb are not judged at all (``unlisted_pairs``).
     threshold: float = 0.5
     threshold_other: float = 0.6
     suggestion_candidates: int = 12
