@@ -37,13 +37,13 @@ N_ARTICLES = 60  # BBC test articles, each clean and spun at every rate in RATES
 RATES = (0.1, 0.3)
 
 # a) phrases, split by expected phrase (unseen phrases), known list = other fold
-PHRASE_RECALL_FLOOR = 0.79
-PHRASE_PRECISION_FLOOR = 0.78
+PHRASE_RECALL_FLOOR = 0.80
+PHRASE_PRECISION_FLOOR = 0.79
 # Restored exactly, as a share of *all* tortured phrases (the share of flagged ones falls when
 # recall picks up phrases that have no candidate original, without any restoration lost).
-PHRASE_RESTORED_EXACT_FLOOR = 0.16
+PHRASE_RESTORED_EXACT_FLOOR = 0.18
 # a) phrases with no known list at all
-PHRASE_NO_LIST_RECALL_FLOOR = 0.55
+PHRASE_NO_LIST_RECALL_FLOOR = 0.57
 # c) documents, Lexicon.default()
 DOC_AUC_30_FLOOR = 0.97
 DOC_RECALL_30_FLOOR = 0.93
