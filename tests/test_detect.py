@@ -303,3 +303,16 @@ def test_an_odd_pair_with_no_known_repair_takes_the_learned_swaps(lexicon):
     assert [(f.text, f.suggestion) for f in r.findings] == [("thermogravimetric examination",
                                                              "thermogravimetric analysis")]
     assert check("The thermogravimetric examination showed it.", lexicon=lexicon).findings[0].suggestion is None
+
+
+def test_a_spinners_pick_fits_only_by_its_content_neighbours(lexicon):
+    # The list shows "information" only as a spinner's pick (for "data"). Next to "touchy",
+    # with which it forms no pair, it is flagged although "information in" is a frequent pair;
+    # with no content neighbour at all, its pairs with function words still say it fits.
+    from unspin import check
+
+    lex = lexicon.with_known([("huge information", "big data"), ("information mining", "data mining"),
+                              ("information set", "data set"), ("touchy skin", "sensitive skin")])
+    r = check("Section 3 describes touchy information in more detail.", lexicon=lex)
+    assert [(f.text, f.suggestion) for f in r.findings] == [("touchy information", "sensitive data")]
+    assert not check("The information has been published.", lexicon=lex).findings

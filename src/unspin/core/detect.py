@@ -14,8 +14,9 @@ How it works (no reference corpus needed):
 4. The evidence combines in a logistic model into a per-span confidence. Exact matches of
    known tortured phrases are flagged directly. A swap learned from known phrases needs no
    pair evidence when the observed word forms no frequent pair with either neighbour (function
-   words included): the list says spinners make that swap, and the word does not sit where a
-   writer would have put it.
+   words included, except for a word the list shows mostly as a spinner's pick, where only
+   content neighbours count when it has one): the list says spinners make that swap, and the word does not
+   sit where a writer would have put it.
    Suggestions prefer the smaller edit (one word changed rather than two when that already
    gives a known pair), the learned swap that fits the neighbours, and, where a flagged word's
    suggestion and a learned swap of its neighbour form a known term, the whole term.
@@ -77,6 +78,12 @@ class DetectorParams:
     learned_weight_gain: float = 1.0
     learned_rarity_weight: float = 0.5
     learned_term_word_weight: float = 1.0
+    # A word whose ``KnownSubstitutions.output_ratio`` reaches this (with the ratio's smoothing:
+    # seen at least twice as a spinner's pick and never in an established term, or more often
+    # with some) fits its place only by a frequent pair with a content neighbour, when it has
+    # one; see ``Detector.analyse``. At 1.0, one sighting would do, and "benchmark dataset"
+    # (a pair the bigram list lacks) was flagged after a single "benchmark" in the list.
+    learned_pick_ratio: float = 1.5
     bias: float = -5.5
     min_confidence: float = 0.5
     min_gain: float = 2.0
@@ -377,7 +384,7 @@ class Detector:
     def _consider(self, slot: _Slot, cand: Candidate, gain: float, rarity: float, attested: float,
                   *, joint: bool = False, fits: bool = True, ratio: float = 0.0) -> None:
         """Keep ``cand`` as the slot's suggestion when its logit is the best so far. ``fits``: the
-        observed word forms a frequent pair with a neighbour (function words included)."""
+        observed word sits where a writer would put it (see ``analyse``)."""
         if gain < self.p.min_gain:
             if cand.learned and not joint and not fits:
                 logit = self._learned_logit(cand, gain, rarity, attested, ratio)
@@ -490,9 +497,19 @@ class Detector:
             obs_l = pair(lw, w) if lw else 0.0
             obs_r = pair(w, rw) if rw else 0.0
             attested = max(obs_l, obs_r)
-            fits = fits_a_neighbour(tokens, i, lex) if lex.known.swaps else True
             zw = zipf(w)
             ratio = lex.known.output_ratio(w)
+            # Whether the word sits where a writer would put it, which blocks a learned swap
+            # without pair evidence: for a word the list shows mostly as a spinner's pick and
+            # that has a content neighbour, only a frequent pair with a content neighbour counts
+            # (its pairs with function words only say that it is a common word); otherwise any
+            # frequent pair, function words included.
+            if not lex.known.swaps:
+                fits = True
+            elif ratio >= self.p.learned_pick_ratio and (lw is not None or rw is not None):
+                fits = attested > 0
+            else:
+                fits = fits_a_neighbour(tokens, i, lex)
             # Candidate pairs come from the bigram list only: asking the language model too made
             # checking 40% slower and changed no benchmark figure (its pairs feed the per-word
             # context cue of ``oddness`` instead, where they do).
