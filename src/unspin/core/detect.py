@@ -210,6 +210,10 @@ class Detector:
                     best = (kept, score, a, b)
         return None if best is None else (best[2], best[3])
 
+    def _flagged(self, slot: _Slot | None) -> bool:
+        """Whether the slot holds a suggestion confident enough to become a finding."""
+        return slot is not None and bool(slot.suggestion) and _sigmoid(slot.logit) >= self.p.min_confidence
+
     def _chain_learned(self, tokens: list[Token], slots: list[_Slot | None], covered: list[bool]) -> None:
         """Spinners swap whole terms: where a flagged word's suggestion forms no known pair with
         an unflagged neighbour, but one of the neighbour's learned swaps does ("preparing
@@ -218,20 +222,15 @@ class Detector:
         confidence. Uses learned swaps only: WordNet synonyms would rewrite words the writer
         chose."""
         n = len(tokens)
-        mc = self.p.min_confidence
         pair = self.lex.pair
-
-        def flagged(k: int) -> bool:
-            sl = slots[k]
-            return sl is not None and bool(sl.suggestion) and _sigmoid(sl.logit) >= mc
-
+        flagged = self._flagged
         for i in range(n):
-            if not flagged(i) or covered[i]:
+            if not flagged(slots[i]) or covered[i]:
                 continue
             src = slots[i]
             assert src is not None and src.suggestion is not None
             for j in (i - 1, i + 1):
-                if not (0 <= j < n) or covered[j] or flagged(j) or slots[j] is None:
+                if not (0 <= j < n) or covered[j] or flagged(slots[j]) or slots[j] is None:
                     continue
                 if tokens[j].sentence != tokens[i].sentence or apart(tokens[i], tokens[j]):
                     continue
@@ -315,17 +314,14 @@ class Detector:
         name ("HTTPS mocking"), only the word is flagged; its suggestion is its best candidate
         that forms a known pair with the name, if any."""
         pp = self.pp
-        min_conf = self.p.min_confidence
-
-        def flagged(sl: _Slot) -> bool:
-            return bool(sl.suggestion) and _sigmoid(sl.logit) >= min_conf
+        flagged = self._flagged
 
         title = self._title_words(tokens, slots, covered, llrs)
         odd: list[tuple[float, int]] = []
         for i in unlisted_pairs(text, tokens, llrs, self.lex, names=True):
             a, b = slots[i], slots[i + 1]
             name = llrs[i] is None or llrs[i + 1] is None
-            if covered[i] or covered[i + 1] or (a is not None and flagged(a)) or (b is not None and flagged(b)):
+            if covered[i] or covered[i + 1] or flagged(a) or flagged(b):
                 continue
             if (a is None or b is None) and not name:
                 continue
@@ -338,7 +334,7 @@ class Detector:
                 odd.append((prob, i))
         for prob, i in sorted(odd, key=lambda x: (-x[0], x[1])):
             a, b = slots[i], slots[i + 1]
-            if (a is not None and flagged(a)) or (b is not None and flagged(b)):
+            if flagged(a) or flagged(b):
                 continue  # a more probable pair took one of the words
             logit = math.log(prob / (1.0 - prob)) if prob < 1.0 else 40.0
             if a is None or b is None:
@@ -411,8 +407,7 @@ class Detector:
         n = len(tokens)
 
         def flagged(j: int) -> bool:
-            sl = slots[j] if 0 <= j < n else None
-            return sl is not None and bool(sl.suggestion) and _sigmoid(sl.logit) >= self.p.min_confidence
+            return 0 <= j < n and self._flagged(slots[j])
 
         for i in range(n):
             slot = slots[i]
@@ -577,7 +572,7 @@ class Detector:
             slot = slots[i]
             if slot is None or covered[i] or tokens[i].start not in odd_starts:
                 continue
-            if slot.suggestion and _sigmoid(slot.logit) >= self.p.min_confidence:
+            if self._flagged(slot):
                 continue
             w = tokens[i].norm
             best = max((c for c in lex.candidates(w) if not spelling_variant(c.form, w)),
@@ -596,7 +591,7 @@ class Detector:
             llr = strong.get(tokens[i].start)
             if slot is None or covered[i] or llr is None:
                 continue
-            if slot.suggestion and _sigmoid(slot.logit) >= self.p.min_confidence:
+            if self._flagged(slot):
                 continue
             w = tokens[i].norm
             zw = zipf(w)
