@@ -46,6 +46,7 @@ PHRASE_RESTORED_EXACT_FLOOR = 0.20
 PHRASE_NO_LIST_RECALL_FLOOR = 0.57
 # c) documents, Lexicon.default()
 DOC_AUC_30_FLOOR = 0.97
+DOC_AUC_10_FLOOR = 0.93  # the CI subset measures 0.945 (0.921 before the topic cue)
 DOC_RECALL_30_FLOOR = 0.93
 DOC_SPAN_COVERED_30_FLOOR = 0.10
 # c) documents, Lexicon.default().with_reference(reference half)
@@ -138,12 +139,14 @@ def test_document_floors(documents: dict[str, dict[str, Any]]) -> None:
     r = documents["with_reference"]
     print(f"\ndocuments ({documents['default']['n_clean']} clean, spun at {RATES}):")
     _show("AUC at 30% (default)", d["auc"], DOC_AUC_30_FLOOR)
+    _show("AUC at 10% (default)", documents["default"]["rates"]["0.10"]["auc"], DOC_AUC_10_FLOOR)
     _show("recall at 30% (default)", d["recall"], DOC_RECALL_30_FLOOR)
     _show("span covered at 30% (default)", d["span_covered"], DOC_SPAN_COVERED_30_FLOOR)
     _show("AUC at 30% (with_reference)", r["rates"]["0.30"]["auc"], REF_DOC_AUC_30_FLOOR)
     _show("clean FPR (with_reference)", r["fpr_clean"], REF_CLEAN_FPR_CEILING, ceiling=True)
     _show("clean FPR (default)", documents["default"]["fpr_clean"], None)
     assert d["auc"] >= DOC_AUC_30_FLOOR
+    assert documents["default"]["rates"]["0.10"]["auc"] >= DOC_AUC_10_FLOOR
     assert d["recall"] >= DOC_RECALL_30_FLOOR
     assert d["span_covered"] >= DOC_SPAN_COVERED_30_FLOOR
     assert r["rates"]["0.30"]["auc"] >= REF_DOC_AUC_30_FLOOR

@@ -57,6 +57,13 @@ class SpinModel:
       a frequent pair: writers' words sit in familiar pairs, substitutes rarely do
       (``attested_weight * (attested_pivot - share)``); a synonym (or learned swap) that would
       form a frequent pair where the word forms none adds ``candidate_fit``.
+    * topic: a thesaurus swap often takes a sense from another field ("timberland" for
+      "forest" in a text about statistics), so a word whose static vector sits far from the
+      rest of the document's content words is more likely a spinner's pick:
+      ``topic_weight * (topic_pivot - fit)``, clipped to ``topic_min``..``topic_max``, where
+      ``fit`` is the cosine of ``Lexicon.topic_fit``. Off for documents with fewer than
+      ``topic_min_words`` content words (too little topic to compare with) and when no vectors
+      are installed.
     * burstiness: topic words repeat, a spinner's random picks rarely do (``once`` for a word
       used once, ``twice`` / ``repeated`` otherwise). A spinner that always makes the same
       swap defeats this cue; the context-fit findings still see it.
@@ -64,6 +71,11 @@ class SpinModel:
     The constants were set by hand, one cue at a time, from the ratio of each cue's rate among
     substituted words and among words of clean news, measured on the project's development
     benchmark (Moby-thesaurus spinner on BBC news); they are rounded and not fitted jointly.
+    The topic cue came last. A logistic fit of the other cues' sum and the cosine (substituted
+    words against clean ones, 150 articles) gave it about 5 to 8 per unit of cosine. On the
+    reference half of the document benchmark, weights 4 to 12 and pivots 0 to 0.1 all ranked
+    documents alike (ROC AUC at 10% spun 0.926 to 0.930, against 0.911 without the cue). The
+    pivot 0.05 keeps the clean rate of odd words near where it was (0.087 before, 0.090 now).
     """
 
     rarity_slope: float = 1.1
@@ -81,6 +93,11 @@ class SpinModel:
     candidate_fit: float = 0.9
     max_fit_candidates: int = 12
     model_fit_candidates: int = 6
+    topic_weight: float = 8.0
+    topic_pivot: float = 0.05
+    topic_min: float = -3.0
+    topic_max: float = 3.0
+    topic_min_words: int = 8
     once: float = 0.35
     twice: float = -1.5
     repeated: float = -2.5
@@ -205,7 +222,24 @@ def word_llrs(tokens: list[Token], lexicon: Lexicon, model: SpinModel | None = N
             priors[t.norm] = _word_prior(t.norm, lexicon, m)
         prior = priors[t.norm]
         out[i] = m.unknown if prior is None else word_spin_llr(tokens, i, counts[t.norm], lexicon, m, prior)
+    for i, fit in topic_fits(tokens, eligible, lexicon, m).items():
+        s = out[i]
+        if s is not None:
+            out[i] = s + min(max(m.topic_weight * (m.topic_pivot - fit), m.topic_min), m.topic_max)
     return out
+
+
+def topic_fits(tokens: list[Token], eligible: list[bool], lexicon: Lexicon,
+               model: SpinModel | None = None) -> dict[int, float]:
+    """Topic fit (``Lexicon.topic_fit``) of every eligible token, by token index, against the
+    document's other eligible tokens; empty when the document has fewer than
+    ``SpinModel.topic_min_words`` of them or no vectors are installed."""
+    m = model or SpinModel()
+    idx = [i for i, ok in enumerate(eligible) if ok]
+    if len(idx) < m.topic_min_words:
+        return {}
+    fits = lexicon.topic_fit([tokens[i].norm for i in idx])
+    return {} if fits is None else dict(zip(idx, fits, strict=True))
 
 
 def oddness_of(tokens: list[Token], llrs: list[float | None], model: SpinModel | None = None) -> Oddness:

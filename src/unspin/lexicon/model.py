@@ -1,14 +1,15 @@
 """The ``Lexicon``: every resource the detector reads, behind one immutable-looking facade.
 
 A lexicon combines WordNet synonyms, word and word-pair frequencies (the symspellpy bigram list,
-and pairs a general trigram language model knows as established: ``unspin.lexicon.ngram``), optional reference
+and pairs a general trigram language model knows as established: ``unspin.lexicon.ngram``), static
+word vectors for topic fit (``unspin.lexicon.vectors``), optional reference
 statistics from the user's corpus, and optional known substitutions. ``with_known`` and
 ``with_reference`` return new lexicons that share the (large, read-only) base resources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -16,6 +17,7 @@ from functools import lru_cache
 from unspin.lexicon.frequencies import ReferenceStats, load_bigram_logcounts, load_unigram_zipf
 from unspin.lexicon.known import KnownSubstitutions
 from unspin.lexicon.ngram import PairModel
+from unspin.lexicon.vectors import WordVectors
 from unspin.lexicon.wordnet import Sense, WordNet, inflect
 
 # A pair that is an established term (a WordNet multiword lemma, a known expected phrase or a
@@ -53,11 +55,13 @@ class BaseResources:
     zipf: dict[str, float]
     bigrams: dict[str, float]
     pairs: PairModel | None = None
+    vectors: WordVectors | None = None
 
 
 @lru_cache(maxsize=1)
 def _base_resources() -> BaseResources:
-    return BaseResources(WordNet.load(), load_unigram_zipf(), load_bigram_logcounts(), PairModel.load())
+    return BaseResources(WordNet.load(), load_unigram_zipf(), load_bigram_logcounts(), PairModel.load(),
+                         WordVectors.load())
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,13 @@ class Lexicon:
         if model and self.base.pairs is not None and self.base.pairs.pair_logcount(first, second) > 0.0:
             return True
         return self.reference is not None and self.reference.bigrams.get(key, 0) > 0
+
+    def topic_fit(self, words: Sequence[str]) -> list[float] | None:
+        """Cosine of each word's static vector with the mean vector of the other ``words``
+        (``WordVectors.topic_fit``); None when no vectors are installed."""
+        if self.base.vectors is None:
+            return None
+        return self.base.vectors.topic_fit(words).tolist()
 
     def has_senses(self, form: str) -> bool:
         """True when WordNet knows the word form (directly or as an inflection)."""
