@@ -96,9 +96,7 @@ class WordVectors:
         fit = np.zeros(len(words), dtype=np.float64)
         if len(words) < 2:
             return fit
-        unique = sorted(set(words))
-        index = {w: k for k, w in enumerate(unique)}
-        vecs = self.unit_vectors(unique)[[index[w] for w in words]]
+        vecs = self.unit_vectors(words)
         rest = vecs.sum(axis=0, keepdims=True) - vecs
         norms = np.linalg.norm(rest, axis=1)
         dots = np.einsum("ij,ij->i", vecs, rest)
