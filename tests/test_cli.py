@@ -120,7 +120,7 @@ def test_index_trace_and_learned_check(tmp_path):
     info = json.loads(run("index", "info", "--db", db, "--format", "json").stdout)
     assert info["documents"] == 2 and info["params"]["bands"] == 32
 
-    p = run("trace", "--db", db, "-", "--format", "jsonl", stdin=SPUN_COPY)
+    p = run("trace", "--db", db, "-", "--format", "jsonl", "--learn", stdin=SPUN_COPY)
     assert p.returncode == 1, p.stderr
     row = json.loads(p.stdout)
     m = row["matches"][0]
@@ -135,7 +135,8 @@ def test_index_trace_and_learned_check(tmp_path):
     # what trace learned, check uses: the spinner's swap is now a known substitution
     c = run("check", "-", "--db", db, "--format", "jsonl", stdin="The central bank hiked loan costs again.")
     found = json.loads(c.stdout)["findings"]
-    assert any(f["text"] == "hiked loan costs" and f["suggestion"] == "raised interest rates" for f in found)
+    assert any(f["text"] == "hiked loan costs" and f["suggestion"] == "raised interest rates"
+               and f["evidence"] == ["learned-swap"] for f in found)
 
     assert "removed 1 of 2" in run("index", "remove", "--db", db, "boe", "nope").stderr
     p = run("trace", "--db", db, "-", "--format", "csv", stdin=SPUN_COPY)
@@ -162,3 +163,53 @@ def test_an_index_of_an_older_fingerprint_format_is_refused_with_the_fix(tmp_pat
         assert p.returncode == 2, p.stderr
         assert f"format {FORMAT_VERSION - 1}" in p.stderr and "unspin index add" in p.stderr
         assert "Traceback" not in p.stderr
+
+
+def learned_tables(db: Path) -> list[list[tuple[str, ...]]]:
+    """Every row of the SQLite file's learned tables (substitutions and their provenance)."""
+    import sqlite3
+
+    c = sqlite3.connect(db)
+    try:
+        return [sorted(c.execute(f"SELECT * FROM {t}").fetchall()) for t in ("substitutions", "learned_from")]
+    finally:
+        c.close()
+
+
+def _indexed(tmp_path: Path) -> str:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "boe", "text": SOURCE}) + "\n", encoding="utf-8")
+    db = str(tmp_path / "news.db")
+    assert run("index", "add", "--db", db, str(corpus)).returncode == 0
+    return db
+
+
+def test_trace_without_learn_leaves_the_index_unchanged(tmp_path):
+    db = _indexed(tmp_path)
+    before = learned_tables(Path(db))
+    p = run("trace", "--db", db, "-", "--format", "jsonl", stdin=SPUN_COPY)
+    assert p.returncode == 1 and json.loads(p.stdout)["matches"][0]["relation"] == "derived"
+    assert learned_tables(Path(db)) == before == [[], []]
+
+
+def test_learned_and_forget_round_trip(tmp_path):
+    db = _indexed(tmp_path)
+    assert run("trace", "--db", db, "-", "--id-field", "id", "--learn", stdin=SPUN_COPY).returncode == 1
+    rows = [json.loads(line) for line in run("index", "learned", "--db", db, "--format", "jsonl").stdout.splitlines()]
+    hiked = next(r for r in rows if r["spun"] == "hiked loan costs")
+    assert hiked == {"spun": "hiked loan costs", "source": "raised interest rates", "count": 1,
+                     "learned_from": [{"source_id": "boe", "copy_id": "-"}]}
+    table = run("index", "learned", "--db", db)
+    assert table.returncode == 0 and "hiked loan costs" in table.stdout and "- <- boe" in table.stdout
+    csv_out = run("index", "learned", "--db", db, "--format", "csv").stdout.splitlines()
+    assert csv_out[0] == "spun,source,count,source_ids,copy_ids" and len(csv_out) == len(rows) + 1
+
+    p = run("index", "forget", "--db", db, "hiked loan costs -> raised interest rates", "no-such-swap")
+    assert p.returncode == 0 and "forgot 1 learned swap(s)" in p.stderr and "'no-such-swap'" in p.stderr
+    left = run("index", "learned", "--db", db, "--format", "jsonl").stdout.splitlines()
+    assert len(left) == len(rows) - 1 and "hiked loan costs" not in "".join(left)
+    assert run("index", "forget", "--db", db).returncode == 2  # neither swaps nor --all
+    p = run("index", "forget", "--db", db, "--all")
+    assert p.returncode == 0 and f"forgot {len(rows) - 1} learned swap(s)" in p.stderr
+    assert learned_tables(Path(db)) == [[], []]
+    assert run("index", "learned", "--db", db).stdout.strip() == "no learned swaps"

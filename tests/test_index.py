@@ -87,3 +87,60 @@ def test_read_only_index_refuses_to_learn(tmp_path):
         assert idx.trace(SPUN_COPY).matches
         with pytest.raises(Exception, match="read-only"):
             idx.trace(SPUN_COPY, learn=True)
+
+
+def _learned_rows(idx: Index) -> list[tuple[str, str, int, tuple[tuple[str, str], ...]]]:
+    return [(s.spun, s.source, s.count, s.learned_from) for s in idx.learned()]
+
+
+def test_tracing_an_independent_report_with_learning_on_changes_nothing(tmp_path):
+    """Two reports of one flood, written independently: the trace relates them (same story),
+    and nothing of either is learned, however often it is traced."""
+    from .scan_corpus import STORY_A, STORY_B
+
+    with Index.open(tmp_path / "i.db") as idx:
+        idx.add([("story-a", STORY_A), ("boe", SOURCE)])
+        before = _learned_rows(idx)
+        for _ in range(2):
+            res = idx.trace(STORY_B, id="story-b", learn=True)
+            assert res.matches and all(m.relation != "derived" for m in res.matches)
+        assert _learned_rows(idx) == before == []
+
+
+def test_only_strong_derived_matches_teach_and_only_real_swaps(tmp_path):
+    from unspin.core.results import Match, Substitution, TraceResult
+    from unspin.index import LEARN_MIN_SCORE, learnable
+
+    def sub(text, spun, source_text, orig):
+        i, j = text.index(spun), source_text.index(orig)
+        return Substitution(i, i + len(spun), spun, j, j + len(orig), orig)
+
+    source = "The Bank of England raised interest rates. Ms Benning spoke early. Dunmore left."
+    copy = "The Bank of England hiked loan costs. She spoke. Dunmore early left."
+    subs = (sub(copy, "hiked loan costs", source, "raised interest rates"), sub(copy, "She", source, "Ms Benning"),
+            sub(copy, "Dunmore early", source, "Dunmore"), sub(copy, "spoke", source, "Benning spoke"))
+    assert [learnable(s, copy, source) for s in subs] == [True, False, False, False]
+    with Index.open(":memory:") as idx:
+        idx.add([("src", source)])
+        weak = Match("src", "derived", LEARN_MIN_SCORE - 0.01, 0.6, (), subs, source)
+        story = Match("src", "same-story", 0.45, 0.1, (), subs, source)
+        assert idx.learn(TraceResult("copy", (weak, story)), copy) == 0 and idx.learned() == []
+        strong = Match("src", "derived", LEARN_MIN_SCORE, 1.0, (), subs, source)
+        assert idx.learn(TraceResult("copy", (strong,)), copy) == 1
+        assert idx.learn(TraceResult("copy", (strong,)), copy) == 0  # the same pair again counts nothing
+        assert _learned_rows(idx) == [("hiked loan costs", "raised interest rates", 1, (("src", "copy"),))]
+
+
+def test_learned_swaps_are_found_as_learned_swaps_not_known_phrases(tmp_path):
+    from unspin import check
+
+    with Index.open(tmp_path / "i.db") as idx:
+        idx.add([("boe", SOURCE)])
+        idx.trace(SPUN_COPY, id="copy", learn=True)
+        lex = idx.lexicon()
+    found = check("The central bank hiked loan costs again.", lexicon=lex).findings
+    f = next(f for f in found if f.text == "hiked loan costs")
+    assert f.suggestion == "raised interest rates" and f.evidence == ("learned-swap",) and f.confidence < 0.97
+    listed = lex.with_known([("hiked loan costs", "raised interest rates")])  # a list entry stays a known phrase
+    f = next(f for f in check("They hiked loan costs.", lexicon=listed).findings if f.text == "hiked loan costs")
+    assert f.evidence == ("known-phrase",)

@@ -66,3 +66,26 @@ def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path):
     assert "b.txt" in edges and "derived" in edges
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "b.txt" in page and "https://" not in page
+
+
+def test_scan_learns_into_the_index_only_with_learn(tmp_path):
+    from unspin import Index
+
+    from .test_cli import learned_tables
+
+    db = tmp_path / "archive.db"
+    with Index.open(db) as idx:
+        idx.add([("boe", SOURCE)])
+    suspect = tmp_path / "day.jsonl"
+    suspect.write_text(json.dumps({"id": "copy", "text": SPUN_COPY}) + "\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "unspin", "scan", str(suspect), "--db", str(db), "--no-progress"]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert p.returncode == 1, p.stderr  # the copy of an indexed document: an external derived edge
+    assert learned_tables(db) == [[], []]
+    p = subprocess.run([*cmd, "--learn"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert p.returncode == 1, p.stderr
+    provenance = learned_tables(db)[1]
+    assert ("hiked loan costs", "raised interest rates", "boe", "copy") in provenance
+    p = subprocess.run([*cmd[:-3], "--learn", "--no-progress"], capture_output=True, text=True, cwd=ROOT,
+                       timeout=300)
+    assert p.returncode == 2 and "--learn needs --db" in p.stderr

@@ -22,6 +22,7 @@ from unspin.store import (
     STORE_FORMAT_VERSION,
     Candidate,
     IncompatibleIndexError,
+    LearnedSwap,
     MemoryStore,
     SQLiteStore,
     Store,
@@ -231,6 +232,47 @@ def test_substitutions_are_counted(store: Store) -> None:
     assert store.info().substitutions == 2
 
 
+def test_learned_swaps_keep_count_and_provenance(store: Store) -> None:
+    cc = ("counterfeit consciousness", "artificial intelligence")
+    assert store.learn_substitutions([(*cc, "src-1", "copy-1"), (*cc, "src-1", "copy-2")]) == 2
+    assert store.learn_substitutions([(*cc, "src-1", "copy-1"), ("step", "move", "src-2", "copy-3")]) == 1
+    assert store.learn_substitutions([]) == 0
+    assert store.learned() == [LearnedSwap(*cc, 2, (("src-1", "copy-1"), ("src-1", "copy-2"))),
+                               LearnedSwap("step", "move", 1, (("src-2", "copy-3"),))]
+    assert store.learned(min_count=2) == store.learned()[:1]
+    assert store.substitutions() == [(*cc, 2), ("step", "move", 1)]
+    with pytest.raises(TypeError):
+        store.learn_substitutions([("a", "b", "c")])  # type: ignore[list-item]
+
+
+def test_forget_removes_swaps_and_their_provenance(store: Store) -> None:
+    store.learn_substitutions([("she", "benning", "s", "c"), ("she", "he", "s", "c"), ("step", "move", "s", "c")])
+    store.add_substitutions([("x", "y")])
+    assert store.forget([("she", "benning"), ("nope", None)]) == [("she", "benning")]
+    assert store.forget([("she", None)]) == [("she", "he")]
+    assert [s.spun for s in store.learned()] == ["step", "x"]
+    assert store.forget(None) == [("step", "move"), ("x", "y")]
+    assert store.learned() == [] and store.info().substitutions == 0
+    assert store.learn_substitutions([("she", "benning", "s", "c")]) == 1  # forgotten provenance is gone too
+
+
+def test_an_index_without_provenance_is_migrated(tmp_path: Path) -> None:
+    """An index written before ``learned_from`` existed: read-only it lists its swaps without
+    provenance; opened for writing it gets the table and learns as any other."""
+    path = tmp_path / "old.db"
+    with SQLiteStore(path) as s:
+        s.add_substitutions([("x", "y")])
+    c = sqlite3.connect(path)
+    c.execute("DROP TABLE learned_from")
+    c.commit()
+    c.close()
+    with SQLiteStore(path, read_only=True) as r:
+        assert r.learned() == [LearnedSwap("x", "y", 1, ())]
+    with SQLiteStore(path) as s:
+        assert s.learn_substitutions([("x", "y", "src", "copy")]) == 1
+        assert s.learned() == [LearnedSwap("x", "y", 2, (("src", "copy"),))]
+
+
 def test_info_reports_counts_params_and_timestamps(store: Store) -> None:
     info = store.info()
     assert (info.documents, info.substitutions, info.params) == (0, 0, {})
@@ -288,7 +330,7 @@ def test_sqlite_file_layout(tmp_path: Path) -> None:
         assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert c.execute("PRAGMA application_id").fetchone()[0] == 0x756E7370
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-        assert tables == {"meta", "docs", "lsh", "substitutions"}
+        assert tables == {"meta", "docs", "lsh", "substitutions", "learned_from"}
         meta = dict(c.execute("SELECT key, value FROM meta"))
         assert meta["format_version"] == str(STORE_FORMAT_VERSION) and {"created", "updated"} <= set(meta)
         assert c.execute("SELECT key, doc FROM lsh ORDER BY key").fetchall() == [(1, 1), (2, 1)]

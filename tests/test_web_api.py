@@ -102,6 +102,12 @@ def substitution_count(db: Path) -> int:
         return idx.info().substitutions
 
 
+def learned_rows(db: Path) -> list[tuple[str, str, str, str]]:
+    """Every learned (spun, source, source id, copy id) in the index, read from the SQLite file."""
+    with Index.open(db, read_only=True) as idx:
+        return [(s.spun, s.source, src, copy) for s in idx.learned() for src, copy in s.learned_from]
+
+
 def as_json(obj: dict[str, Any]) -> Any:
     """What a dict looks like after a JSON round trip (tuples become lists)."""
     return json.loads(json.dumps(obj))
@@ -134,12 +140,12 @@ def pristine_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(pristine_db: Path, base_lexicon: Lexicon, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """A writable server over a copy of the index."""
+    """A learning server (``--learn``) over a copy of the index."""
     db = tmp_path_factory.mktemp("served") / "served.db"
     shutil.copy(pristine_db, db)
     with Index.open(pristine_db, read_only=True) as idx:
         expected_lexicon = idx.lexicon(base_lexicon)  # what the server must build at startup
-    with running_server(db=str(db), lexicon=base_lexicon, max_request_bytes=MAX_BYTES,
+    with running_server(db=str(db), lexicon=base_lexicon, learn=True, max_request_bytes=MAX_BYTES,
                         max_text_chars=MAX_CHARS) as url:
         yield Served(url, db, pristine_db, expected_lexicon)
 
@@ -204,15 +210,20 @@ def test_trace_is_the_index_result_and_learns(served: Served, client: httpx.Clie
     assert served.db is not None and served.pristine is not None
     with Index.open(served.pristine, read_only=True) as idx:
         expected = idx.trace(SPUN, id="q", top=3, learn=False).to_dict()
-    before = substitution_count(served.db)
+    before = learned_rows(served.db)
     r = client.post("/trace", json={"text": SPUN, "id": "q", "top": 3})
     assert r.status_code == 200, r.text
     assert r.json() == as_json(expected)
+    assert learned_rows(served.db) == before  # learning is asked for, never the default
+    r = client.post("/trace", json={"text": SPUN, "id": "q", "top": 3, "learn": True})
+    assert r.status_code == 200 and r.json() == as_json(expected)
     best = r.json()["matches"][0]
     assert best["source_id"] == "bristol-ai" and best["relation"] == "derived"
     assert {"text": "counterfeit consciousness", "source_text": "artificial intelligence"}.items() <= next(
         s for s in best["substitutions"] if s["text"] == "counterfeit consciousness").items()
-    assert substitution_count(served.db) > before  # the derived match taught the index
+    after = learned_rows(served.db)
+    assert len(after) > len(before)  # the verified copy taught the index, with its provenance
+    assert {("counterfeit consciousness", "artificial intelligence", "bristol-ai", "q")} <= set(after)
     unrelated = client.post("/trace", json={"text": "Nothing here resembles any indexed article at all."})
     assert unrelated.status_code == 200 and unrelated.json()["matches"] == []
 
@@ -221,13 +232,39 @@ def test_read_only_server_never_learns(read_only: Served) -> None:
     assert read_only.db is not None
     before = substitution_count(read_only.db)
     with httpx.Client(base_url=read_only.url, timeout=30) as c:
-        for body in ({"text": SPUN}, {"text": SPUN, "learn": True}, {"text": SPUN, "top": 1}):
+        for body in ({"text": SPUN}, {"text": SPUN, "learn": False}, {"text": SPUN, "top": 1}):
             r = c.post("/trace", json=body)
             assert r.status_code == 200, r.text
             assert r.json()["matches"][0]["relation"] == "derived"
+        refused = c.post("/trace", json={"text": SPUN, "learn": True})
         health = c.get("/health").json()
-    assert health["read_only"] is True and health["documents"] == len(DOCS)
+        page = c.get("/").text
+    assert refused.status_code == 403 and "--learn" in refused.json()["detail"]
+    assert health["read_only"] is True and health["learn"] is False and health["documents"] == len(DOCS)
     assert substitution_count(read_only.db) == before
+    assert 'data-learn="0"' in page
+
+
+def test_a_server_learns_only_when_started_with_learn(pristine_db: Path, base_lexicon: Lexicon,
+                                                      tmp_path: Path) -> None:
+    """Without --learn the index is opened read-only and a request to learn is refused; the
+    learning server's page offers the control, unticked, and says that it writes to the index."""
+    db = tmp_path / "default.db"
+    shutil.copy(pristine_db, db)
+    before = learned_rows(db)
+    with running_server(db=str(db), lexicon=base_lexicon) as url, httpx.Client(base_url=url, timeout=30) as c:
+        assert c.post("/trace", json={"text": SPUN, "learn": True}).status_code == 403
+        assert c.post("/trace", json={"text": SPUN}).status_code == 200
+        assert c.get("/health").json()["read_only"] is True
+    assert learned_rows(db) == before
+    with pytest.raises(ValueError, match="exclude"):
+        create_app(db=str(db), learn=True, read_only=True, lexicon=base_lexicon)
+
+
+def test_the_learning_page_says_it_writes_to_the_index(client: httpx.Client) -> None:
+    page = client.get("/").text
+    assert 'data-learn="1"' in page and '<input id="learn" type="checkbox">' in page
+    assert "writes to the index" in page
 
 
 def test_documents(client: httpx.Client) -> None:
@@ -244,7 +281,8 @@ def test_documents(client: httpx.Client) -> None:
 def test_health(served: Served, client: httpx.Client) -> None:
     r = client.get("/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "version": __version__, "documents": len(DOCS), "read_only": False}
+    assert r.json() == {"status": "ok", "version": __version__, "documents": len(DOCS), "read_only": False,
+                        "learn": True}
     assert r.headers["x-content-type-options"] == "nosniff"
 
 

@@ -16,12 +16,32 @@ from typing import Any
 
 from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED, RelationParams
-from unspin.core.results import TraceResult
+from unspin.core.results import Match, Substitution, TraceResult
+from unspin.core.stopwords import STOPWORDS
 from unspin.core.trace import trace_texts
 from unspin.lexicon import KnownSubstitutions, Lexicon
-from unspin.store import IncompatibleIndexError, IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
+from unspin.store import (
+    IncompatibleIndexError,
+    IndexInfo,
+    LearnedSwap,
+    MemoryStore,
+    SQLiteStore,
+    Store,
+    StoredDocument,
+)
 
 MAX_LEARNED_WORDS = 3
+"""Longest phrase (in words, either side) a traced substitution may be to be learned: spinners
+swap words and short terms; longer differences are rewrites, not swaps."""
+
+LEARN_MIN_SCORE = 0.8
+"""Lowest match score of a derived match whose substitutions are learned. Derived matches found
+by sentence alignment score 0.5 + 0.5 * coverage * (0.5 + 0.5 * similarity) and restructured
+paraphrases at most 0.75 (``unspin.core.relation.classify``): at 0.8 only copies whose sentences
+line up with the source over most of their length (coverage about 0.7 and more at the usual
+similarity of spun copies) teach. A paraphrase, or an independent report the relation takes for
+one, lines up few sentences, and its "substitutions" are different wordings of different
+sentences ("she" -> "benning"): learning them would poison the index."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +188,8 @@ class Index:
 
         LSH band keys give up to ``candidates`` candidates (skeleton bands find copies, fact
         bands find same-story reports and paraphrases); each is verified by alignment. With
-        ``learn``, substitutions of derived matches are recorded in the index (spun phrase ->
-        source phrase, with counts) for ``check`` to use. ``exclude`` skips one indexed id
+        ``learn`` (off by default: it writes to the index), what verified copies teach is
+        recorded (``Index.learn``) for ``check`` to use. ``exclude`` skips one indexed id
         (for tracing an indexed document against the others).
         """
         (result,) = self._trace_batch([(id, text, exclude)], top=top, candidates=candidates, learn=learn)
@@ -202,31 +222,44 @@ class Index:
             plans.append((doc_id, text, ids, query.skipped_buckets))
         found = trace_texts([(doc_id, text, [(c, texts[c]) for c in ids]) for doc_id, text, ids, _s in plans],
                             top=top, params=self.relation)
-        for result, (_i, _t, _ids, skipped) in zip(found, plans, strict=True):
+        for result, (_i, text, _ids, skipped) in zip(found, plans, strict=True):
             result.stats["skipped_buckets"] = float(skipped)
             if learn:
-                self.learn(result)
+                self.learn(result, text)
         return found
 
-    def learn(self, result: TraceResult) -> int:
-        """Record the short substitutions of derived matches; returns how many were recorded."""
-        pairs = []
+    def learn(self, result: TraceResult, text: str) -> int:
+        """Record what the verified copies in ``result`` (the trace of ``text``) teach: the
+        learnable substitutions (``learnable``) of each derived match scoring at least
+        ``LEARN_MIN_SCORE``, with the (source id, copy id) pair they came from. Same-story and
+        weaker derived matches teach nothing; a pair that taught a swap before does not count
+        it again. Returns how many new (swap, pair) records were made."""
+        rows = []
         for m in result.matches:
-            if m.relation != DERIVED:
+            if not teaches(m):
+                continue
+            source = self.store.get(m.source_id)
+            if source is None:
                 continue
             for s in m.substitutions:
-                a, b = s.text.lower(), s.source_text.lower()
-                if a != b and len(a.split()) <= MAX_LEARNED_WORDS and len(b.split()) <= MAX_LEARNED_WORDS:
-                    pairs.append((a, b))
-        if pairs:
-            self.store.add_substitutions(pairs)
-        return len(pairs)
+                if learnable(s, text, source.text):
+                    rows.append((s.text.lower(), s.source_text.lower(), m.source_id, result.id))
+        return self.store.learn_substitutions(rows) if rows else 0
+
+    def learned(self, *, min_count: int = 1) -> list[LearnedSwap]:
+        """The learned swaps with their counts and the (source id, copy id) pairs they came from."""
+        return self.store.learned(min_count=min_count)
+
+    def forget(self, swaps: Sequence[tuple[str, str | None]] | None) -> list[tuple[str, str]]:
+        """Remove learned swaps: (spun, source), (spun, None) for every swap of ``spun``, or
+        ``None`` for all. Returns the (spun, source) pairs removed."""
+        return self.store.forget(swaps)
 
     def learned_substitutions(self, *, min_count: int = 1) -> KnownSubstitutions:
         """The substitutions learned so far, as a table ``Lexicon.with_substitutions`` takes."""
         known = KnownSubstitutions()
         for spun, source, count in self.store.substitutions(min_count=min_count):
-            known.add(spun, source, count=count)
+            known.add(spun, source, count=count, learned=True)
         return known
 
     def reference_texts(self, *, limit: int = 5000) -> Iterator[str]:
@@ -245,3 +278,44 @@ class Index:
             lex = lex.with_reference(self.reference_texts(limit=reference_limit))
         return lex
 
+
+
+def teaches(match: Match) -> bool:
+    """Whether a match may teach the index: a derived match scoring at least ``LEARN_MIN_SCORE``."""
+    return match.relation == DERIVED and match.score >= LEARN_MIN_SCORE
+
+
+def _words(phrase: str) -> list[str]:
+    return phrase.lower().split()
+
+
+def _names_inside(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a capitalised word that does not begin a sentence (a
+    name: spinners leave names alone, so a "swap" of one is a misalignment)."""
+    pos = start
+    for word in text[start:end].split():
+        at = text.index(word, pos)
+        pos = at + len(word)
+        before = text[:at].rstrip()
+        starts_sentence = not before or before[-1] in '.!?"\u201c\u201d:'
+        if word[:1].isupper() and not starts_sentence:
+            return True
+    return False
+
+
+def learnable(sub: Substitution, text: str, source_text: str) -> bool:
+    """Whether a substitution of a verified copy looks like a spinner's swap worth learning:
+    both sides different, at most ``MAX_LEARNED_WORDS`` words of letters (numbers are facts, not
+    swaps), sharing no content word ("dunmore" -> "dunmore early" is an insertion), the spun
+    side holding a content word (spinners leave function words alone: "she" -> "benning" is a
+    misalignment), and no name on either side."""
+    spun, orig = _words(sub.text), _words(sub.source_text)
+    if not spun or not orig or spun == orig or max(len(spun), len(orig)) > MAX_LEARNED_WORDS:
+        return False
+    if not all(w.replace("-", "").replace("'", "").isalpha() for w in spun + orig):
+        return False
+    content = [w for w in spun if w not in STOPWORDS]
+    if not content or set(content) & {w for w in orig if w not in STOPWORDS}:
+        return False
+    return not (_names_inside(text, sub.input_start, sub.input_end)
+                or _names_inside(source_text, sub.source_start, sub.source_end))

@@ -142,7 +142,8 @@ def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:
 
 
 def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, index: Index | None = None,
-         threshold: float = DEFAULT_THRESHOLD, top: int = 5, workers: int = 1, work_db: str | None = None,
+         learn: bool = False, threshold: float = DEFAULT_THRESHOLD, top: int = 5, workers: int = 1,
+         work_db: str | None = None,
          progress: Callable[[str, int], None] | None = None) -> ScanResult:
     """Check every (id, text) document, trace each against the others and against ``index``,
     and return verdicts, verified edges and story clusters.
@@ -153,7 +154,8 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     temporary file is used and deleted): about 20 KB per document less memory.
     ``workers`` processes check and trace in parallel (``unspin.engines.pool``); the result is
     the same for any number of workers. Duplicate ids keep their first document.
-    ``progress(stage, n)`` is called as work is done.
+    ``progress(stage, n)`` is called as work is done. ``learn``: write what verified copies of
+    ``index`` documents teach into ``index`` (``Index.learn``; off by default).
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -184,8 +186,8 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
                 traced = pool.trace(work_db, texts.items(), top=top, exclude_self=True)
             else:
                 traced = local.trace_many(texts.items(), top=top, exclude_self=True)
-            found = _found_matches(texts, traced, index.trace_many(texts.items(), top=top) if index else None,
-                                   progress)
+            outside = index.trace_many(texts.items(), top=top, learn=learn) if index else None
+            found = _found_matches(texts, traced, outside, progress)
     edges = build_edges(found, results, texts)
     clusters = build_clusters(texts, edges)
     return ScanResult(tuple(results[i] for i in texts), tuple(edges), tuple(clusters), texts)

@@ -1,22 +1,27 @@
-"""``unspin index add|remove|info``: build and maintain a reference index."""
+"""``unspin index add|remove|info|learned|forget``: build and maintain a reference index."""
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import sys
+from contextlib import ExitStack
+from typing import TextIO
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from unspin.cli.options import ReadableDocuments, input_options
+from unspin.cli.options import ReadableDocuments, input_options, output_options
 from unspin.index import Index
-from unspin.store import IncompatibleIndexError, StoreError
+from unspin.store import IncompatibleIndexError, LearnedSwap, StoreError
 
 EXIT_OK, EXIT_USAGE, EXIT_SKIPPED = 0, 2, 3
 
 db_option = click.option("--db", "db", required=True, type=click.Path(dir_okay=False), metavar="FILE",
-                         help="The index file (SQLite; created by 'index add' if missing).")
+                         help="The index file (SQLite; created by 'index add' if missing, an error elsewhere).")
 
 
 class IndexUnusable(click.ClickException):
@@ -26,8 +31,13 @@ class IndexUnusable(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-def open_index(db: str, *, read_only: bool = False) -> Index:
-    """Open an index for a command, turning store errors into a clean usage message."""
+def open_index(db: str, *, read_only: bool = False, create: bool = False) -> Index:
+    """Open an index for a command, turning store errors into a clean usage message. Only with
+    ``create`` (``index add``) may the file be missing: a mistyped ``--db`` must never become a
+    new, empty index that silently answers "nothing found"."""
+    if not create and db != ":memory:" and not os.path.exists(db):
+        raise IndexUnusable(f"no index at {db} (file not found): check the path, or build one with "
+                            f"'unspin index add --db {db} INPUT...'")
     try:
         return Index.open(db, read_only=read_only)
     except (IncompatibleIndexError, StoreError) as e:
@@ -58,7 +68,7 @@ def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, 
     documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
 
     show = sys.stderr.isatty() if progress is None else progress
-    with open_index(db) as idx:
+    with open_index(db, create=True) as idx:
         bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        console=Console(file=sys.stderr), disable=not show)
         with bar:
@@ -99,3 +109,92 @@ def index_info(db: str, fmt: str) -> None:
     else:
         for k, v in data.items():
             click.echo(f"{k:24} {v}")
+
+
+@index_group.command("learned", epilog="""\b
+Exit status: 0 listed (also when nothing was learned); 2 usage error or unusable index.
+Swaps are learned only by 'trace --learn', 'scan --learn' and 'serve --learn'.""")
+@db_option
+@output_options
+@click.option("--min-count", type=click.IntRange(1), default=1, show_default=True,
+              help="List only swaps learned at least this many times.")
+def index_learned(db: str, fmt: str, output: str | None, min_count: int) -> None:
+    """List the learned swaps (spun phrase -> source phrase), how many times each was learned,
+    and the (source id, copy id) pairs it was learned from."""
+    with open_index(db, read_only=True) as idx:
+        swaps = idx.learned(min_count=min_count)
+    with ExitStack() as stack:
+        out = stack.enter_context(open(output, "w", encoding="utf-8", newline="")) if output else sys.stdout
+        if fmt == "jsonl":
+            for s in swaps:
+                out.write(json.dumps(_swap_dict(s), ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            _write_swaps_csv(swaps, out)
+        else:
+            _print_swaps(swaps, out)
+    click.echo(f"unspin: {len(swaps)} learned swap(s) in {db}", err=True)
+
+
+def _swap_dict(s: LearnedSwap) -> dict[str, object]:
+    """One learned swap as ``index learned --format jsonl`` writes it."""
+    return {"spun": s.spun, "source": s.source, "count": s.count,
+            "learned_from": [{"source_id": src, "copy_id": copy} for src, copy in s.learned_from]}
+
+
+def _write_swaps_csv(swaps: list[LearnedSwap], out: TextIO) -> None:
+    """A header and one row per swap; ``source_ids`` and ``copy_ids`` are ``;``-separated, pair by pair."""
+    w = csv.writer(out)
+    w.writerow(["spun", "source", "count", "source_ids", "copy_ids"])
+    for s in swaps:
+        w.writerow([s.spun, s.source, s.count, ";".join(p[0] for p in s.learned_from),
+                    ";".join(p[1] for p in s.learned_from)])
+
+
+def _print_swaps(swaps: list[LearnedSwap], out: TextIO, shown_pairs: int = 3) -> None:
+    """A readable table: each swap, its count and the first ``shown_pairs`` pairs (copy <- source)."""
+    if not swaps:
+        out.write("no learned swaps\n")
+        return
+    table = Table("spun", "source", "count", "learned from (copy <- source)", title="learned swaps")
+    for s in swaps:
+        pairs = [f"{copy} <- {src}" for src, copy in s.learned_from[:shown_pairs]]
+        if len(s.learned_from) > shown_pairs:
+            pairs.append(f"and {len(s.learned_from) - shown_pairs} more")
+        table.add_row(s.spun, s.source, str(s.count), "\n".join(pairs) or "(not recorded)")
+    Console(file=out, highlight=False, soft_wrap=False).print(table)
+
+
+def parse_swap(text: str) -> tuple[str, str | None]:
+    """``SPUN->SOURCE`` as (spun, source), or a bare ``SPUN`` as (spun, None): every swap of it."""
+    spun, arrow, source = text.partition("->")
+    spun, source = " ".join(spun.lower().split()), " ".join(source.lower().split())
+    if not spun or (arrow and not source):
+        raise click.BadParameter(f"{text!r}: write a swap as 'SPUN->SOURCE' (or 'SPUN' for all its swaps)",
+                                 param_hint="SWAP")
+    return spun, source if arrow else None
+
+
+@index_group.command("forget", epilog="""\b
+Exit status: 0 done (swaps not in the index are named on stderr); 2 usage error or unusable index.
+
+\b
+Examples:
+  unspin index forget --db news.db "she->benning"
+  unspin index forget --db news.db "dunmore"        # every swap of 'dunmore'
+  unspin index forget --db news.db --all""")
+@db_option
+@click.argument("swaps", nargs=-1, metavar="[SWAP...]")
+@click.option("--all", "forget_all", is_flag=True, help="Forget every learned swap.")
+def index_forget(db: str, swaps: tuple[str, ...], forget_all: bool) -> None:
+    """Remove learned swaps (written SPUN->SOURCE, or SPUN for all of its swaps, as 'index learned'
+    lists them) and their provenance."""
+    if bool(swaps) == forget_all:
+        raise click.UsageError("name the swaps to forget (SPUN->SOURCE or SPUN), or give --all")
+    wanted = [parse_swap(s) for s in swaps]
+    with open_index(db) as idx:
+        gone = idx.forget(None if forget_all else wanted)
+    for spun, source in wanted:
+        if not any(g[0] == spun and (source is None or g[1] == source) for g in gone):
+            shown = spun if source is None else f"{spun}->{source}"
+            click.echo(f"unspin: no learned swap {shown!r} in {db}", err=True)
+    click.echo(f"unspin: forgot {len(gone)} learned swap(s)", err=True)

@@ -37,7 +37,11 @@ Examples:
 """)
 @input_options
 @click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
-              help="Also trace every document against this index (read-only), and use what it learned.")
+              help="Also trace every document against this index, and use what it learned (read-only "
+                   "unless --learn).")
+@click.option("--learn", is_flag=True,
+              help="Write the swaps of documents that are verified copies of --db documents into that index "
+                   "(local engine). Off by default: scanning never changes the index unless asked.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Write documents, edges and clusters tables (JSONL, CSV, Parquet) to DIR.")
 @click.option("--report", "report", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
@@ -60,7 +64,7 @@ Examples:
 @click.option("--candidates", "candidates_limit", type=click.IntRange(1), default=None, metavar="N",
               help="--engine spark: candidates verified per document [default: 20, as local].")
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
-                 db: str | None, out_dir: str | None, report: str | None, threshold: float,
+                 db: str | None, learn: bool, out_dir: str | None, report: str | None, threshold: float,
                  progress: bool | None, workers: int, work_db: str | None, engine: str, spark_master: str,
                  partitions: int | None, max_bucket: int | None, candidates_limit: int | None) -> None:
     """Check every document of INPUT..., trace each against the others (and --db), and report
@@ -73,6 +77,8 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     if engine == "spark" and (workers != 1 or work_db is not None):
         raise click.UsageError("--workers and --work-db apply to --engine local (Spark sizes its own work: "
                                "--spark-master local[N], --partitions)")
+    if learn and (db is None or engine != "local"):
+        raise click.UsageError("--learn needs --db FILE (the index it writes to) and --engine local")
     if work_db is not None and os.path.exists(work_db):
         raise click.UsageError(f"--work-db {work_db} exists: name a new file (scan builds its own index there)")
     documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
@@ -83,8 +89,8 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
         result = _scan_with_spark(list(documents.pairs()), db=db, threshold=threshold, master=spark_master, show=show,
                                   partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
     else:
-        result = _scan_locally(documents.pairs(), db=db, threshold=threshold, show=show, workers=workers,
-                               work_db=work_db)
+        result = _scan_locally(documents.pairs(), db=db, learn=learn, threshold=threshold, show=show,
+                               workers=workers, work_db=work_db)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
         for p in write_tables(result, out_dir):
@@ -110,11 +116,11 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     sys.exit(EXIT_FOUND if n_spun or n_derived else EXIT_CLEAN)
 
 
-def _scan_locally(docs: Iterator[tuple[str, str]], *, db: str | None, threshold: float, show: bool, workers: int,
-                  work_db: str | None) -> ScanResult:
+def _scan_locally(docs: Iterator[tuple[str, str]], *, db: str | None, learn: bool, threshold: float, show: bool,
+                  workers: int, work_db: str | None) -> ScanResult:
     """The local engine (``unspin.scan.scan``) with progress bars."""
     with ExitStack() as stack:
-        idx = stack.enter_context(open_index(db, read_only=True)) if db else None
+        idx = stack.enter_context(open_index(db, read_only=not learn)) if db else None
         lexicon = Lexicon.default()
         if idx is not None:
             lexicon = idx.lexicon(lexicon)
@@ -123,7 +129,8 @@ def _scan_locally(docs: Iterator[tuple[str, str]], *, db: str | None, threshold:
                                            TimeElapsedColumn(), console=Console(file=sys.stderr),
                                            disable=not show))
         tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
-        return scan(collected, lexicon=lexicon, index=idx, threshold=threshold, workers=workers, work_db=work_db,
+        return scan(collected, lexicon=lexicon, index=idx, learn=learn, threshold=threshold, workers=workers,
+                    work_db=work_db,
                     progress=lambda stage, n: bar.advance(tasks[stage], n))
 
 

@@ -22,9 +22,10 @@ def _is_loopback(host: str) -> bool:
 Endpoints:
   GET  /                 the web page (paste or upload a text, see spans and sources)
   POST /check            {"text", "id"?, "threshold"?}  -> the object 'check --format jsonl' writes
-  POST /trace            {"text", "id"?, "top"?}        -> the object 'trace --format jsonl' writes
+  POST /trace            {"text", "id"?, "top"?, "learn"?} -> the object 'trace --format jsonl' writes
+                         ("learn": true only with --learn: it writes to the index)
   GET  /documents/ID     an indexed document {"id", "text"}
-  GET  /health           {"status", "version", "documents", "read_only"} (never needs the token)
+  GET  /health           {"status", "version", "documents", "read_only", "learn"} (never needs the token)
   GET  /openapi.json     the OpenAPI schema
 
 \b
@@ -37,14 +38,22 @@ Examples:
                    "/check with its learned substitutions and texts.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option("--read-only", is_flag=True, help="Open the index read-only; /trace never records substitutions.")
+@click.option("--learn", is_flag=True,
+              help="Let /trace requests that ask for it (and the page's 'Learn' box, unticked by default) write "
+                   "the swaps of verified copies into the index. Off by default: the index is opened read-only.")
+@click.option("--read-only", is_flag=True, help="Open the index read-only (the default without --learn).")
 @click.option("--token", envvar="UNSPIN_TOKEN", default=None, metavar="TOKEN",
               help="Require 'Authorization: Bearer TOKEN' on every endpoint except /health and the page "
                    "(default: $UNSPIN_TOKEN).")
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_REQUEST_BYTES, show_default=True,
               help="Largest request body accepted (larger ones get 413).")
-def serve_command(db: str | None, host: str, port: int, read_only: bool, token: str | None, max_bytes: int) -> None:
+def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: bool, token: str | None,
+                  max_bytes: int) -> None:
     """Serve the unspin API and web page over HTTP."""
+    if learn and read_only:
+        raise click.UsageError("--learn and --read-only exclude each other")
+    if learn and db is None:
+        raise click.UsageError("--learn needs --db FILE: the index it writes to")
     try:
         import uvicorn
 
@@ -60,9 +69,10 @@ def serve_command(db: str | None, host: str, port: int, read_only: bool, token: 
                    "the API", err=True)
     click.echo("unspin: loading the lexicon" + (f" and the index {db}" if db else "") + "...", err=True)
     try:
-        app = create_app(db=db, read_only=read_only, token=token, max_request_bytes=max_bytes)
+        app = create_app(db=db, read_only=read_only, learn=learn, token=token, max_request_bytes=max_bytes)
     except StoreError as e:
         raise click.ClickException(str(e)) from e
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"unspin: serving on http://{shown}:{port}/" + (" (read-only)" if read_only else ""), err=True)
+    mode = " (learning: /trace may write to the index)" if learn else " (read-only)" if db else ""
+    click.echo(f"unspin: serving on http://{shown}:{port}/" + mode, err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False)

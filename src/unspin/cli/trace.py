@@ -11,6 +11,7 @@ from rich.console import Console
 
 from unspin.cli.index import db_option, open_index
 from unspin.cli.options import input_options, output_options
+from unspin.index import LEARN_MIN_SCORE
 from unspin.io.readers import InputProblem, iter_documents
 from unspin.io.writers import render_trace_terminal, write_jsonl, write_problem, write_trace_csv
 
@@ -36,8 +37,11 @@ Examples:
 @input_options
 @output_options
 @click.option("--top", type=click.IntRange(1), default=5, show_default=True, help="Matches kept per input.")
-@click.option("--learn/--no-learn", default=True, show_default=True,
-              help="Record the substitutions of derived matches in the index (used by 'check --db').")
+@click.option("--learn/--no-learn", default=False, show_default=True,
+              help=f"Write the swaps of verified copies (derived matches scoring at least {LEARN_MIN_SCORE}) into "
+                   "the index, "
+                   "with the pair they came from, for 'check --db' to use. Off by default: tracing never "
+                   "changes the index unless asked.")
 @click.option("--include-text", is_flag=True, help="JSONL: also write each input's text.")
 def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
                   max_bytes: int, fmt: str, output: str | None, top: int, learn: bool, include_text: bool) -> None:

@@ -54,6 +54,17 @@ from unspin.core.stopwords import STOPWORDS
 from unspin.core.text import Token, apart, joined, split_compounds
 from unspin.lexicon.model import Candidate, Lexicon, spelling_variant
 
+KNOWN_PHRASE_CONFIDENCE = 0.97
+"""Confidence of an exact match of a phrase of a known list (``--known``): someone listed it."""
+
+
+def learned_phrase_confidence(times: int) -> float:
+    """Confidence of an exact match of a phrase learned by tracing copies ``times`` times: 0.65
+    for one copy, growing by 0.1 per further copy up to ``KNOWN_PHRASE_CONFIDENCE``. One traced
+    copy is evidence, not a list entry: its finding counts in the score like any other, and only
+    swaps seen in several copies come close to a listed phrase."""
+    return min(KNOWN_PHRASE_CONFIDENCE, 0.55 + 0.1 * max(1, times))
+
 
 @dataclass(frozen=True, slots=True)
 class DetectorParams:
@@ -460,8 +471,11 @@ class Detector:
                     seq = tuple(t.norm for t in tokens[i : i + length])
                     if len(seq) == length and seq in known and tokens[i + length - 1].sentence == tokens[i].sentence:
                         s, e = tokens[i].start, tokens[i + length - 1].end
+                        times = lex.known.learned.get(seq, 0)
+                        conf, evidence = ((learned_phrase_confidence(times), "learned-swap") if times
+                                          else (KNOWN_PHRASE_CONFIDENCE, "known-phrase"))
                         findings.append(Finding(s, e, text[s:e], _match_case(known[seq], tokens[i].surface),
-                                                0.97, ("known-phrase",)))
+                                                conf, (evidence,)))
                         for k in range(i, i + length):
                             covered[k] = True
                         break

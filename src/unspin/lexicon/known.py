@@ -49,7 +49,9 @@ class KnownSubstitutions:
 
     Word counts, one per pair: ``outputs`` counts the tortured-side words that are not in the
     expected phrase (a spinner's picks); ``term_words`` the words of expected phrases; ``heads``
-    and ``modifiers`` the last and first words of multiword expected phrases.
+    and ``modifiers`` the last and first words of multiword expected phrases. ``learned`` maps the
+    exact phrases that were learned by tracing copies (``Index.learned_substitutions``), not read
+    from a known list, to how often they were learned: their findings say ``learned-swap``.
     """
 
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -59,15 +61,23 @@ class KnownSubstitutions:
     term_words: Counter[str] = field(default_factory=Counter)
     heads: Counter[str] = field(default_factory=Counter)
     modifiers: Counter[str] = field(default_factory=Counter)
+    learned: Counter[tuple[str, ...]] = field(default_factory=Counter)
 
-    def add(self, tortured: str, expected: str, *, count: int = 1) -> None:
-        """Learn from one pair. Equal-length pairs teach word swaps position by position."""
+    def add(self, tortured: str, expected: str, *, count: int = 1, learned: bool = False) -> None:
+        """Learn from one pair. Equal-length pairs teach word swaps position by position.
+        ``learned``: the pair was learned by tracing (its phrase keeps the first original it was
+        given, the most frequent when added most frequent first), not from a known list."""
         t_words = words(tortured)
         variants = expected_variants(expected)
         if not t_words or not variants:
             return
         e_words = words(variants[0])
-        self.phrases[t_words] = variants[0]
+        if not learned:
+            self.phrases[t_words] = variants[0]
+            self.learned.pop(t_words, None)
+        elif t_words not in self.phrases or t_words in self.learned:
+            self.phrases.setdefault(t_words, variants[0])
+            self.learned[t_words] += count
         in_expected = set(e_words)
         for w in set(t_words) - in_expected:
             self.outputs[w] += count
@@ -98,7 +108,7 @@ class KnownSubstitutions:
         """A new table holding both tables' knowledge."""
         out = KnownSubstitutions(dict(self.phrases), defaultdict(Counter), Counter(self.terms),
                                  Counter(self.outputs), Counter(self.term_words), Counter(self.heads),
-                                 Counter(self.modifiers))
+                                 Counter(self.modifiers), Counter(self.learned))
         for table in (self.swaps, other.swaps):
             for k, v in table.items():
                 out.swaps[k].update(v)
@@ -108,6 +118,11 @@ class KnownSubstitutions:
         out.term_words.update(other.term_words)
         out.heads.update(other.heads)
         out.modifiers.update(other.modifiers)
+        out.learned.update(other.learned)
+        for phrase in list(out.learned):  # a phrase either table knows from a list is known
+            if (phrase in self.phrases and phrase not in self.learned) or (
+                    phrase in other.phrases and phrase not in other.learned):
+                del out.learned[phrase]
         return out
 
     def output_ratio(self, word: str) -> float:

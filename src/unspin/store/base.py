@@ -106,6 +106,18 @@ class IndexInfo:
     updated: str
 
 
+@dataclass(frozen=True, slots=True)
+class LearnedSwap:
+    """A learned substitution: ``spun`` phrase -> ``source`` phrase, how many times it was
+    learned (``count``) and the (source id, copy id) pairs it was learned from, sorted
+    (``learned_from``; empty for swaps recorded without provenance)."""
+
+    spun: str
+    source: str
+    count: int
+    learned_from: tuple[tuple[str, str], ...]
+
+
 @runtime_checkable
 class Store(Protocol):
     """Document, signature and band-key storage. See the module docstring for the guarantees."""
@@ -157,6 +169,23 @@ class Store(Protocol):
 
     def substitutions(self, *, min_count: int = 1) -> list[tuple[str, str, int]]:
         """(spun, source, count) with ``count >= min_count``, most frequent first, then by text."""
+        ...
+
+    def learn_substitutions(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """For each (spun, source, source id, copy id): record that the pair of documents taught
+        the swap and count the swap once more, unless that pair had taught it already (so tracing
+        the same copy again changes nothing). One transaction; returns how many rows were new."""
+        ...
+
+    def learned(self, *, min_count: int = 1) -> list[LearnedSwap]:
+        """The learned swaps with ``count >= min_count`` and their provenance, ordered as
+        ``substitutions``."""
+        ...
+
+    def forget(self, swaps: Sequence[tuple[str, str | None]] | None) -> list[tuple[str, str]]:
+        """Remove learned swaps and their provenance in one transaction: each (spun, source), or
+        every swap of ``spun`` when source is ``None``; all of them for ``None``. Returns the
+        (spun, source) pairs removed."""
         ...
 
     def info(self) -> IndexInfo:
@@ -232,6 +261,17 @@ def unpack_keys(blob: bytes) -> tuple[int, ...]:
 def distinct_keys(keys: Iterable[int]) -> list[int]:
     """Keys without repeats, first occurrence order."""
     return list(dict.fromkeys(keys))
+
+
+def check_learned_rows(rows: Iterable[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """The distinct (spun, source, source id, copy id) rows, in order; ``TypeError`` unless each
+    is four strings."""
+    out: dict[tuple[str, str, str, str], None] = {}
+    for row in rows:
+        if not isinstance(row, tuple) or len(row) != 4 or not all(isinstance(x, str) for x in row):
+            raise TypeError(f"learned rows must be (spun, source, source_id, copy_id) strings, got {row!r}")
+        out[row] = None
+    return list(out)
 
 
 def check_candidate_options(limit: int, max_bucket: int) -> None:

@@ -15,9 +15,11 @@ from unspin.store.base import (
     Candidate,
     CandidateQuery,
     IndexInfo,
+    LearnedSwap,
     StoredDocument,
     StoreError,
     check_candidate_options,
+    check_learned_rows,
     check_params,
     distinct_keys,
     encode_json,
@@ -41,6 +43,7 @@ class MemoryStore:
         self._docs: dict[str, tuple[StoredDocument, str | None]] = {}
         self._buckets: dict[int, set[str]] = {}
         self._subs: Counter[tuple[str, str]] = Counter()
+        self._learned_from: dict[tuple[str, str], dict[tuple[str, str], None]] = {}
         self._params: dict[str, Any] | None = None
         self._created = self._updated = _now()
         self._lock = threading.RLock()
@@ -183,6 +186,46 @@ class MemoryStore:
             rows = [(s, o, n) for (s, o), n in self._subs.items() if n >= min_count]
         return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
 
+    def learn_substitutions(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """Record each (spun, source, source id, copy id) and count the swap once more, unless
+        that pair taught it already; all or nothing. Returns how many rows were new."""
+        batch = check_learned_rows(rows)
+        with self._lock:
+            self._check_open()
+            new = 0
+            for spun, source, source_id, copy_id in batch:
+                pairs = self._learned_from.setdefault((spun, source), {})
+                if (source_id, copy_id) not in pairs:
+                    pairs[source_id, copy_id] = None
+                    self._subs[spun, source] += 1
+                    new += 1
+            if new:
+                self._updated = _now()
+            return new
+
+    def learned(self, *, min_count: int = 1) -> list[LearnedSwap]:
+        """Learned swaps with their provenance, ordered as ``substitutions``."""
+        rows = self.substitutions(min_count=min_count)
+        with self._lock:
+            return [LearnedSwap(s, o, n, tuple(sorted(self._learned_from.get((s, o), {})))) for s, o, n in rows]
+
+    def forget(self, swaps: Sequence[tuple[str, str | None]] | None) -> list[tuple[str, str]]:
+        """Remove the given learned swaps (source ``None``: every swap of that spun phrase; ``None``:
+        all) and their provenance. Returns the (spun, source) pairs removed."""
+        with self._lock:
+            self._check_open()
+            if swaps is None:
+                gone = sorted(self._subs)
+            else:
+                gone = sorted({key for spun, source in swaps for key in self._subs
+                               if key[0] == spun and (source is None or key[1] == source)})
+            for key in gone:
+                del self._subs[key]
+                self._learned_from.pop(key, None)
+            if gone:
+                self._updated = _now()
+            return gone
+
     # -- housekeeping -----------------------------------------------------------------------
 
     def info(self) -> IndexInfo:
@@ -211,6 +254,7 @@ class MemoryStore:
             self._docs.clear()
             self._buckets.clear()
             self._subs.clear()
+            self._learned_from.clear()
 
     def __enter__(self) -> Self:
         return self

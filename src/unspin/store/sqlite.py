@@ -7,6 +7,12 @@ Layout (storage format 1)::
          bands BLOB NOT NULL, meta TEXT, text TEXT NOT NULL)
     lsh(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID
     substitutions(spun TEXT, source TEXT, count INTEGER, PRIMARY KEY(spun, source)) WITHOUT ROWID
+    learned_from(spun TEXT, source TEXT, source_id TEXT, copy_id TEXT,
+                 PRIMARY KEY(spun, source, source_id, copy_id)) WITHOUT ROWID
+
+``learned_from`` is the provenance of learned substitutions: the (source, copy) document pairs
+each swap was learned from. Indexes written before it existed get the (empty) table the first
+time they are opened for writing; opened read-only, they list their swaps without provenance.
 
 ``lsh.doc`` is ``docs.rowid`` (a small integer, so a bucket entry costs about 20 bytes).
 ``docs.bands`` keeps a document's band keys (little-endian int64) in their original order: it
@@ -46,9 +52,11 @@ from unspin.store.base import (
     CandidateQuery,
     IncompatibleIndexError,
     IndexInfo,
+    LearnedSwap,
     StoredDocument,
     StoreError,
     check_candidate_options,
+    check_learned_rows,
     check_params,
     distinct_keys,
     encode_json,
@@ -62,6 +70,9 @@ _CHUNK = 500  # ids per IN (...) list
 _MAX_QUERY_KEYS = 30_000  # SQLite's default limit on bound parameters is 32,766
 _I64_MIN = -(1 << 63)
 
+_LEARNED_FROM = ("CREATE TABLE IF NOT EXISTS learned_from(spun TEXT NOT NULL, source TEXT NOT NULL,"
+                 " source_id TEXT NOT NULL, copy_id TEXT NOT NULL,"
+                 " PRIMARY KEY(spun, source, source_id, copy_id)) WITHOUT ROWID")
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, signature BLOB NOT NULL,"
@@ -69,6 +80,7 @@ _SCHEMA = (
     "CREATE TABLE lsh(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID",
     "CREATE TABLE substitutions(spun TEXT NOT NULL, source TEXT NOT NULL, count INTEGER NOT NULL,"
     " PRIMARY KEY(spun, source)) WITHOUT ROWID",
+    _LEARNED_FROM,
 )
 
 
@@ -180,6 +192,7 @@ class SQLiteStore:
         self._check_format()
         try:
             if not self.read_only:
+                c.execute(_LEARNED_FROM)  # indexes written before provenance was kept
                 c.execute("PRAGMA journal_mode=WAL")
                 c.execute("PRAGMA synchronous=NORMAL")
                 c.execute("PRAGMA journal_size_limit=67108864")  # truncate a large -wal after checkpoints
@@ -485,6 +498,58 @@ class SQLiteStore:
                 ' ORDER BY "count" DESC, spun, source',
                 (min_count,),
             ).fetchall()
+
+    def learn_substitutions(self, rows: Iterable[tuple[str, str, str, str]]) -> int:
+        """Record each (spun, source, source id, copy id) and count the swap once more, unless
+        that pair taught it already; one transaction. Returns how many rows were new."""
+        batch = check_learned_rows(rows)
+        if not batch:
+            self._check_writable()
+            return 0
+        new = 0
+        with self._write() as c:
+            for spun, source, source_id, copy_id in batch:
+                cur = c.execute("INSERT OR IGNORE INTO learned_from(spun, source, source_id, copy_id)"
+                                " VALUES (?, ?, ?, ?)", (spun, source, source_id, copy_id))
+                if cur.rowcount:
+                    new += 1
+                    c.execute('INSERT INTO substitutions(spun, source, "count") VALUES (?, ?, 1)'
+                              ' ON CONFLICT(spun, source) DO UPDATE SET "count" = "count" + 1', (spun, source))
+            if new:
+                self._touch(c)
+        return new
+
+    def learned(self, *, min_count: int = 1) -> list[LearnedSwap]:
+        """Learned swaps with their provenance (none for an index written before provenance was
+        kept), ordered as ``substitutions``; one snapshot."""
+        with self._read() as c:
+            rows = c.execute('SELECT spun, source, "count" FROM substitutions WHERE "count" >= ?'
+                             ' ORDER BY "count" DESC, spun, source', (min_count,)).fetchall()
+            has_table = c.execute("SELECT 1 FROM sqlite_schema WHERE name = 'learned_from'").fetchone()
+            origins: dict[tuple[str, str], list[tuple[str, str]]] = {}
+            if has_table:
+                for spun, source, source_id, copy_id in c.execute(
+                        "SELECT spun, source, source_id, copy_id FROM learned_from"):
+                    origins.setdefault((spun, source), []).append((source_id, copy_id))
+        return [LearnedSwap(s, o, n, tuple(origins.get((s, o), ()))) for s, o, n in rows]
+
+    def forget(self, swaps: Sequence[tuple[str, str | None]] | None) -> list[tuple[str, str]]:
+        """Remove the given learned swaps (source ``None``: every swap of that spun phrase; ``None``:
+        all) and their provenance, in one transaction. Returns the (spun, source) pairs removed."""
+        with self._write() as c:
+            if swaps is None:
+                gone = c.execute("SELECT spun, source FROM substitutions ORDER BY spun, source").fetchall()
+            else:
+                found: set[tuple[str, str]] = set()
+                for spun, source in swaps:
+                    found.update(c.execute("SELECT spun, source FROM substitutions WHERE spun = ?"
+                                           " AND (? IS NULL OR source = ?)", (spun, source, source)).fetchall())
+                gone = sorted(found)
+            c.executemany("DELETE FROM substitutions WHERE spun = ? AND source = ?", gone)
+            c.executemany("DELETE FROM learned_from WHERE spun = ? AND source = ?", gone)
+            if gone:
+                self._touch(c)
+        return [(spun, source) for spun, source in gone]
 
     # -- housekeeping -----------------------------------------------------------------------
 

@@ -9,12 +9,15 @@ Guarantees:
 * the lexicon is built once, when the application is created (``Lexicon.default()``, or the
   given one, strengthened by the index's learned substitutions and texts when ``db`` is given);
   substitutions learned while serving reach ``/check`` after a restart, as with the CLI;
+* the index is written only by a server created with ``learn`` (``unspin serve --learn``), and
+  only by a ``/trace`` request that asks for it (``"learn": true``; 403 on other servers); without
+  ``learn`` the index is opened read-only;
 * request bodies larger than ``max_request_bytes`` are refused with 413, by their declared
   ``Content-Length`` or as soon as a streamed body passes the limit, and never held in memory;
   texts longer than ``max_text_chars`` get 413 too;
 * with a ``token``, every endpoint except ``GET /health`` and the page ``GET /`` needs
   ``Authorization: Bearer <token>`` (401 otherwise, compared in constant time);
-* ``read_only`` opens the index read-only: ``/trace`` then never records substitutions;
+* ``read_only`` opens the index read-only (also the default without ``learn``);
 * every error is JSON, ``{"detail": "..."}``, saying what to change.
 
 Endpoints are plain functions, so FastAPI runs them in its thread pool. They share one
@@ -84,8 +87,9 @@ class TraceRequest(BaseModel):
     text: str = Field(min_length=1, description="The suspect text to trace to the indexed documents.")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
     top: int = Field(5, ge=1, le=MAX_TOP, description="Matches kept, best first.")
-    learn: bool = Field(True, description="Record the substitutions of derived matches in the index "
-                                          "(always off when the server is read-only).")
+    learn: bool = Field(False, description="Write what a verified copy teaches (its swaps, with this "
+                                           "pair as their provenance) into the index. Only on a server "
+                                           "started with --learn; 403 elsewhere.")
 
 
 class FindingOut(BaseModel):
@@ -168,6 +172,7 @@ class HealthResponse(BaseModel):
     version: str
     documents: int | None
     read_only: bool
+    learn: bool
 
 
 class ErrorResponse(BaseModel):
@@ -194,6 +199,7 @@ class ValidationErrorResponse(BaseModel):
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {
         401: "Missing or wrong API token",
+        403: "Learning asked of a server started without --learn",
         404: "No such document",
         413: "Request body or text too large",
         422: "Invalid request body",
@@ -352,6 +358,7 @@ def create_app(
     *,
     db: str | None = None,
     read_only: bool = False,
+    learn: bool = False,
     token: str | None = None,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
@@ -360,9 +367,10 @@ def create_app(
     """Build the ``unspin serve`` application.
 
     ``db``: an index built by ``unspin index add`` (needed by ``/trace`` and ``/documents``; its
-    learned substitutions and texts also strengthen ``/check``). ``read_only``: open it
-    read-only and never learn. ``token``: when set, required as ``Authorization: Bearer
-    <token>`` everywhere except ``/health`` and the page. ``max_request_bytes`` and
+    learned substitutions and texts also strengthen ``/check``). ``learn``: let ``/trace``
+    requests that ask for it write learned swaps into the index (otherwise the index is opened
+    read-only). ``read_only``: open it read-only (excludes ``learn``). ``token``: when set,
+    required as ``Authorization: Bearer <token>`` everywhere except ``/health`` and the page. ``max_request_bytes`` and
     ``max_text_chars``: larger bodies or texts get 413. ``lexicon``: the base lexicon (default
     ``Lexicon.default()``), strengthened by the index when ``db`` is given.
 
@@ -373,6 +381,9 @@ def create_app(
         raise ValueError("max_request_bytes and max_text_chars must be positive")
     if token is not None and not token:
         raise ValueError("token must be a non-empty string (or None for no token)")
+    if learn and read_only:
+        raise ValueError("learn and read_only exclude each other: a read-only index cannot learn")
+    read_only = read_only or not learn
     index = _open_index(db, read_only) if db is not None else None
     try:
         base = lexicon if lexicon is not None else Lexicon.default()
@@ -459,14 +470,17 @@ def create_app(
         return JSONResponse(finite(result.to_dict()))
 
     @app.post("/trace", dependencies=auth, response_model=None, tags=["unspin"],
-              responses={200: {"model": TraceResponse}, **_errors(401, 413, 422, 503)})
+              responses={200: {"model": TraceResponse}, **_errors(401, 403, 413, 422, 503)})
     def trace_text(req: TraceRequest, idx: Annotated[Index, Depends(needs_index)]) -> JSONResponse:
         """Trace the text to the indexed documents it was copied from (``derived``) or that
-        report the same story (``same-story``): ``TraceResult.to_dict()``. Records the
-        substitutions of derived matches in the index unless the server is read-only or
-        ``learn`` is false."""
+        report the same story (``same-story``): ``TraceResult.to_dict()``. With ``learn`` (on a
+        server started with ``--learn`` only), what a verified copy teaches is written to the
+        index."""
         check_length(req.text)
-        result = idx.trace(req.text, id=req.id, top=req.top, learn=req.learn and not read_only)
+        if req.learn and not learn:
+            raise HTTPException(403, "this server does not learn: start it with 'unspin serve --db FILE --learn' "
+                                     "to let /trace write learned swaps into the index, or send \"learn\": false")
+        result = idx.trace(req.text, id=req.id, top=req.top, learn=req.learn)
         return JSONResponse(finite(result.to_dict()))
 
     @app.get("/documents/{doc_id:path}", dependencies=auth, response_model=DocumentResponse, tags=["unspin"],
@@ -483,10 +497,11 @@ def create_app(
         """Liveness, version, number of indexed documents (``null`` without an index), read-only
         mode. Never needs the token."""
         return HealthResponse(status="ok", version=__version__,
-                              documents=len(index) if index is not None else None, read_only=read_only)
+                              documents=len(index) if index is not None else None, read_only=read_only,
+                              learn=learn and index is not None)
 
     page_config = PageConfig(has_index=index is not None, needs_token=bool(token), read_only=read_only,
-                             version=__version__, max_text_chars=max_text_chars)
+                             version=__version__, max_text_chars=max_text_chars, learn=learn)
     page_html = render_page(page_config)
 
     @app.get("/", include_in_schema=False)

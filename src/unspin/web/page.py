@@ -32,6 +32,8 @@ class PageConfig:
     read_only: bool
     version: str
     max_text_chars: int
+    learn: bool = False
+    """The server was started with ``--learn``: the page offers the (unticked) learning control."""
 
 
 CSS = r"""
@@ -85,6 +87,8 @@ h2 .sub { font-weight: 400; color: var(--muted); font-size: 13px; }
 .token-row input { flex: 0 1 320px; font: 14px var(--mono); padding: 7px 10px; border: 1px solid #cdd2da;
   border-radius: 8px; }
 .hint { color: var(--faint); font-size: 12.5px; }
+.learn-row { display: flex; align-items: center; gap: 8px; margin-top: 12px; font-size: 13.5px; flex-wrap: wrap; }
+.learn-row label { font-weight: 600; }
 .label-row { display: flex; justify-content: space-between; align-items: baseline; margin-bottom: 8px; gap: 12px; }
 .label { font-weight: 600; font-size: 14px; }
 textarea { width: 100%; min-height: 190px; resize: vertical; font: 15px/1.6 var(--sans); color: var(--ink);
@@ -244,6 +248,7 @@ JS = r"""
     index: body.dataset.index === "1",
     auth: body.dataset.auth === "1",
     readOnly: body.dataset.readonly === "1",
+    learn: body.dataset.learn === "1",
     version: body.dataset.version || "",
     maxChars: Number(body.dataset.maxChars) || 0,
   };
@@ -268,6 +273,7 @@ JS = r"""
   const ui = {
     text: $("text"), check: $("check"), file: $("file"), example: $("example"), clear: $("clear"),
     counter: $("counter"), fileChip: $("file-chip"), token: $("token"), tokenRow: $("token-row"),
+    learn: $("learn"), learnRow: $("learn-row"),
     status: $("status"), error: $("error"), results: $("results"), verdict: $("verdict"),
     annotated: $("annotated"), findings: $("findings"), nFindings: $("n-findings"), restored: $("restored"),
     copyRestored: $("copy-restored"), trace: $("trace"), traceSub: $("trace-sub"), matches: $("matches"),
@@ -366,6 +372,7 @@ JS = r"""
     parts.push(pill("", "v" + CFG.version));
     ui.status.replaceChildren(...parts);
   }
+  if (CFG.learn && CFG.index) ui.learnRow.hidden = false;
   if (CFG.auth) {
     ui.tokenRow.hidden = false;
     ui.token.value = sessionStorage.getItem(TOKEN_KEY) || "";
@@ -442,7 +449,7 @@ JS = r"""
     try {
       const [chk, trc] = await Promise.allSettled([
         api("check", { text, id }),
-        CFG.index ? api("trace", { text, id }) : Promise.resolve(null),
+        CFG.index ? api("trace", { text, id, learn: CFG.learn && ui.learn.checked }) : Promise.resolve(null),
       ]);
       if (chk.status === "rejected") { showError(chk.reason.message); return; }
       shown = { text, check: chk.value, trace: trc.status === "fulfilled" ? trc.value : null };
@@ -706,6 +713,13 @@ HTML = r"""<!doctype html>
       <span class="meta" id="counter"></span>
       <button id="clear" class="link" type="button">Clear</button>
     </div>
+    <div class="learn-row" id="learn-row" hidden>
+      <input id="learn" type="checkbox">
+      <label for="learn">Learn from this text</label>
+      <span class="hint">writes to the index: if the text is a verified copy of an indexed document, its
+        swaps are stored and strengthen every later check against this index (list and remove them with
+        unspin index learned / forget)</span>
+    </div>
   </section>
 
   <div id="error" class="error" role="alert" hidden></div>
@@ -784,6 +798,7 @@ def render_page(config: PageConfig) -> str:
         "data-index": "1" if config.has_index else "0",
         "data-auth": "1" if config.needs_token else "0",
         "data-readonly": "1" if config.read_only else "0",
+        "data-learn": "1" if config.learn and not config.read_only else "0",
         "data-version": config.version,
         "data-max-chars": str(int(config.max_text_chars)),
     }
