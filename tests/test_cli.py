@@ -213,3 +213,34 @@ def test_learned_and_forget_round_trip(tmp_path):
     assert p.returncode == 0 and f"forgot {len(rows) - 1} learned swap(s)" in p.stderr
     assert learned_tables(Path(db)) == [[], []]
     assert run("index", "learned", "--db", db).stdout.strip() == "no learned swaps"
+
+
+def test_a_missing_db_is_an_error_and_no_file_is_created(tmp_path):
+    nope = tmp_path / "nope.db"
+    commands = [("trace", "--db", str(nope), "-"), ("trace", "--db", str(nope), "--learn", "-"),
+                ("index", "remove", "--db", str(nope), "x"), ("index", "info", "--db", str(nope)),
+                ("index", "learned", "--db", str(nope)), ("index", "forget", "--db", str(nope), "--all"),
+                ("check", "--db", str(nope), "-"), ("scan", "--db", str(nope), "-"),
+                ("serve", "--db", str(nope))]
+    for args in commands:
+        p = run(*args, stdin=SPUN_COPY)
+        assert p.returncode == 2, (args, p.stderr)
+        assert "nope.db" in p.stderr and "Traceback" not in p.stderr, (args, p.stderr)
+        assert not nope.exists(), args
+    p = run("index", "add", "--db", str(nope), "-", stdin=SPUN_COPY)  # the one command that creates it
+    assert p.returncode == 0 and nope.exists()
+
+
+def test_a_known_list_that_yields_no_pairs_is_an_error_naming_its_columns(tmp_path):
+    cases = {"tabs.tsv": ("tortured_phrase\texpected_phrase\nprofound learning\tdeep learning\n", "tab-separated"),
+             "semi.csv": ("tortured_phrase;expected_phrase\nprofound learning;deep learning\n", "semicolon"),
+             "wrong.csv": ("phrase\nprofound learning\n", "'phrase'"),
+             "empty.csv": ("", "empty")}
+    for name, (content, said) in cases.items():
+        known = tmp_path / name
+        known.write_text(content, encoding="utf-8")
+        p = run("check", "-", "--known", str(known), stdin="Profound learning models need data.")
+        assert p.returncode == 2, (name, p.stderr)
+        assert name in p.stderr and said in p.stderr and "Traceback" not in p.stderr, p.stderr
+    assert "1 column(s): 'tortured_phrase\\texpected_phrase'" in run(
+        "check", "-", "--known", str(tmp_path / "tabs.tsv"), stdin="x").stderr

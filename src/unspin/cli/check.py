@@ -14,7 +14,7 @@ from unspin.api import DEFAULT_THRESHOLD, check
 from unspin.cli.options import ReadableDocuments, input_options, output_options, workers_option
 from unspin.io.readers import Document, InputProblem, iter_documents
 from unspin.io.writers import render_terminal, write_csv, write_jsonl, write_problem
-from unspin.lexicon import Lexicon, read_pairs_csv
+from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
 
 EXIT_CLEAN, EXIT_SPUN, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
@@ -60,7 +60,7 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
     err = sys.stderr  # read at call time: test runners swap it
     lexicon = Lexicon.default()
     if known_files:
-        pairs = [p for path in known_files for p in read_pairs_csv(path)]
+        pairs = [p for path in known_files for p in _known_pairs(path)]
         lexicon = lexicon.with_known(pairs)
     if db:
         from unspin.cli.index import open_index
@@ -114,3 +114,13 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
         err.write(f"unspin: {len(documents.problems)} input(s) could not be read (see messages above)\n")
         sys.exit(EXIT_SKIPPED)
     sys.exit(EXIT_SPUN if spun else EXIT_CLEAN)
+
+
+def _known_pairs(path: str) -> list[tuple[str, str]]:
+    """The pairs of one ``--known`` file, or a usage error (exit 2) saying what is wrong with it."""
+    try:
+        return read_pairs_csv(path)
+    except KnownListError as e:
+        raise click.UsageError(f"--known {e}") from None
+    except UnicodeDecodeError as e:
+        raise click.UsageError(f"--known {path}: not UTF-8 text ({e.reason} at byte {e.start})") from None

@@ -132,17 +132,40 @@ class KnownSubstitutions:
         return math.log((self.outputs.get(word, 0) + 0.5) / (self.term_words.get(word, 0) + 0.5))
 
 
+class KnownListError(ValueError):
+    """A known-pairs file yields no pairs; the message names the file and the columns it has."""
+
+
 def read_pairs_csv(path: str | Path) -> list[tuple[str, str]]:
     """Read (tortured, expected) pairs from a CSV with ``tortured_phrase`` and ``expected_phrase``
-    columns (the Problematic Paper Screener layout), or from the first two columns otherwise."""
+    columns (the Problematic Paper Screener layout), or from the first two columns otherwise.
+    Raises ``KnownListError`` when the file yields no pair at all (empty, one column, another
+    delimiter), naming the columns found: a list that loads nothing must not pass silently."""
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     if not rows:
-        return []
+        raise KnownListError(f"{path}: the known-pairs file is empty")
     header = [normalise(h) for h in rows[0]]
     if "tortured_phrase" in header and "expected_phrase" in header:
         ti, ei = header.index("tortured_phrase"), header.index("expected_phrase")
         body = rows[1:]
     else:
         ti, ei, body = 0, 1, rows
-    return [(r[ti], r[ei]) for r in body if len(r) > max(ti, ei) and r[ti].strip() and r[ei].strip()]
+    pairs = [(r[ti], r[ei]) for r in body if len(r) > max(ti, ei) and r[ti].strip() and r[ei].strip()]
+    if not pairs:
+        raise KnownListError(no_pairs_message(path, rows[0]))
+    return pairs
+
+
+def no_pairs_message(path: str | Path, first_row: list[str]) -> str:
+    """Why a known-pairs file gave no pair: the columns of its first row, and a hint."""
+    shown = ", ".join(repr(c) for c in first_row[:6]) + (", ..." if len(first_row) > 6 else "")
+    hint = ""
+    joined = ",".join(first_row)
+    for sep, name in (("\t", "tab"), (";", "semicolon")):
+        if sep in joined:
+            hint = f"; it looks {name}-separated: save it as comma-separated CSV"
+            break
+    return (f"{path}: no (tortured_phrase, expected_phrase) pairs found; its first row has "
+            f"{len(first_row)} column(s): {shown}. Expected a comma-separated CSV with columns "
+            f"tortured_phrase and expected_phrase, or two columns (tortured, expected) without a header{hint}")
