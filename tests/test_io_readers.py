@@ -416,6 +416,14 @@ def test_jsonl_malformed_line_among_good_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_jsonl_errors_name_the_column_once_and_on_the_line(tmp_path: Path) -> None:
+    p = write_jsonl(tmp_path / "d.jsonl", '{"id": "a", "text": "tab\there"}', '{"id": "b", "text": "x"')
+    assert read(p) == [
+        InputProblem(f"{p}:1", "malformed JSON (Invalid control character at column 25)"),  # not "at at"
+        InputProblem(f"{p}:2", "malformed JSON (Expecting ',' delimiter at column 24)"),  # not column 1 of line 3
+    ]
+
+
 def test_jsonl_missing_and_non_string_text_field(tmp_path: Path) -> None:
     p = write_jsonl(
         tmp_path / "d.jsonl",

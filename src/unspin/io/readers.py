@@ -483,6 +483,13 @@ def _ends_line(line: str | bytes) -> bool:
     return line[-1:] in ("\n", b"\n")
 
 
+def json_error(e: json.JSONDecodeError) -> str:
+    """``e``'s message and column, once: some messages already end with "at" ("Invalid control
+    character at"), which used to read "at at column 52"."""
+    msg = e.msg[:-3] if e.msg.endswith(" at") else e.msg
+    return f"{msg} at column {e.colno}"
+
+
 def parse_jsonl_line(line: str | bytes, lineno: int, source: str, *,
                      options: ReadOptions = ReadOptions()) -> Document | InputProblem | None:
     """The document on one JSON Lines line, the problem with it, or ``None`` for a blank line.
@@ -511,9 +518,9 @@ def parse_jsonl_line(line: str | bytes, lineno: int, source: str, *,
     if not line.strip():
         return None
     try:
-        obj = json.loads(line)
+        obj = json.loads(line.rstrip("\r\n"))  # so that an error at the end names this line's last column
     except json.JSONDecodeError as e:
-        return InputProblem(source, f"malformed JSON ({e.msg} at column {e.colno})")
+        return InputProblem(source, f"malformed JSON ({json_error(e)})")
     except RecursionError:
         return InputProblem(source, "malformed JSON (nested too deeply)")
     if not isinstance(obj, dict):
