@@ -244,3 +244,21 @@ def test_a_known_list_that_yields_no_pairs_is_an_error_naming_its_columns(tmp_pa
         assert name in p.stderr and said in p.stderr and "Traceback" not in p.stderr, p.stderr
     assert "1 column(s): 'tortured_phrase\\texpected_phrase'" in run(
         "check", "-", "--known", str(tmp_path / "tabs.tsv"), stdin="x").stderr
+
+
+def test_index_info_is_readable_and_remove_names_unknown_ids(tmp_path):
+    db = _indexed(tmp_path)
+    text = run("index", "info", "--db", db)
+    assert text.returncode == 0 and "{" not in text.stdout  # no Python dict
+    lines = dict(line.split(None, 1) for line in text.stdout.splitlines())
+    assert lines["documents"] == "1" and lines["params.bands"] == "32" and lines["learned_substitutions"] == "0"
+    p = run("index", "remove", "--db", db, "boe", "nope", "nope")
+    assert p.returncode == 0 and "no document 'nope' in" in p.stderr and "'boe'" not in p.stderr
+    assert p.stderr.count("'nope'") == 1 and "removed 1 of 3" in p.stderr
+
+
+def test_help_states_the_exit_status():
+    for args in ((), ("index", "remove"), ("index", "info"), ("serve",), ("index", "learned"), ("index", "forget")):
+        p = run(*args, "--help")
+        assert p.returncode == 0 and "Exit status" in p.stdout, args
+        assert "2 usage error" in p.stdout or "2  usage error" in p.stdout, args

@@ -12,7 +12,12 @@ from unspin.cli.serve import serve_command
 from unspin.cli.trace import trace_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="""\b
+Exit status (each command's --help says what it means there):
+  0  done, nothing found (no spun document, no derived copy)
+  1  something was found: a spun document (check, scan) or a derived copy (trace, scan)
+  2  usage error: bad option, missing or unusable --db, unreadable --known
+  3  some input could not be read (named on stderr); the rest was processed""")
 @click.version_option(__version__, prog_name="unspin")
 def main() -> None:
     """unspin: find machine-spun text, trace it to its source, restore what it said."""

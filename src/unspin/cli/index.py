@@ -82,17 +82,24 @@ def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, 
         sys.exit(EXIT_SKIPPED)
 
 
-@index_group.command("remove")
+@index_group.command("remove", epilog="""\b
+Exit status: 0 done (ids not in the index are named on stderr); 2 usage error, missing or
+unusable index.""")
 @db_option
 @click.argument("ids", nargs=-1, required=True, metavar="ID...")
 def index_remove(db: str, ids: tuple[str, ...]) -> None:
-    """Remove documents by id (unknown ids are reported, not an error)."""
+    """Remove documents by id (unknown ids are named, not an error)."""
     with open_index(db) as idx:
+        present = idx.store.contains(list(ids))
         n = idx.remove(list(ids))
+    for doc_id in dict.fromkeys(ids):
+        if doc_id not in present:
+            click.echo(f"unspin: no document {doc_id!r} in {db}", err=True)
     click.echo(f"unspin: removed {n} of {len(ids)} document(s)", err=True)
 
 
-@index_group.command("info")
+@index_group.command("info", epilog="""\b
+Exit status: 0 reported; 2 usage error, missing or unusable index.""")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: readable summary; json: one JSON object.")
@@ -107,8 +114,30 @@ def index_info(db: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False))
     else:
-        for k, v in data.items():
-            click.echo(f"{k:24} {v}")
+        for label, value in info_lines(data):
+            click.echo(f"{label:24} {value}")
+
+
+def info_lines(data: dict[str, object]) -> list[tuple[str, str]]:
+    """``index info``'s text view: one (label, value) per line; each parameter on its own line
+    (``params.shingle``), numbers with thousands separators, a missing value as "-"."""
+    out: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.extend((f"{key}.{k}", _shown(v)) for k, v in value.items())
+            if not value:
+                out.append((key, "-"))
+        else:
+            out.append((key, _shown(value)))
+    return out
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict | bool) else str(value)
+    return f"{value:,}"
 
 
 @index_group.command("learned", epilog="""\b

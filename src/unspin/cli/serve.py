@@ -29,8 +29,14 @@ Endpoints:
   GET  /openapi.json     the OpenAPI schema
 
 \b
+Exit status: 0 after a clean shutdown (Ctrl+C); 1 the server could not run (the port is taken,
+FastAPI or uvicorn missing); 2 usage error: bad option, missing or unusable --db, --learn with
+--read-only.
+
+\b
 Examples:
   unspin serve --db news.db
+  unspin serve --db news.db --learn               # the page may then write learned swaps to the index
   UNSPIN_TOKEN=s3cret unspin serve --db news.db --read-only --host 0.0.0.0
 """)
 @click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
@@ -71,7 +77,9 @@ def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: 
     try:
         app = create_app(db=db, read_only=read_only, learn=learn, token=token, max_request_bytes=max_bytes)
     except StoreError as e:
-        raise click.ClickException(str(e)) from e
+        from unspin.cli.index import IndexUnusable
+
+        raise IndexUnusable(str(e)) from e
     shown = f"[{host}]" if ":" in host else host
     mode = " (learning: /trace may write to the index)" if learn else " (read-only)" if db else ""
     click.echo(f"unspin: serving on http://{shown}:{port}/" + mode, err=True)
