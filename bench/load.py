@@ -160,7 +160,9 @@ def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO_ROOT / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("UNSPIN_TOKEN", None)
-    cmd = [sys.executable, "-m", "unspin", "serve", "--db", str(db), "--host", HOST, "--port", str(port)]
+    # --learn and "learn": true on /trace: the load includes the index's write path, as it did
+    # when tracing learned by default.
+    cmd = [sys.executable, "-m", "unspin", "serve", "--db", str(db), "--host", HOST, "--port", str(port), "--learn"]
     with open(log, "wb") as fh:
         return subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
 
@@ -243,7 +245,9 @@ def client(k: int, base: str, work: Workload, shared: Shared, trace_share: float
         while shared.take():
             endpoint = "trace" if rng.random() < trace_share else "check"
             kind, text = rng.choice(work.texts)
-            body = {"text": text, "id": f"client{k}-{kind}"}
+            body: dict[str, object] = {"text": text, "id": f"client{k}-{kind}"}
+            if endpoint == "trace":
+                body["learn"] = True
             t0 = time.perf_counter()
             error = None
             status = 0
