@@ -152,6 +152,7 @@ def test_check_then_trace_side_by_side(session: Session) -> None:
     assert page.title().startswith("unspin")
     sync_api.expect(page.locator("#status")).to_contain_text("Index: 3 documents")
     assert page.locator("#token-row").is_hidden()  # no token configured
+    assert page.locator("#learn-row").is_hidden()  # not started with --learn: nothing can write
 
     page.fill("#text", SPUN)
     page.click("#check")
@@ -306,3 +307,39 @@ def test_token_field(browser: sync_api.Browser, db: Path, lexicon: Lexicon, tmp_
             s.context.close()
     with Index.open(ro_db, read_only=True) as after:
         assert after.info().substitutions == learned  # the page's traces on a read-only server learn nothing
+
+
+# --------------------------------------------------------------------------------------------
+# Learning
+
+
+def test_the_learn_box_is_unticked_and_learns_only_when_ticked(browser: sync_api.Browser, db: Path,
+                                                                lexicon: Lexicon, tmp_path: Path) -> None:
+    learning_db = tmp_path / "learn.db"
+    shutil.copy(db, learning_db)
+
+    def learned() -> int:
+        with Index.open(learning_db, read_only=True) as idx:
+            return idx.info().substitutions
+
+    before = learned()
+    with running_server(db=str(learning_db), lexicon=lexicon, learn=True) as url:
+        s = Session(browser, url)
+        try:
+            page = s.page
+            page.goto(url + "/")
+            sync_api.expect(page.locator("#learn-row")).to_be_visible()
+            sync_api.expect(page.locator("#learn-row")).to_contain_text("writes to the index")
+            assert not page.is_checked("#learn")
+            page.fill("#text", SPUN)
+            page.click("#check")
+            sync_api.expect(page.locator(".match .src-id").first).to_have_text("bristol-ai")
+            assert learned() == before  # unticked: the trace wrote nothing
+            page.check("#learn")
+            page.click("#check")
+            sync_api.expect(page.locator(".match .src-id").first).to_have_text("bristol-ai")
+            page.wait_for_function("() => !document.getElementById('check').disabled")
+            assert learned() > before
+            assert s.foreign_requests() == [] and s.errors == []
+        finally:
+            s.context.close()
