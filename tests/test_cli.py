@@ -262,3 +262,11 @@ def test_help_states_the_exit_status():
         p = run(*args, "--help")
         assert p.returncode == 0 and "Exit status" in p.stdout, args
         assert "2 usage error" in p.stdout or "2  usage error" in p.stdout, args
+
+
+def test_serve_refuses_learning_it_cannot_do(tmp_path):
+    db = _indexed(tmp_path)
+    p = run("serve", "--db", db, "--learn", "--read-only")
+    assert p.returncode == 2 and "--learn and --read-only" in p.stderr
+    p = run("serve", "--learn")
+    assert p.returncode == 2 and "--learn needs --db" in p.stderr

@@ -32,6 +32,7 @@ Examples:
   unspin index add --db news.db archive/
   unspin trace --db news.db suspect.html
   unspin trace --db news.db crawl.jsonl --format jsonl -o matches.jsonl
+  unspin trace --db news.db copy.txt --learn     # also store its swaps (see 'unspin index learned')
 """)
 @db_option
 @input_options

@@ -166,7 +166,8 @@ class DocumentResponse(BaseModel):
 
 
 class HealthResponse(BaseModel):
-    """Liveness and configuration. ``documents`` is ``null`` when no index is configured."""
+    """Liveness and configuration. ``documents`` is ``null`` when no index is configured;
+    ``learn``: ``/trace`` may write learned swaps (the server was started with ``--learn``)."""
 
     status: str
     version: str
