@@ -270,3 +270,13 @@ def test_serve_refuses_learning_it_cannot_do(tmp_path):
     assert p.returncode == 2 and "--learn and --read-only" in p.stderr
     p = run("serve", "--learn")
     assert p.returncode == 2 and "--learn needs --db" in p.stderr
+
+
+def test_a_csv_run_where_every_input_fails_still_writes_the_header(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    p = run("check", str(bad), "--format", "csv")
+    assert p.returncode == 3 and p.stdout.startswith("id,spun,score") and len(p.stdout.splitlines()) == 1
+    db = _indexed(tmp_path)
+    p = run("trace", "--db", db, str(bad), "--format", "csv")
+    assert p.returncode == 3 and p.stdout.startswith("id,") and len(p.stdout.splitlines()) == 1

@@ -110,6 +110,8 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
                 assert console is not None
                 render_terminal(result, doc.text, console)
             out.flush()
+        if fmt == "csv" and first_csv:  # nothing could be read: still a valid (empty) table
+            write_csv([], out, header=True)
     if documents.problems:
         err.write(f"unspin: {len(documents.problems)} input(s) could not be read (see messages above)\n")
         sys.exit(EXIT_SKIPPED)

@@ -77,6 +77,8 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
                     assert console is not None
                     render_trace_terminal(result, item.text, console)
             out.flush()
+        if fmt == "csv" and first:  # nothing could be read: still a valid (empty) table
+            write_trace_csv([], out, header=True)
     if skipped:
         err.write(f"unspin: {skipped} input(s) could not be read (see messages above)\n")
         sys.exit(EXIT_SKIPPED)
