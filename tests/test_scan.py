@@ -89,3 +89,23 @@ def test_scan_learns_into_the_index_only_with_learn(tmp_path):
     p = subprocess.run([*cmd[:-3], "--learn", "--no-progress"], capture_output=True, text=True, cwd=ROOT,
                        timeout=300)
     assert p.returncode == 2 and "--learn needs --db" in p.stderr
+
+
+def test_scan_takes_known_and_reference_like_check(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Glorp snarf models need data.", encoding="utf-8")  # only the list knows it
+    known = tmp_path / "known.csv"
+    known.write_text("tortured_phrase,expected_phrase\nglorp snarf,deep learning\n", encoding="utf-8")
+    ref = tmp_path / "ref.txt"
+    ref.write_text(UNRELATED * 3, encoding="utf-8")
+    cmd = [sys.executable, "-m", "unspin", "scan", str(corpus), "--out", str(tmp_path / "out"), "--no-progress",
+           "--known", str(known), "--reference", str(ref)]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert p.returncode in (0, 1), p.stderr
+    row = json.loads((tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert "Glorp snarf→Deep learning" in str(row["top_findings"]), row
+    tsv = tmp_path / "known.tsv"
+    tsv.write_text("tortured_phrase\texpected_phrase\nprofound learning\tdeep learning\n", encoding="utf-8")
+    p = subprocess.run([*cmd[:-4], "--known", str(tsv)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert p.returncode == 2 and "tab-separated" in p.stderr

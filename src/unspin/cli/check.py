@@ -11,10 +11,18 @@ import click
 from rich.console import Console
 
 from unspin.api import DEFAULT_THRESHOLD, check
-from unspin.cli.options import ReadableDocuments, input_options, output_options, workers_option
-from unspin.io.readers import Document, InputProblem, iter_documents
-from unspin.io.writers import render_terminal, write_csv, write_jsonl, write_problem
-from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
+from unspin.cli.options import (
+    ReadableDocuments,
+    input_options,
+    known_lexicon,
+    known_option,
+    output_options,
+    reference_option,
+    with_references,
+    workers_option,
+)
+from unspin.io.readers import Document
+from unspin.io.writers import render_terminal, write_csv, write_jsonl
 
 EXIT_CLEAN, EXIT_SPUN, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
@@ -38,12 +46,8 @@ Examples:
 @output_options
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
               help="Score at or above which a document is called spun.")
-@click.option("--reference", "references", multiple=True, metavar="CORPUS",
-              help="Clean text of the same genre (files, directories, JSONL) whose word-pair statistics "
-                   "strengthen detection. Repeatable.")
-@click.option("--known", "known_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              metavar="CSV", help="Known (tortured_phrase, expected_phrase) pairs: flagged exactly, and their "
-                                  "word swaps and terms learned for unseen phrases. Repeatable.")
+@reference_option
+@known_option
 @click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
               help="An index built by 'unspin index add': its learned substitutions and its texts (as "
                    "reference statistics) strengthen detection.")
@@ -58,25 +62,13 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
     for standard input. No reference corpus is needed.
     """
     err = sys.stderr  # read at call time: test runners swap it
-    lexicon = Lexicon.default()
-    if known_files:
-        pairs = [p for path in known_files for p in _known_pairs(path)]
-        lexicon = lexicon.with_known(pairs)
+    lexicon = known_lexicon(known_files)
     if db:
         from unspin.cli.index import open_index
 
         with open_index(db, read_only=True) as idx:
             lexicon = idx.lexicon(lexicon)
-    if references:
-        ref_texts = []
-        for item in iter_documents(references, id_field=id_field, text_field=text_field, max_bytes=max_bytes):
-            if isinstance(item, InputProblem):
-                write_problem(item, err)
-            else:
-                ref_texts.append(item.text)
-        if not ref_texts:
-            raise click.UsageError("--reference gave no readable text")
-        lexicon = lexicon.with_reference(ref_texts)
+    lexicon = with_references(lexicon, references, id_field, text_field, max_bytes, err)
 
     spun = 0
     documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
@@ -117,12 +109,3 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
         sys.exit(EXIT_SKIPPED)
     sys.exit(EXIT_SPUN if spun else EXIT_CLEAN)
 
-
-def _known_pairs(path: str) -> list[tuple[str, str]]:
-    """The pairs of one ``--known`` file, or a usage error (exit 2) saying what is wrong with it."""
-    try:
-        return read_pairs_csv(path)
-    except KnownListError as e:
-        raise click.UsageError(f"--known {e}") from None
-    except UnicodeDecodeError as e:
-        raise click.UsageError(f"--known {path}: not UTF-8 text ({e.reason} at byte {e.start})") from None

@@ -10,6 +10,7 @@ import click
 
 from unspin.io.readers import Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
+from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
 
 FORMATS = ("text", "jsonl", "csv")
 
@@ -42,6 +43,55 @@ def workers_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--workers``: processes that share the work; the results do not depend on it."""
     return click.option("--workers", type=click.IntRange(1), default=1, show_default=True, metavar="N",
                         help="Worker processes (use up to one per core); results are identical for any N.")(f)
+
+
+def known_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--known CSV``: known (tortured, expected) pairs, repeatable."""
+    return click.option("--known", "known_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                        metavar="CSV", help="Known (tortured_phrase, expected_phrase) pairs: flagged exactly, and "
+                                            "their word swaps and terms learned for unseen phrases. Repeatable.")(f)
+
+
+def reference_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--reference CORPUS``: clean text of the same genre, repeatable."""
+    return click.option("--reference", "references", multiple=True, metavar="CORPUS",
+                        help="Clean text of the same genre (files, directories, JSONL) whose word-pair statistics "
+                             "strengthen detection. Repeatable.")(f)
+
+
+def known_lexicon(known_files: tuple[str, ...]) -> Lexicon:
+    """``Lexicon.default()`` with the pairs of every ``--known`` file."""
+    lexicon = Lexicon.default()
+    if known_files:
+        lexicon = lexicon.with_known([p for path in known_files for p in known_pairs(path)])
+    return lexicon
+
+
+def known_pairs(path: str) -> list[tuple[str, str]]:
+    """The pairs of one ``--known`` file, or a usage error (exit 2) saying what is wrong with it."""
+    try:
+        return read_pairs_csv(path)
+    except KnownListError as e:
+        raise click.UsageError(f"--known {e}") from None
+    except UnicodeDecodeError as e:
+        raise click.UsageError(f"--known {path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def with_references(lexicon: Lexicon, references: tuple[str, ...], id_field: str, text_field: str,
+                    max_bytes: int, err: TextIO) -> Lexicon:
+    """``lexicon`` with the ``--reference`` corpora's statistics (unreadable parts reported on
+    ``err``; a usage error when none of it is readable)."""
+    if not references:
+        return lexicon
+    texts = []
+    for item in iter_documents(references, id_field=id_field, text_field=text_field, max_bytes=max_bytes):
+        if isinstance(item, InputProblem):
+            write_problem(item, err)
+        else:
+            texts.append(item.text)
+    if not texts:
+        raise click.UsageError("--reference gave no readable text")
+    return lexicon.with_reference(texts)
 
 
 @dataclass

@@ -14,7 +14,15 @@ from rich.table import Table
 
 from unspin.api import DEFAULT_THRESHOLD
 from unspin.cli.index import open_index
-from unspin.cli.options import ReadableDocuments, input_options, workers_option
+from unspin.cli.options import (
+    ReadableDocuments,
+    input_options,
+    known_lexicon,
+    known_option,
+    reference_option,
+    with_references,
+    workers_option,
+)
 from unspin.core.results import ScanResult
 from unspin.io.tables import write_tables
 from unspin.lexicon import Lexicon
@@ -39,6 +47,8 @@ Examples:
 @click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
               help="Also trace every document against this index, and use what it learned (read-only "
                    "unless --learn).")
+@reference_option
+@known_option
 @click.option("--learn", is_flag=True,
               help="Write the swaps of documents that are verified copies of --db documents into that index "
                    "(local engine). Off by default: scanning never changes the index unless asked.")
@@ -64,7 +74,8 @@ Examples:
 @click.option("--candidates", "candidates_limit", type=click.IntRange(1), default=None, metavar="N",
               help="--engine spark: candidates verified per document [default: 20, as local].")
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
-                 db: str | None, learn: bool, out_dir: str | None, report: str | None, threshold: float,
+                 db: str | None, references: tuple[str, ...], known_files: tuple[str, ...], learn: bool,
+                 out_dir: str | None, report: str | None, threshold: float,
                  progress: bool | None, workers: int, work_db: str | None, engine: str, spark_master: str,
                  partitions: int | None, max_bucket: int | None, candidates_limit: int | None) -> None:
     """Check every document of INPUT..., trace each against the others (and --db), and report
@@ -77,6 +88,8 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     if engine == "spark" and (workers != 1 or work_db is not None):
         raise click.UsageError("--workers and --work-db apply to --engine local (Spark sizes its own work: "
                                "--spark-master local[N], --partitions)")
+    if engine == "spark" and (known_files or references):
+        raise click.UsageError("--known and --reference apply to --engine local")
     if learn and (db is None or engine != "local"):
         raise click.UsageError("--learn needs --db FILE (the index it writes to) and --engine local")
     if work_db is not None and os.path.exists(work_db):
@@ -89,8 +102,9 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
         result = _scan_with_spark(list(documents.pairs()), db=db, threshold=threshold, master=spark_master, show=show,
                                   partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
     else:
-        result = _scan_locally(documents.pairs(), db=db, learn=learn, threshold=threshold, show=show,
-                               workers=workers, work_db=work_db)
+        lexicon = with_references(known_lexicon(known_files), references, id_field, text_field, max_bytes, err)
+        result = _scan_locally(documents.pairs(), lexicon=lexicon, db=db, learn=learn, threshold=threshold,
+                               show=show, workers=workers, work_db=work_db)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
         for p in write_tables(result, out_dir):
@@ -116,12 +130,12 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     sys.exit(EXIT_FOUND if n_spun or n_derived else EXIT_CLEAN)
 
 
-def _scan_locally(docs: Iterator[tuple[str, str]], *, db: str | None, learn: bool, threshold: float, show: bool,
-                  workers: int, work_db: str | None) -> ScanResult:
-    """The local engine (``unspin.scan.scan``) with progress bars."""
+def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: Lexicon, db: str | None, learn: bool,
+                  threshold: float, show: bool, workers: int, work_db: str | None) -> ScanResult:
+    """The local engine (``unspin.scan.scan``) with progress bars, over ``lexicon`` strengthened
+    by the index."""
     with ExitStack() as stack:
         idx = stack.enter_context(open_index(db, read_only=not learn)) if db else None
-        lexicon = Lexicon.default()
         if idx is not None:
             lexicon = idx.lexicon(lexicon)
         collected = list(docs)
