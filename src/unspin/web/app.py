@@ -384,7 +384,7 @@ def create_app(
         raise ValueError("token must be a non-empty string (or None for no token)")
     if learn and read_only:
         raise ValueError("learn and read_only exclude each other: a read-only index cannot learn")
-    read_only = read_only or not learn
+    read_only = read_only or (db is not None and not learn)  # without --learn nothing may write
     index = _open_index(db, read_only) if db is not None else None
     try:
         base = lexicon if lexicon is not None else Lexicon.default()
