@@ -48,6 +48,17 @@ def test_tables_in_three_formats(tmp_path):
     assert {d["id"] for d in docs} == {"src", "copy", "cats"}
 
 
+def test_tables_write_booleans_as_check_does_and_every_edge_has_a_match_key(tmp_path):
+    res = scan([("src", BOE_LONG), ("copy", BOE_LONG_SPUN), ("story", SAME_STORY)], lexicon=Lexicon.default())
+    write_tables(res, tmp_path, formats=("jsonl", "csv"))
+    with (tmp_path / "documents.csv").open(encoding="utf-8") as fh:
+        spun = {row["spun"] for row in csv.DictReader(fh)}
+    assert spun <= {"true", "false"} and spun
+    edges = [json.loads(line) for line in (tmp_path / "edges.jsonl").read_text(encoding="utf-8").splitlines()]
+    same = [e for e in edges if e["relation"] == "same-story"]
+    assert same and all("match" in e for e in edges) and all(e["match"] is None for e in same)
+
+
 def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path):
     corpus = tmp_path / "in"
     corpus.mkdir()

@@ -2,7 +2,8 @@
 CSV and Parquet with the same columns (documented in README.md, section "unspin scan").
 
 JSONL rows of ``edges`` also carry the full evidence (``match``: alignments, substitutions,
-restored text); CSV and Parquet keep the flat columns.
+restored text; ``null`` for same-story edges, which have no alignment to show); CSV and Parquet
+keep the flat columns. CSV booleans are ``true``/``false``, as in ``unspin check --format csv``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ def scan_tables(scan: ScanResult) -> dict[str, list[dict[str, Any]]]:
 _COLUMNS = {"documents": DOCUMENT_COLUMNS, "edges": EDGE_COLUMNS, "clusters": CLUSTER_COLUMNS}
 
 
+def _csv_cell(value: Any) -> Any:
+    """A CSV field as ``unspin check --format csv`` writes it: booleans ``true``/``false``, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def write_tables(scan: ScanResult, out_dir: str | Path, *, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Write every table in every format to ``out_dir`` (created); returns the paths written.
 
@@ -79,8 +89,9 @@ def write_tables(scan: ScanResult, out_dir: str | Path, *, formats: tuple[str, .
             with p.open("w", encoding="utf-8") as fh:
                 for i, row in enumerate(rows):
                     record = {c: row[c] for c in cols}
-                    if name == "edges" and scan.edges[i].match is not None:
-                        record["match"] = scan.edges[i].match.to_dict()  # type: ignore[union-attr]
+                    if name == "edges":  # every edge has the key: null for same-story edges
+                        m = scan.edges[i].match
+                        record["match"] = m.to_dict() if m is not None else None
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             written.append(p)
         if "csv" in formats:
@@ -89,7 +100,7 @@ def write_tables(scan: ScanResult, out_dir: str | Path, *, formats: tuple[str, .
                 w = csv.writer(fh, lineterminator="\n")
                 w.writerow(cols)
                 for row in rows:
-                    w.writerow(["" if row[c] is None else row[c] for c in cols])
+                    w.writerow([_csv_cell(row[c]) for c in cols])
             written.append(p)
         if "parquet" in formats:
             import pyarrow as pa
