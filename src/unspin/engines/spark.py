@@ -47,7 +47,7 @@ from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
 from unspin.core.trace import trace_texts
 from unspin.index import Index, fingerprint_documents
 from unspin.io.readers import Document, InputProblem, ReadOptions, document_from_value, parse_jsonl_line
-from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, scan_tables
+from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, csv_cell, scan_tables
 from unspin.lexicon import Lexicon
 from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, FoundMatch, build_clusters, build_edges, rank_candidates
 from unspin.store.base import distinct_keys
@@ -331,22 +331,25 @@ def _external_partition(rows: Iterable[Any], *, index_path: str, top: int) -> It
 def _csv_line(values: Sequence[Any]) -> str:
     """One CSV record exactly as ``unspin.io.tables.write_tables`` writes it (no line end)."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(["" if v is None else v for v in values])
+    csv.writer(buf, lineterminator="\n").writerow([csv_cell(v) for v in values])
     return buf.getvalue()[:-1]
 
 
-def _jsonl_line(row: dict[str, Any], columns: Sequence[str], match: Match | None = None) -> str:
-    """One JSONL record exactly as ``write_tables`` writes it (no line end)."""
+def _jsonl_line(row: dict[str, Any], columns: Sequence[str], match: Match | None = None, *,
+                edge: bool = False) -> str:
+    """One JSONL record exactly as ``write_tables`` writes it (no line end); an ``edge`` always
+    has ``match`` (null for a same-story edge)."""
     record = {c: row[c] for c in columns}
-    if match is not None:
-        record["match"] = match.to_dict()
+    if edge:
+        record["match"] = match.to_dict() if match is not None else None
     return json.dumps(record, ensure_ascii=False)
 
 
-def _line_row(row: dict[str, Any], columns: Sequence[str], match: Match | None = None) -> tuple[Any, ...]:
+def _line_row(row: dict[str, Any], columns: Sequence[str], match: Match | None = None, *,
+              edge: bool = False) -> tuple[Any, ...]:
     """A table row's values followed by its JSONL and CSV lines."""
     values = [row[c] for c in columns]
-    return (*values, _jsonl_line(row, columns, match), _csv_line(values))
+    return (*values, _jsonl_line(row, columns, match, edge=edge), _csv_line(values))
 
 
 def _documents_partition(rows: Iterable[Any], *, shared: Any, chunk: int = 2000) -> Iterator[tuple[Any, ...]]:
@@ -701,7 +704,8 @@ class SparkScan:
                      .repartitionByRange(n_files, "src", "pos").sortWithinPartitions("src", "pos"))
 
         small = scan_tables(ScanResult((), tuple(self.edges), tuple(self.clusters)))
-        edge_rows = [_line_row(row, EDGE_COLUMNS, e.match) for row, e in zip(small["edges"], self.edges, strict=True)]
+        edge_rows = [_line_row(row, EDGE_COLUMNS, e.match, edge=True)
+                     for row, e in zip(small["edges"], self.edges, strict=True)]
         cluster_rows = [_line_row(row, CLUSTER_COLUMNS) for row in small["clusters"]]
         extra = [T.StructField("jsonl", T.StringType()), T.StructField("csv", T.StringType())]
         edges = self.spark.createDataFrame(edge_rows, T.StructType(schemas["edges"].fields + extra), verifySchema=False)

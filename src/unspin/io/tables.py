@@ -63,7 +63,7 @@ def scan_tables(scan: ScanResult) -> dict[str, list[dict[str, Any]]]:
 _COLUMNS = {"documents": DOCUMENT_COLUMNS, "edges": EDGE_COLUMNS, "clusters": CLUSTER_COLUMNS}
 
 
-def _csv_cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """A CSV field as ``unspin check --format csv`` writes it: booleans ``true``/``false``, None empty."""
     if value is None:
         return ""
@@ -100,7 +100,7 @@ def write_tables(scan: ScanResult, out_dir: str | Path, *, formats: tuple[str, .
                 w = csv.writer(fh, lineterminator="\n")
                 w.writerow(cols)
                 for row in rows:
-                    w.writerow([_csv_cell(row[c]) for c in cols])
+                    w.writerow([csv_cell(row[c]) for c in cols])
             written.append(p)
         if "parquet" in formats:
             import pyarrow as pa
