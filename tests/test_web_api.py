@@ -318,11 +318,13 @@ def test_validation_errors_say_what_to_fix(client: httpx.Client) -> None:
         ({"text": "x", "thresold": 0.4}, "thresold: unknown field"),
         ({"text": ""}, "text"),
         ({"text": 12}, "text"),
+        ({"text": " \n\t "}, "text: Value error, the text is empty (only whitespace)"),  # not "clean"
     ]
     for body, needle in cases:
         r = client.post("/check", json=body)
         assert r.status_code == 422, body
         assert needle in r.json()["detail"], r.json()
+    assert client.post("/trace", json={"text": "   "}).status_code == 422
     bad_top = client.post("/trace", json={"text": "x", "top": 0})
     assert bad_top.status_code == 422 and "top" in bad_top.json()["detail"]
     not_json = client.post("/check", content=b"{not json", headers={"content-type": "application/json"})

@@ -168,6 +168,8 @@ def test_check_then_trace_side_by_side(session: Session) -> None:
     tip = finding.get_attribute("data-tip") or ""
     assert "training data" in tip and "confidence" in tip and "%" in tip
     sync_api.expect(page.locator("#findings .fitem").first).to_be_visible()
+    assert "100% confident" not in page.locator("#findings").inner_text()  # an estimate, capped at 99%
+    assert page.evaluate("() => document.querySelector('#findings').textContent.includes('% confident')")
     finding.locator("mark").hover()
     # The annotated text still reads as the original text, spans included.
     assert page.locator("#annotated mark").all_inner_texts()[0] in SPUN

@@ -35,7 +35,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
@@ -67,6 +67,14 @@ _COMMON_HEADERS = (
 # results' own ``to_dict()``, so they are byte-for-byte what the CLI writes)
 
 
+def _not_blank(text: str) -> str:
+    """The text, unless it is only whitespace: there is nothing to check (the CLI reports such an
+    input as empty and exits 3; the API answers 422 instead of calling it clean)."""
+    if not text.strip():
+        raise ValueError("the text is empty (only whitespace): there is nothing to check")
+    return text
+
+
 class CheckRequest(BaseModel):
     """Body of ``POST /check``."""
 
@@ -77,6 +85,11 @@ class CheckRequest(BaseModel):
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=1,
                              description="Score at or above which the text is called spun.")
+
+    @field_validator("text")
+    @classmethod
+    def _text_has_words(cls, v: str) -> str:
+        return _not_blank(v)
 
 
 class TraceRequest(BaseModel):
@@ -90,6 +103,11 @@ class TraceRequest(BaseModel):
     learn: bool = Field(False, description="Write what a verified copy teaches (its swaps, with this "
                                            "pair as their provenance) into the index. Only on a server "
                                            "started with --learn; 403 elsewhere.")
+
+    @field_validator("text")
+    @classmethod
+    def _text_has_words(cls, v: str) -> str:
+        return _not_blank(v)
 
 
 class FindingOut(BaseModel):

@@ -300,6 +300,9 @@ JS = r"""
   }
   const txt = (s) => document.createTextNode(s);
   const pct = (x) => Math.round(x * 100) + "%";
+  // An estimate is never certain: 0.997 reads "99%", not "100% confident" (the CLI's scores
+  // say ">0.99" the same way).
+  const conf = (x) => Math.min(99, Math.round(x * 100)) + "%";
   const plural = (n, one, many) => n.toLocaleString("en") + " " + (n === 1 ? one : many);
 
   // Offsets in answers are Python string indices (code points); JavaScript strings count UTF-16
@@ -469,7 +472,7 @@ JS = r"""
   function tipFor(f) {
     const head = f.suggestion ? "Likely original: \u201c" + f.suggestion + "\u201d" : "Looks substituted; no likely original found";
     const ev = (f.evidence || []).map((e) => EVIDENCE[e] || e).join("; ");
-    return head + " \u00b7 confidence " + pct(f.confidence) + (ev ? " \u00b7 " + ev : "");
+    return head + " \u00b7 confidence " + conf(f.confidence) + (ev ? " \u00b7 " + ev : "");
   }
 
   function renderCheck(text, res) {
@@ -521,7 +524,7 @@ JS = r"""
             el("span", { class: "arrow", "aria-hidden": "true" }, "\u2192"),
             f.suggestion ? el("span", { class: "to" }, f.suggestion) : el("span", { class: "none" }, "no suggestion")),
           el("div", { class: "fmeta" }, el("span", { class: "bar", "aria-hidden": "true" }, bar),
-            el("span", null, pct(f.confidence) + " confident"),
+            el("span", null, conf(f.confidence) + " confident"),
             ...(f.evidence || []).map((e) => el("span", { class: "tag", title: EVIDENCE[e] || e }, e))));
         return item;
       })));
