@@ -279,7 +279,6 @@ class Index:
         return lex
 
 
-
 def teaches(match: Match) -> bool:
     """Whether a match may teach the index: a derived match scoring at least ``LEARN_MIN_SCORE``."""
     return match.relation == DERIVED and match.score >= LEARN_MIN_SCORE
@@ -296,8 +295,10 @@ def _names_inside(text: str, start: int, end: int) -> bool:
     for word in text[start:end].split():
         at = text.index(word, pos)
         pos = at + len(word)
-        before = text[:at].rstrip()
-        starts_sentence = not before or before[-1] in '.!?"\u201c\u201d:'
+        before = at - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        starts_sentence = before < 0 or text[before] in '.!?"\u201c\u201d:'
         if word[:1].isupper() and not starts_sentence:
             return True
     return False
