@@ -243,7 +243,8 @@ class Index:
                 continue
             for s in m.substitutions:
                 if learnable(s, text, source.text):
-                    rows.append((s.text.lower(), s.source_text.lower(), m.source_id, result.id))
+                    rows.append((" ".join(_words(s.text)), " ".join(_words(s.source_text)), m.source_id,
+                                 result.id))
         return self.store.learn_substitutions(rows) if rows else 0
 
     def learned(self, *, min_count: int = 1) -> list[LearnedSwap]:
@@ -285,6 +286,7 @@ def teaches(match: Match) -> bool:
 
 
 def _words(phrase: str) -> list[str]:
+    """Lower-case words: how a learned swap is stored (and named to ``index forget``)."""
     return phrase.lower().split()
 
 
