@@ -234,3 +234,15 @@ def test_span_spinner_table_only() -> None:
         ("Because of", "Due to"),
     ]
     assert st.text[st.substitutions[1].start : st.substitutions[1].end] == "Due to"
+
+
+def test_bench_judge_substitutions_and_worst_row() -> None:
+    import bench_check as bc
+    from spinner import Substitution
+
+    subs = [Substitution(0, 5, "said", "voice"), Substitution(10, 20, "because of", "on account")]
+    spans = [bc.Span(0, 5, "Said"), bc.Span(12, 14, "due"), bc.Span(30, 33, "x")]
+    assert bc.judge_substitutions(subs, spans) == (2, 1, 3, 1)
+    fig = dict.fromkeys(bc.SIM_FIGURES, 0.5)
+    res = {"simulators": {"a": {"rates": {"0.08": fig}}, "b": {"rates": {"0.08": {**fig, "auc": 0.4}}}}}
+    assert bc.worst_row(res)["0.08"]["auc"] == (0.4, "b")
