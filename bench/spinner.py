@@ -416,3 +416,370 @@ class Spinner:
             pos = s.end
         parts.append(spun.text[pos:])
         return "".join(parts)
+
+
+# =========================================================================== more simulators
+#
+# Real commercial spinners do not pick rare Moby words: they ship curated tables of *fluent*,
+# common swaps ("said" -> "stated"), multiword phrase swaps ("currently" -> "at the moment") and
+# swap words inside names ("Downing Street" -> "Downing Avenue"). The simulators below imitate
+# those styles. All are registered in :data:`SIMULATORS` and share :class:`SpunText`.
+
+DEFAULT_MYTHES = Path("/usr/share/mythes/th_en_US_v2.dat")
+FLUENT_MIN_ZIPF = 4.0
+FLUENT_MAX_SYNONYMS = 8
+# mythes annotations whose synonym is not a same-meaning swap (kept: plain and "similar term").
+_MYTHES_SKIP = ("(antonym)", "(generic term)", "(related term)")
+
+
+def read_mythes(path: str | Path = DEFAULT_MYTHES) -> dict[str, tuple[str, ...]]:
+    """Parse a MyThes ``.dat`` file: ``{lower-case headword: synonyms in file order}``.
+
+    Format: an encoding line, then entries ``word|n`` followed by ``n`` lines
+    ``(pos)|syn|syn|...``; a synonym may carry an annotation such as ``(generic term)``.
+    Capitalised headwords and synonyms (names) and antonym/generic/related terms are dropped.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise ThesaurusMissingError(
+            f"MyThes thesaurus not found at {p}: install it with `apt-get install mythes-en-us`"
+        )
+    lines = p.read_text(encoding="utf-8", errors="replace").splitlines()
+    out: dict[str, dict[str, None]] = {}
+    i = 1
+    while i < len(lines):
+        head, _, count = lines[i].rpartition("|")
+        i += 1
+        try:
+            n = int(count)
+        except ValueError:
+            continue
+        senses, i = lines[i : i + n], i + n
+        if not head or head[:1].isupper() or not head.replace(" ", "").replace("-", "").isalpha():
+            continue
+        syns = out.setdefault(head.lower(), {})
+        for sense in senses:
+            for syn in sense.split("|")[1:]:
+                syn = syn.strip()
+                if any(syn.endswith(tag) for tag in _MYTHES_SKIP):
+                    continue
+                if syn.endswith("(similar term)"):
+                    syn = syn[: -len("(similar term)")].strip()
+                if syn and not syn[:1].isupper() and syn.lower() != head.lower():
+                    syns[syn] = None
+    return {k: tuple(v) for k, v in out.items() if v}
+
+
+def _zipf_or_fail() -> Callable[[str], float]:
+    zipf = _zipf()
+    if zipf is None:  # pragma: no cover - wordfreq is a dependency of unspin
+        raise RuntimeError("wordfreq is needed for the fluent simulators")
+    return zipf
+
+
+def fluent_table(
+    path: str | Path = DEFAULT_MYTHES,
+    *,
+    min_zipf: float = FLUENT_MIN_ZIPF,
+    max_synonyms: int = FLUENT_MAX_SYNONYMS,
+) -> dict[str, tuple[str, ...]]:
+    """MyThes synonyms kept only when every word of them is common (Zipf >= ``min_zipf``).
+
+    Each headword keeps its ``max_synonyms`` most frequent replacements, as a curated
+    commercial table would. Multiword replacements ("at the moment") are kept.
+    """
+    zipf = _zipf_or_fail()
+    table: dict[str, tuple[str, ...]] = {}
+    for head, syns in read_mythes(path).items():
+        if " " in head or head in STOPWORDS:
+            continue
+        good = [
+            s
+            for s in syns
+            if s.lower() not in STOPWORDS
+            and all(w.isalpha() for w in s.split())
+            and min(zipf(w) for w in s.split()) >= min_zipf
+        ]
+        if good:
+            good.sort(key=lambda s: -min(zipf(w) for w in s.split()))
+            table[head] = tuple(good[:max_synonyms])
+    return table
+
+
+def _fluent_spinner(table: Mapping[str, Sequence[str]], min_zipf: float = FLUENT_MIN_ZIPF) -> Spinner:
+    zipf = _zipf_or_fail()
+    return Spinner(table, known_word=lambda w: zipf(w) >= min_zipf, word_weight=_common_weight(zipf))
+
+
+# A hand-written table of phrase swaps of the kind commercial spinners ship (both directions
+# where they make sense). Keys are lower-case; replacements keep the first letter's case.
+PHRASE_SWAPS: dict[str, tuple[str, ...]] = {
+    "currently": ("at the moment", "right now", "presently"),
+    "at the moment": ("currently", "right now"),
+    "because of": ("due to", "owing to", "on account of"),
+    "due to": ("because of", "owing to"),
+    "a lot of": ("plenty of", "a great deal of", "lots of"),
+    "lots of": ("a lot of", "plenty of"),
+    "more than": ("over", "in excess of", "greater than"),
+    "less than": ("under", "fewer than"),
+    "in order to": ("so as to", "to be able to"),
+    "as well as": ("along with", "together with"),
+    "for example": ("for instance", "as an example"),
+    "for instance": ("for example",),
+    "however": ("nonetheless", "nevertheless", "even so"),
+    "although": ("even though", "despite the fact that"),
+    "even though": ("although", "despite the fact that"),
+    "in addition": ("furthermore", "moreover", "additionally"),
+    "also": ("additionally", "as well", "too"),
+    "without": ("with out", "lacking"),
+    "about": ("approximately", "around", "roughly"),
+    "around": ("approximately", "about"),
+    "at least": ("no less than", "a minimum of"),
+    "at the same time": ("simultaneously", "concurrently"),
+    "in the past": ("previously", "formerly"),
+    "in the future": ("down the road", "later on"),
+    "as a result": ("consequently", "therefore", "thus"),
+    "so far": ("up to now", "thus far"),
+    "this year": ("this 12 months", "the current year"),
+    "last year": ("final yr", "the previous year"),
+    "next year": ("the coming year", "subsequent yr"),
+    "a number of": ("a variety of", "several"),
+    "a few": ("some", "a small number of"),
+    "many": ("numerous", "a lot of", "plenty of"),
+    "some": ("a few", "certain"),
+    "most": ("the majority of", "nearly all"),
+    "said": ("stated", "mentioned", "stated that"),
+    "says": ("states", "mentions"),
+    "told": ("advised", "informed"),
+    "people": ("individuals", "folks"),
+    "company": ("corporate", "firm", "business"),
+    "companies": ("firms", "businesses"),
+    "government": ("authorities", "administration"),
+    "according to": ("in accordance with", "as per"),
+    "in fact": ("actually", "in reality"),
+    "at all": ("in any respect", "whatsoever"),
+    "such as": ("like", "including"),
+    "set up": ("arrange", "establish"),
+    "find out": ("discover", "learn"),
+    "take part": ("participate", "partake"),
+    "take place": ("happen", "occur"),
+    "look at": ("examine", "have a look at"),
+    "make sure": ("ensure", "be certain"),
+    "as soon as": ("once", "the moment"),
+    "in the end": ("ultimately", "finally"),
+    "on the other hand": ("then again", "alternatively"),
+    "to be": ("to become", "to turn into"),
+    "will be": ("shall be", "might be"),
+    "would be": ("could be", "can be"),
+    "is expected to": ("is anticipated to", "is predicted to"),
+    "is going to": ("will", "is about to"),
+    "a big": ("a huge", "a large"),
+    "big": ("huge", "massive"),
+    "laws": ("legal guidelines", "regulations"),
+    "bill": ("invoice",),
+    "match": ("suit", "fit"),
+    "film": ("movie", "picture"),
+}
+
+
+def _phrase_re(keys: Sequence[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'’-])(?:{alts})(?![\w'’-])", re.IGNORECASE)
+
+
+# Capitalised multiword names: two or more Capitalised words in a row (single spaces).
+_NAME_RE = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:\s[A-Z][a-z]+)+(?![\w'’-])")
+# Words that make good swaps inside names, beyond the fluent table ("Street" -> "Avenue").
+NAME_SWAPS: dict[str, tuple[str, ...]] = {
+    "street": ("avenue", "road", "lane"),
+    "house": ("home", "residence"),
+    "standard": ("normal", "typical"),
+    "united": ("joined", "unified"),
+    "kingdom": ("realm",),
+    "league": ("association", "alliance"),
+    "party": ("celebration", "get together"),
+    "bank": ("financial institution", "lender"),
+    "office": ("workplace", "bureau"),
+    "union": ("association", "alliance"),
+    "national": ("nationwide", "countrywide"),
+    "general": ("common", "basic"),
+    "world": ("globe", "earth"),
+    "cup": ("mug",),
+    "new": ("brand new", "novel"),
+    "home": ("house", "residence"),
+    "court": ("courtroom", "tribunal"),
+    "council": ("board", "assembly"),
+    "service": ("provider", "support"),
+    "health": ("well being", "wellness"),
+    "oil": ("petroleum",),
+    "park": ("garden", "playground"),
+    "city": ("metropolis", "town"),
+    "trade": ("commerce", "business"),
+    "commission": ("fee", "payment"),
+    "association": ("affiliation", "organization"),
+    "minister": ("priest", "pastor"),
+    "prime": ("top", "major"),
+    "secretary": ("assistant", "clerk"),
+    "open": ("unlock", "uncovered"),
+    "royal": ("regal", "imperial"),
+    "games": ("video games", "matches"),
+    "awards": ("prizes", "honors"),
+    "stock": ("inventory", "stockpile"),
+    "common": ("widespread", "frequent"),
+    "exchange": ("change", "swap"),
+    "times": ("instances", "occasions"),
+    "news": ("information", "reports"),
+    "foreign": ("overseas", "international"),
+    "home office": ("residence workplace",),
+}
+
+
+class SpanSpinner:
+    """A seeded spinner over *spans*: table phrases, components of names, then single words.
+
+    ``phrases`` maps lower-case phrases (or words) to replacements; ``names`` maps lower-case
+    name components ("street") to replacements used only inside Capitalised multiword names;
+    ``words`` is a single-word :class:`Spinner` that fills the rest. A spin picks
+    ``round(rate * eligible)`` units, where *eligible* counts every phrase match, name
+    component and spinnable single word that do not overlap. Units of the preferred kind
+    (``prefer``: "phrases" or "names") are chosen first, then the others at random, so the
+    style shows even at low rates. Every substitution is recorded with offsets into the spun
+    text, as :meth:`Spinner.spin` does.
+    """
+
+    def __init__(
+        self,
+        *,
+        phrases: Mapping[str, Sequence[str]] | None = None,
+        names: Mapping[str, Sequence[str]] | None = None,
+        words: Spinner | None = None,
+        prefer: Literal["phrases", "names"] = "phrases",
+    ) -> None:
+        self._phrases = {k.lower(): tuple(v) for k, v in (phrases or {}).items() if v}
+        self._phrase_re = _phrase_re(list(self._phrases)) if self._phrases else None
+        self._names = {k.lower(): tuple(v) for k, v in (names or {}).items() if v}
+        self._words = words
+        self.prefer = prefer
+
+    def __len__(self) -> int:
+        return len(self._phrases) + len(self._names) + (len(self._words) if self._words else 0)
+
+    def _units(
+        self, text: str
+    ) -> tuple[list[tuple[int, int, str, tuple[str, ...]]], list[tuple[int, int, str, tuple[str, ...]]]]:
+        """(preferred units, other units), each ``(start, end, surface, candidates)``, non-overlapping."""
+        taken: list[tuple[int, int]] = []
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= a or s >= b for a, b in taken)
+
+        phrase_units: list[tuple[int, int, str, tuple[str, ...]]] = []
+        name_units: list[tuple[int, int, str, tuple[str, ...]]] = []
+        if self._names:
+            for m in _NAME_RE.finditer(text):
+                for w in re.finditer(r"[A-Za-z]+", m.group(0)):
+                    cands = self._names.get(w.group(0).lower())
+                    s, e = m.start() + w.start(), m.start() + w.end()
+                    if cands and free(s, e):
+                        name_units.append((s, e, w.group(0), cands))
+                        taken.append((s, e))
+        if self._phrase_re is not None:
+            for m in self._phrase_re.finditer(text):
+                surface = m.group(0)
+                if not (surface.islower() or (surface[:1].isupper() and surface[1:].islower())):
+                    continue
+                if surface[:1].isupper() and not (
+                    m.start() == 0 or _SENT_START_RE.search(text[max(0, m.start() - 8) : m.start()])
+                ):
+                    continue
+                key = " ".join(surface.lower().split())
+                cands = self._phrases.get(key)
+                if cands and free(m.start(), m.end()):
+                    phrase_units.append((m.start(), m.end(), surface, cands))
+                    taken.append((m.start(), m.end()))
+        word_units: list[tuple[int, int, str, tuple[str, ...]]] = []
+        if self._words is not None:
+            for m in _WORD_RE.finditer(text):
+                surface = m.group(0)
+                if not self._words._is_eligible_form(text, m.start(), surface):
+                    continue
+                low = surface.lower()
+                if low in STOPWORDS or len(low) < 3 or not free(m.start(), m.end()):
+                    continue
+                cands = self._words.synonyms(low)
+                if cands:
+                    word_units.append((m.start(), m.end(), surface, cands))
+        if self.prefer == "names":
+            return name_units, phrase_units + word_units
+        return phrase_units, name_units + word_units
+
+    def spin(self, text: str, *, rate: float, seed: int) -> SpunText:
+        """Replace ``round(rate * eligible)`` units; deterministic for ``(text, rate, seed)``."""
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"rate must be in [0, 1], got {rate}")
+        preferred, others = self._units(text)
+        n = len(preferred) + len(others)
+        rng = random.Random(seed)
+        k = min(n, round(rate * n))
+        first = rng.sample(range(len(preferred)), min(k, len(preferred)))
+        rest = rng.sample(range(len(others)), k - len(first))
+        chosen = sorted([preferred[i] for i in first] + [others[i] for i in rest])
+        zipf = _zipf()
+        parts: list[str] = []
+        subs: list[Substitution] = []
+        pos = out_len = 0
+        for start, end, surface, cands in chosen:
+            if zipf is None:
+                pick = cands[rng.randrange(len(cands))]
+            else:
+                weights = [max(1.0, 10 ** (min(zipf(w) for w in c.split()) / 2)) for c in cands]
+                pick = rng.choices(cands, weights=weights)[0]
+            replacement = match_case(surface, pick)
+            chunk = text[pos:start]
+            parts.append(chunk)
+            out_len += len(chunk)
+            subs.append(Substitution(out_len, out_len + len(replacement), surface, replacement))
+            parts.append(replacement)
+            out_len += len(replacement)
+            pos = end
+        parts.append(text[pos:])
+        return SpunText("".join(parts), tuple(subs), n)
+
+    unspin = staticmethod(Spinner.unspin)
+
+
+def fluent_mythes(path: str | Path = DEFAULT_MYTHES) -> Spinner:
+    """Fluent common-word swaps from MyThes (every replacement word Zipf >= 4), inflection kept."""
+    return _fluent_spinner(fluent_table(path))
+
+
+def phrase_spinner(path: str | Path = DEFAULT_MYTHES) -> SpanSpinner:
+    """:data:`PHRASE_SWAPS` first, mixed with fluent single-word MyThes swaps."""
+    return SpanSpinner(phrases=PHRASE_SWAPS, words=fluent_mythes(path), prefer="phrases")
+
+
+def name_spinner(path: str | Path = DEFAULT_MYTHES) -> SpanSpinner:
+    """Swaps of common-word components inside Capitalised multiword names, then fluent words."""
+    table = fluent_table(path)
+    names = {k: v for k, v in table.items() if "-" not in k}
+    names.update(NAME_SWAPS)
+    return SpanSpinner(names=names, words=_fluent_spinner(table), prefer="names")
+
+
+SpinnerLike = Spinner | SpanSpinner
+SIMULATORS: dict[str, Callable[[], SpinnerLike]] = {
+    "moby-rare": lambda: Spinner.from_aiksaurus(weighting="uniform"),
+    "moby-common": lambda: Spinner.from_aiksaurus(weighting="common"),
+    "fluent-mythes": fluent_mythes,
+    "phrases": phrase_spinner,
+    "names": name_spinner,
+}
+
+
+def make_simulator(name: str) -> SpinnerLike:
+    """Build the registered simulator ``name`` (see :data:`SIMULATORS`)."""
+    try:
+        factory = SIMULATORS[name]
+    except KeyError:
+        raise ValueError(f"unknown simulator {name!r}; known: {', '.join(SIMULATORS)}") from None
+    return factory()

@@ -138,3 +138,111 @@ def test_sentence_initial_option_keeps_capital(spinner: Spinner) -> None:
     assert "Researchers" in originals or "Growth" in originals
     for s in spun.substitutions:
         assert s.replacement[0].isupper() == s.original[0].isupper()
+
+
+# ------------------------------------------------------------------ the simulator registry
+
+from spinner import DEFAULT_MYTHES, SIMULATORS, SpanSpinner, make_simulator, read_mythes  # noqa: E402
+
+HAVE_MYTHES = DEFAULT_MYTHES.is_file()
+NEWS = (
+    "The company said on Monday that it currently has more than 300 staff because of a lot of new "
+    "orders. Prime Minister Tony Blair met officials in Downing Street and the Standard Oil board. "
+    "The bill was paid and the laws were passed, although critics warned that prices rose quickly. "
+    "House prices in the United Kingdom fell as well as rents, according to the Bank of England. "
+) * 4
+
+
+def _needs(name: str) -> None:
+    if name.startswith("moby") and not HAVE_THESAURUS:
+        pytest.skip(f"Moby thesaurus not in {DEFAULT_AIKSAURUS}: apt-get install libaiksaurus-1.2-data")
+    if not name.startswith("moby") and not HAVE_MYTHES:
+        pytest.skip(f"MyThes not at {DEFAULT_MYTHES}: apt-get install mythes-en-us")
+
+
+_built: dict[str, object] = {}
+
+
+def _sim(name: str):
+    _needs(name)
+    if name not in _built:
+        _built[name] = make_simulator(name)
+    return _built[name]
+
+
+def test_registry_names() -> None:
+    assert {"moby-rare", "moby-common", "fluent-mythes", "phrases", "names"} <= set(SIMULATORS)
+    with pytest.raises(ValueError):
+        make_simulator("nope")
+
+
+@pytest.mark.parametrize("name", sorted(SIMULATORS))
+def test_simulator_offsets_determinism_and_rate(name: str) -> None:
+    sim = _sim(name)
+    a = sim.spin(NEWS, rate=0.15, seed=7)
+    b = sim.spin(NEWS, rate=0.15, seed=7)
+    assert a == b
+    assert sim.spin(NEWS, rate=0.15, seed=8) != a
+    assert a.substitutions
+    for s in a.substitutions:
+        assert a.text[s.start : s.end] == s.replacement
+        assert s.original.lower() != s.replacement.lower()
+    starts = [s.start for s in a.substitutions]
+    assert starts == sorted(starts)
+    assert all(x.end <= y.start for x, y in zip(a.substitutions, a.substitutions[1:], strict=False))
+    assert sim.unspin(a) == NEWS
+    assert len(a.substitutions) == round(0.15 * a.eligible)
+    hi = sim.spin(NEWS, rate=0.5, seed=7)
+    assert len(hi.substitutions) > len(a.substitutions)
+    assert sim.spin(NEWS, rate=0.0, seed=7).text == NEWS
+
+
+@pytest.mark.skipif(not HAVE_MYTHES, reason="apt-get install mythes-en-us")
+def test_mythes_reader_and_fluent_picks_are_common() -> None:
+    from wordfreq import zipf_frequency
+
+    th = read_mythes()
+    assert "invoice" in th["bill"]
+    sim = _sim("fluent-mythes")
+    st = sim.spin(NEWS, rate=0.5, seed=3)
+    for s in st.substitutions:
+        assert all(zipf_frequency(w, "en") >= 4.0 for w in s.replacement.lower().split()), s
+
+
+@pytest.mark.skipif(not HAVE_MYTHES, reason="apt-get install mythes-en-us")
+def test_phrase_spinner_swaps_multiword_phrases() -> None:
+    st = _sim("phrases").spin(NEWS, rate=0.15, seed=1)
+    assert any(" " in s.original or " " in s.replacement for s in st.substitutions)
+
+
+@pytest.mark.skipif(not HAVE_MYTHES, reason="apt-get install mythes-en-us")
+def test_name_spinner_swaps_inside_names() -> None:
+    st = _sim("names").spin(NEWS, rate=0.15, seed=1)
+    assert any(
+        s.original[:1].isupper()
+        and s.original in ("Street", "Standard", "Oil", "House", "Bank", "Prime", "Minister", "Kingdom", "United")
+        for s in st.substitutions
+    )
+
+
+def test_span_spinner_table_only() -> None:
+    sp = SpanSpinner(phrases={"because of": ("due to",)})
+    st = sp.spin("It fell because of rain. Because of snow it fell.", rate=1.0, seed=0)
+    assert st.text == "It fell due to rain. Due to snow it fell."
+    assert [(s.original, s.replacement) for s in st.substitutions] == [
+        ("because of", "due to"),
+        ("Because of", "Due to"),
+    ]
+    assert st.text[st.substitutions[1].start : st.substitutions[1].end] == "Due to"
+
+
+def test_bench_judge_substitutions_and_worst_row() -> None:
+    import bench_check as bc
+    from spinner import Substitution
+
+    subs = [Substitution(0, 5, "said", "voice"), Substitution(10, 20, "because of", "on account")]
+    spans = [bc.Span(0, 5, "Said"), bc.Span(12, 14, "due"), bc.Span(30, 33, "x")]
+    assert bc.judge_substitutions(subs, spans) == (2, 1, 3, 1)
+    fig = dict.fromkeys(bc.SIM_FIGURES, 0.5)
+    res = {"simulators": {"a": {"rates": {"0.08": fig}}, "b": {"rates": {"0.08": {**fig, "auc": 0.4}}}}}
+    assert bc.worst_row(res)["0.08"]["auc"] == (0.4, "b")
