@@ -18,6 +18,7 @@ from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED, RelationParams
 from unspin.core.results import TraceResult
 from unspin.core.trace import trace_texts
+from unspin.core.winnow import CONTAINMENT_LIMIT, rank_by_containment, winnow_keys
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.store import IncompatibleIndexError, IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
 
@@ -36,7 +37,8 @@ def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, s
     """Fingerprint (id, text) pairs for storage, as one batch. Pure: the unit of parallel work
     (``Index.add`` and the Spark engine call it)."""
     fps = MinHasher(params).fingerprint_texts([text for _id, text in docs])
-    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys)
+    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys,
+                           winnow_keys=winnow_keys(text, k=params.winnow_k, window=params.winnow_window))
             for (doc_id, text), fp in zip(docs, fps, strict=True)]
 
 
@@ -167,7 +169,9 @@ class Index:
         """Find the sources of ``text`` in the index.
 
         LSH band keys give up to ``candidates`` candidates (skeleton bands find copies, fact
-        bands find same-story reports and paraphrases); each is verified by alignment. With
+        bands find same-story reports and paraphrases), and containment of the text's winnowed
+        content-word hashes (``unspin.core.winnow``) up to ``CONTAINMENT_LIMIT`` more (passages
+        copied into a longer or shorter text); each is verified by alignment. With
         ``learn``, substitutions of derived matches are recorded in the index (spun phrase ->
         source phrase, with counts) for ``check`` to use. ``exclude`` skips one indexed id
         (for tracing an indexed document against the others).
@@ -191,14 +195,18 @@ class Index:
         plans = []
         for (doc_id, text, exclude), fp in zip(batch, fps, strict=True):
             query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
+            wkeys = winnow_keys(text, k=self.params.winnow_k, window=self.params.winnow_window)
+            held = self.store.containment_candidates(wkeys, limit=candidates, exclude=exclude) if wkeys else None
+            contained = rank_by_containment(((c.id, c.shared_bands) for c in held.candidates), len(wkeys),
+                                            limit=CONTAINMENT_LIMIT) if held else []
             ids = []
-            for cand in query.candidates:
-                if cand.id not in texts:
-                    doc = self.store.get(cand.id)
+            for cand_id in dict.fromkeys([c.id for c in query.candidates] + [c for c, _v in contained]):
+                if cand_id not in texts:
+                    doc = self.store.get(cand_id)
                     if doc is None:
                         continue
-                    texts[cand.id] = doc.text
-                ids.append(cand.id)
+                    texts[cand_id] = doc.text
+                ids.append(cand_id)
             plans.append((doc_id, text, ids, query.skipped_buckets))
         found = trace_texts([(doc_id, text, [(c, texts[c]) for c in ids]) for doc_id, text, ids, _s in plans],
                             top=top, params=self.relation)

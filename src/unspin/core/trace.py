@@ -51,7 +51,7 @@ def match_source(text: str, tokens: list[Token], source_id: str, source_text: st
         substitutions=subs,
         restored=restore_from_source(text, subs) if derived else text,
         stats={"shared_facts": shared, "shared_vocabulary": vocab, "copied_words": float(report.copied_words),
-               "mean_similarity": report.mean_similarity},
+               "mean_similarity": report.mean_similarity, "source_coverage": report.source_coverage},
     )
 
 
