@@ -11,6 +11,7 @@ from unspin.core.winnow import (
     shingle_hashes,
     winnow,
     winnow_keys,
+    winnow_keys_batch,
 )
 from unspin.index import Index
 
@@ -87,3 +88,8 @@ def test_trace_reports_coverage_both_ways():
     m = res.matches[0]
     assert m.source_id == "a07" and m.relation == "derived"
     assert 0.45 <= m.coverage < 1 and 0.4 <= m.stats["source_coverage"] < 0.9
+
+
+def test_batch_gives_the_same_keys_as_one_text_at_a_time():
+    texts = [article(i) for i in range(20)] + ["", "Rain fell.", "a b c", spin(article(3))]
+    assert winnow_keys_batch(texts) == [winnow_keys(t) for t in texts]

@@ -18,7 +18,7 @@ from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED, RelationParams
 from unspin.core.results import TraceResult
 from unspin.core.trace import trace_texts
-from unspin.core.winnow import CONTAINMENT_LIMIT, rank_by_containment, winnow_keys
+from unspin.core.winnow import CONTAINMENT_LIMIT, rank_by_containment, winnow_keys_batch
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.store import IncompatibleIndexError, IndexInfo, MemoryStore, SQLiteStore, Store, StoredDocument
 
@@ -36,10 +36,11 @@ class AddReport:
 def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, str]]) -> list[StoredDocument]:
     """Fingerprint (id, text) pairs for storage, as one batch. Pure: the unit of parallel work
     (``Index.add`` and the Spark engine call it)."""
-    fps = MinHasher(params).fingerprint_texts([text for _id, text in docs])
-    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys,
-                           winnow_keys=winnow_keys(text, k=params.winnow_k, window=params.winnow_window))
-            for (doc_id, text), fp in zip(docs, fps, strict=True)]
+    texts = [text for _id, text in docs]
+    fps = MinHasher(params).fingerprint_texts(texts)
+    wkeys = winnow_keys_batch(texts, k=params.winnow_k, window=params.winnow_window)
+    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys, winnow_keys=wk)
+            for (doc_id, text), fp, wk in zip(docs, fps, wkeys, strict=True)]
 
 
 def _stored_params(stored: dict[str, Any]) -> FingerprintParams:
@@ -191,11 +192,12 @@ class Index:
     def _trace_batch(self, batch: Sequence[tuple[str, str, str | None]], *, top: int, candidates: int,
                      learn: bool) -> list[TraceResult]:
         fps = self._hasher.fingerprint_texts([text for _i, text, _x in batch])
+        all_wkeys = winnow_keys_batch([text for _i, text, _x in batch], k=self.params.winnow_k,
+                                      window=self.params.winnow_window)
         texts: dict[str, str] = {}  # candidate id -> text, shared by the batch
         plans = []
-        for (doc_id, text, exclude), fp in zip(batch, fps, strict=True):
+        for (doc_id, text, exclude), fp, wkeys in zip(batch, fps, all_wkeys, strict=True):
             query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
-            wkeys = winnow_keys(text, k=self.params.winnow_k, window=self.params.winnow_window)
             held = self.store.containment_candidates(wkeys, limit=candidates, exclude=exclude) if wkeys else None
             contained = rank_by_containment(((c.id, c.shared_bands) for c in held.candidates), len(wkeys),
                                             limit=CONTAINMENT_LIMIT) if held else []

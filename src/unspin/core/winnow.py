@@ -9,9 +9,10 @@ queries by *containment*: the share of the query's hashes that a source holds.
 
 Choices, and why:
 
-* **content words only**: words are runs of word characters, lower-cased, with a plural ``s``
-  cut; stopwords (``unspin.core.stopwords``) and one-letter words are dropped, so that shingles skip the function
-  words that every news text shares and survive "the"/"a" edits and plural changes;
+* **content words only**: words are the lower-cased runs of letters and digits, with a plural
+  ``s`` cut; stopwords (``unspin.core.stopwords``) and one-letter words are
+  dropped, so that shingles skip the function words that every news text shares and survive
+  "the"/"a" edits and plural changes;
 * ``WINNOW_K = 3`` content words: one content-word 3-gram rarely recurs between independent
   news texts (two words often do: "prime minister"), while a light spin that changes 15% of
   the words leaves about 0.85**3 = 61% of the 3-grams intact (5-grams would keep 44%);
@@ -26,10 +27,11 @@ Pure functions; no I/O.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import polars as pl
+import pyarrow.compute as pc
 import xxhash
 
 from unspin.core.stopwords import STOPWORDS
@@ -42,17 +44,26 @@ MIN_CONTAINMENT = 0.05
 MIN_SHARED = 2
 # Containment candidates verified per query, beside the band candidates.
 CONTAINMENT_LIMIT = 10
-# Words for hashing: runs of word characters (a cheaper pattern than the tokenizer's; the same
-# text always gives the same words, which is all that hashing needs).
-_WORD = re.compile(r"\w+")
+_STOP = sorted(STOPWORDS)
 _SEED = 0x756E7370  # xxh64 seed of word hashes ("unsp")
+
+
+def _content_words(texts: Sequence[str]) -> tuple[np.ndarray, pl.Series]:
+    """(document number of each word, the words) of a batch, in text order, vectorised."""
+    df = pl.DataFrame({"doc": np.arange(len(texts), dtype=np.int64), "w": pl.Series(list(texts), dtype=pl.String)})
+    w = pl.col("w")
+    df = (df.with_columns(w.str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+                          .str.split(" "))
+          .explode("w")
+          .filter((w.str.len_chars() > 1) & ~w.is_in(_STOP))
+          .with_columns(pl.when((w.str.len_chars() > 4) & w.str.ends_with("s") & ~w.str.ends_with("ss"))
+                        .then(w.str.slice(0, w.str.len_chars() - 1)).otherwise(w).alias("w")))
+    return df["doc"].to_numpy(), df["w"]
 
 
 def content_words(text: str) -> list[str]:
     """The normalised content words of ``text``, in order (see the module docstring)."""
-    stop = STOPWORDS
-    return [w[:-1] if len(w) > 4 and w[-1] == "s" and w[-2] != "s" else w
-            for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in stop]
+    return _content_words([text])[1].to_list()
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -67,10 +78,22 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def shingle_hashes(words: Sequence[str], k: int = WINNOW_K) -> np.ndarray:
     """Signed 64-bit hashes of the ``k``-grams of ``words`` (one hash of all when fewer),
     stable across runs and machines: xxh64 of each word, mixed in order."""
-    table: dict[str, int] = {}
+    return _gram_hashes(_word_hashes(pl.Series(list(words), dtype=pl.String)), k)
+
+
+def _word_hashes(words: pl.Series) -> np.ndarray:
+    """xxh64 (seeded) of each word, one Python call per distinct word."""
+    if words.len() == 0:
+        return np.zeros(0, dtype=np.uint64)
+    enc = pc.dictionary_encode(words.to_arrow())
     h = xxhash.xxh64_intdigest
-    wh = np.fromiter((table.setdefault(x, h(x.encode("utf-8"), _SEED)) for x in words), dtype=np.uint64,
-                     count=len(words))
+    table = np.fromiter((h(x.encode("utf-8"), _SEED) for x in enc.dictionary.to_pylist()), dtype=np.uint64,
+                        count=len(enc.dictionary))
+    return table[enc.indices.to_numpy(zero_copy_only=False)]
+
+
+def _gram_hashes(wh: np.ndarray, k: int) -> np.ndarray:
+    """Signed 64-bit hashes of the ``k``-grams of a word-hash sequence (one of all when shorter)."""
     n = max(1, len(wh) - k + 1)
     acc = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -98,10 +121,7 @@ def winnow(hashes: Sequence[int] | np.ndarray, window: int = WINNOW_WINDOW) -> t
 
 def winnow_keys(text: str, *, k: int = WINNOW_K, window: int = WINNOW_WINDOW) -> tuple[int, ...]:
     """The winnowed content-word ``k``-gram hashes of ``text`` (signed 64-bit, distinct)."""
-    words = content_words(text)
-    if not words:
-        return ()
-    return winnow(shingle_hashes(words, k), window)
+    return winnow_keys_batch([text], k=k, window=window)[0]
 
 
 def containment(shared: int, query_keys: int) -> float:
@@ -119,3 +139,38 @@ def rank_by_containment(shared: Iterable[tuple[str, int]], query_keys: int, *, l
     kept = [(i, c) for i, c in kept if c >= min_containment]
     kept.sort(key=lambda ic: (-ic[1], ic[0]))
     return kept[:limit]
+
+
+def winnow_keys_batch(texts: Sequence[str], *, k: int = WINNOW_K,
+                      window: int = WINNOW_WINDOW) -> list[tuple[int, ...]]:
+    """``winnow_keys`` of each text, computed for the whole batch at once (each word hashed
+    once per batch, shingles and windows vectorised): the same keys, several times faster."""
+    if k < 1 or window < 1:
+        raise ValueError(f"k and window must be at least 1, got {k} and {window}")
+    doc_of, flat = _content_words(texts)
+    lens = np.bincount(doc_of, minlength=len(texts)).astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(lens)[:-1])).astype(np.int64) if len(texts) else lens
+    wh = _word_hashes(flat)
+    out: list[tuple[int, ...]] = []
+    # Shingle j of the flat array mixes words j..j+k-1; valid when they lie in one document.
+    n = max(0, len(wh) - k + 1)
+    acc = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc = _mix(acc ^ wh[j : j + n])
+    grams = acc.view(np.int64)
+    # Rightmost minimum of every window of consecutive shingles (windows across documents unused).
+    m = max(0, n - window + 1)
+    pick = (np.arange(m) + (window - 1 - np.lib.stride_tricks.sliding_window_view(grams, window)[:, ::-1]
+                             .argmin(axis=1))) if m else np.zeros(0, dtype=np.int64)
+    for d in range(len(texts)):
+        size, s = int(lens[d]), int(starts[d])
+        if size == 0:
+            out.append(())
+        elif size < k or size - k + 1 <= window:
+            out.append(winnow(_gram_hashes(wh[s : s + size], k), window))
+        else:
+            g = size - k + 1
+            pos = np.unique(pick[s : s + g - window + 1])
+            out.append(tuple(dict.fromkeys(grams[pos].tolist())))
+    return out
