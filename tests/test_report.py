@@ -161,20 +161,6 @@ def test_title_is_escaped():
     assert page.count("<title>") == 1
 
 
-def test_match_traced_from_the_source_side_is_flipped():
-    copy, alignments, subs, _ = spin(SOURCE_TEXT, SWAPS)
-    flipped = Match("copy.txt", "derived", 0.9, 1.0,
-                    tuple(Alignment(a.source_start, a.source_end, a.input_start, a.input_end, 0.8) for a in alignments),
-                    tuple(Substitution(s.source_start, s.source_end, s.source_text, s.input_start, s.input_end, s.text)
-                          for s in subs), "")
-    scan = ScanResult((doc("copy.txt", copy, 0.9), doc("source.txt", SOURCE_TEXT, 0.1)),
-                      (Edge("copy.txt", "source.txt", "derived", 0.9, 1.0, len(subs), "spin-score", flipped),),
-                      (), {"copy.txt": copy, "source.txt": SOURCE_TEXT})
-    for cs, ce, ss, se, spun, original in report_data(scan)["edges"][0][7][3]:
-        assert copy[cs:ce] == spun and SOURCE_TEXT[ss:se] == original
-        assert spun == SWAPS[original]
-
-
 def test_offsets_are_utf16_for_astral_text():
     text = "😀 Das 𝔎ünstliche: counterfeit consciousness überall."
     start = text.index("counterfeit")

@@ -9,9 +9,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from unspin import Lexicon
+from unspin.api import check
+from unspin.core.text import tokenize
+from unspin.core.trace import match_source
 from unspin.io.tables import DOCUMENT_COLUMNS, EDGE_COLUMNS, write_tables
-from unspin.scan import scan
+from unspin.scan import FoundMatch, build_edges, scan
 
+from .scan_corpus import article, corpus, spin
 from .test_cli import SOURCE, SPUN_COPY
 from .test_trace_core import SAME_STORY
 from .test_trace_core import SOURCE as BOE_LONG
@@ -120,3 +124,51 @@ def test_scan_takes_known_and_reference_like_check(tmp_path):
     tsv.write_text("tortured_phrase\texpected_phrase\nprofound learning\tdeep learning\n", encoding="utf-8")
     p = subprocess.run([*cmd[:-4], "--known", str(tsv)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert p.returncode == 2 and "tab-separated" in p.stderr
+
+def test_every_edge_match_reads_copy_to_source():
+    """Issue 15 item 4: a pair verified from the source's side (a partial reprint traced to a
+    spun copy of the whole) used to keep that side's match, read backwards."""
+    whole = article(40)
+    cut = len(whole) // 2
+    half = whole[: whole.index(". ", cut) + 1]
+    docs = [*corpus(), ("battery-spun", spin(whole)), ("battery-partial-reprint", half)]
+    res = scan(docs, lexicon=Lexicon.default())
+    texts = dict(res.texts)
+    pairs = {(e.copy_id, e.source_id) for e in res.edges}
+    assert any("battery-partial-reprint" in p and "battery-spun" in p for p in pairs)
+    assert any(e.relation == "same-story" for e in res.edges)
+    for e in res.edges:
+        m = e.match
+        assert m is not None, e
+        assert m.source_id == e.source_id and m.relation == e.relation
+        copy, source = texts[e.copy_id], texts[e.source_id]
+        for a in m.alignments:
+            assert 0 <= a.input_start < a.input_end <= len(copy)
+            assert 0 <= a.source_start < a.source_end <= len(source)
+        for s in m.substitutions:
+            assert copy[s.input_start:s.input_end] == s.text
+            assert source[s.source_start:s.source_end] == s.source_text
+        if e.relation == "derived":
+            assert all(s.source_text in m.restored for s in m.substitutions)
+
+
+def test_edge_verified_only_from_the_source_side_still_reads_copy_to_source():
+    """A short reprint traced to a long spun copy verifies as derived from the reprint's side
+    only; the edge (spun copy -> reprint) must not keep that side's match backwards."""
+    whole = article(40)
+    reprint = whole[: whole.index(". ", len(whole) // 3) + 1]
+    spun = spin(whole) + " " + spin(article(43))
+    texts = {"battery-spun": spun, "battery-partial-reprint": reprint}
+    m = match_source(reprint, tokenize(reprint), "battery-spun", spun)
+    assert m is not None and m.relation == "derived"
+    results = {i: check(t, id=i, lexicon=Lexicon.default()) for i, t in texts.items()}
+    assert results["battery-spun"].score > results["battery-partial-reprint"].score + 0.1
+    (edge,) = build_edges([FoundMatch("battery-partial-reprint", m, external=False)], results, texts)
+    assert (edge.copy_id, edge.source_id, edge.relation) == ("battery-spun", "battery-partial-reprint", "derived")
+    assert edge.match is not None and edge.match.source_id == "battery-partial-reprint"
+    for a in edge.match.alignments:
+        assert a.input_end <= len(spun) and a.source_end <= len(reprint)
+    for sub in edge.match.substitutions:
+        assert spun[sub.input_start:sub.input_end] == sub.text
+        assert reprint[sub.source_start:sub.source_end] == sub.source_text
+    assert edge.match.substitutions and all(sub.source_text in edge.match.restored for sub in edge.match.substitutions)

@@ -402,7 +402,8 @@ def test_newer_storage_format_is_refused(tmp_path: Path) -> None:
     c.execute("UPDATE meta SET value = '99' WHERE key = 'format_version'")
     c.commit()
     c.close()
-    with pytest.raises(IncompatibleIndexError, match=r"storage format 99.*reads format 1; upgrade unspin"):
+    wanted = rf"storage format 99.*reads format {STORE_FORMAT_VERSION}; upgrade unspin"
+    with pytest.raises(IncompatibleIndexError, match=wanted):
         SQLiteStore(path)
 
 
@@ -557,3 +558,19 @@ def test_sigkill_in_the_middle_of_add_leaves_whole_batches(tmp_path: Path) -> No
         assert len(set(s.iter_ids())) == total * BATCH
         last = synth_batch(total - 1)[-1]
         assert s.candidates(last.band_keys, limit=1).candidates == (Candidate(last.id, 32),)
+
+
+def test_winnow_keys_round_trip_rank_containment_and_leave_with_their_document(store: Store) -> None:
+    store.add([StoredDocument("a", "t", b"", (1, 2), None, (100, 101, 102, 103)),
+               StoredDocument("b", "t", b"", (1,), None, (100, 101)),
+               StoredDocument("c", "t", b"", (), None, (104,))])
+    got = store.get("a")
+    assert got is not None and got.band_keys == (1, 2) and got.winnow_keys == (100, 101, 102, 103)
+    q = store.containment_candidates([100, 101, 102, 999], limit=5)
+    assert [(c.id, c.shared_bands) for c in q.candidates] == [("a", 3), ("b", 2)]
+    assert [c.id for c in store.candidates([1, 2]).candidates] == ["a", "b"]
+    assert store.containment_candidates([100], limit=5, exclude="a").candidates[0].id == "b"
+    store.remove(["a"])
+    assert [c.id for c in store.containment_candidates([100, 102, 103], limit=5).candidates] == ["b"]
+    with pytest.raises(ValueError):
+        StoredDocument("x", "t", b"", (), None, (1 << 63,))

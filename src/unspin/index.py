@@ -19,6 +19,7 @@ from unspin.core.relation import DERIVED, RelationParams
 from unspin.core.results import Match, Substitution, TraceResult
 from unspin.core.stopwords import STOPWORDS
 from unspin.core.trace import trace_texts
+from unspin.core.winnow import CONTAINMENT_LIMIT, rank_by_containment, winnow_keys_batch
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.store import (
     IncompatibleIndexError,
@@ -55,9 +56,11 @@ class AddReport:
 def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, str]]) -> list[StoredDocument]:
     """Fingerprint (id, text) pairs for storage, as one batch. Pure: the unit of parallel work
     (``Index.add`` and the Spark engine call it)."""
-    fps = MinHasher(params).fingerprint_texts([text for _id, text in docs])
-    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys)
-            for (doc_id, text), fp in zip(docs, fps, strict=True)]
+    texts = [text for _id, text in docs]
+    fps = MinHasher(params).fingerprint_texts(texts)
+    wkeys = winnow_keys_batch(texts, k=params.winnow_k, window=params.winnow_window)
+    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys, winnow_keys=wk)
+            for (doc_id, text), fp, wk in zip(docs, fps, wkeys, strict=True)]
 
 
 def _stored_params(stored: dict[str, Any]) -> FingerprintParams:
@@ -187,9 +190,11 @@ class Index:
         """Find the sources of ``text`` in the index.
 
         LSH band keys give up to ``candidates`` candidates (skeleton bands find copies, fact
-        bands find same-story reports and paraphrases); each is verified by alignment. With
-        ``learn`` (off by default: it writes to the index), what verified copies teach is
-        recorded (``Index.learn``) for ``check`` to use. ``exclude`` skips one indexed id
+        bands find same-story reports and paraphrases), and containment of the text's winnowed
+        content-word hashes (``unspin.core.winnow``) up to ``CONTAINMENT_LIMIT`` more (passages
+        copied into a longer or shorter text); each is verified by alignment. With ``learn``
+        (off by default: it writes to the index), what verified copies teach is recorded
+        (``Index.learn``) for ``check`` to use. ``exclude`` skips one indexed id
         (for tracing an indexed document against the others).
         """
         (result,) = self._trace_batch([(id, text, exclude)], top=top, candidates=candidates, learn=learn)
@@ -207,18 +212,23 @@ class Index:
     def _trace_batch(self, batch: Sequence[tuple[str, str, str | None]], *, top: int, candidates: int,
                      learn: bool) -> list[TraceResult]:
         fps = self._hasher.fingerprint_texts([text for _i, text, _x in batch])
+        all_wkeys = winnow_keys_batch([text for _i, text, _x in batch], k=self.params.winnow_k,
+                                      window=self.params.winnow_window)
         texts: dict[str, str] = {}  # candidate id -> text, shared by the batch
         plans = []
-        for (doc_id, text, exclude), fp in zip(batch, fps, strict=True):
+        for (doc_id, text, exclude), fp, wkeys in zip(batch, fps, all_wkeys, strict=True):
             query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
+            held = self.store.containment_candidates(wkeys, limit=candidates, exclude=exclude) if wkeys else None
+            contained = rank_by_containment(((c.id, c.shared_bands) for c in held.candidates), len(wkeys),
+                                            limit=CONTAINMENT_LIMIT) if held else []
             ids = []
-            for cand in query.candidates:
-                if cand.id not in texts:
-                    doc = self.store.get(cand.id)
+            for cand_id in dict.fromkeys([c.id for c in query.candidates] + [c for c, _v in contained]):
+                if cand_id not in texts:
+                    doc = self.store.get(cand_id)
                     if doc is None:
                         continue
-                    texts[cand.id] = doc.text
-                ids.append(cand.id)
+                    texts[cand_id] = doc.text
+                ids.append(cand_id)
             plans.append((doc_id, text, ids, query.skipped_buckets))
         found = trace_texts([(doc_id, text, [(c, texts[c]) for c in ids]) for doc_id, text, ids, _s in plans],
                             top=top, params=self.relation)

@@ -71,6 +71,10 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
 def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], texts: dict[str, str]) -> list[Edge]:
     """Join matches into edges: one per unordered pair, derived winning over same-story.
 
+    Every edge carries its ``match``, read ``copy_id`` -> ``source_id`` (``match.source_id`` is
+    the edge's ``source_id``; alignment offsets and substitutions index the copy's text on the
+    input side), for same-story edges too (``copy_id`` is then the smaller id).
+
     Direction of a derived edge between two scanned documents: the more spun one (higher check
     score) is the copy; within ``DIRECTION_MARGIN`` it is a ``tie`` and the pair is kept in id
     order. A match to an index document that is not in the scan makes the scanned one the copy.
@@ -86,7 +90,8 @@ def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], te
     for (a, b), f in sorted(best.items()):
         m = f.match
         if m.relation == SAME_STORY:
-            edges.append(Edge(a, b, SAME_STORY, m.score, m.coverage, 0, "undirected", None))
+            match = _oriented(m, f.query, a, b, texts)
+            edges.append(Edge(a, b, SAME_STORY, match.score, match.coverage, 0, "undirected", match))
             continue
         if f.external:
             edges.append(Edge(f.query, m.source_id, DERIVED, m.score, m.coverage, len(m.substitutions), "external", m))
@@ -97,11 +102,19 @@ def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], te
         else:
             copy, source = (a, b) if sa > sb else (b, a)
             how = "spin-score"
-        match = m if f.query == copy else None
-        if match is None:  # traced from the source's side: align again from the copy's side
-            match = match_source(texts[copy], tokenize(texts[copy]), source, texts[source]) or m
+        match = _oriented(m, f.query, copy, source, texts)
         edges.append(Edge(copy, source, DERIVED, match.score, match.coverage, len(match.substitutions), how, match))
     return edges
+
+
+def _oriented(m: Match, query: str, copy: str, source: str, texts: dict[str, str]) -> Match:
+    """``m`` (found by tracing ``query``) as the match of ``copy`` against ``source``: itself when
+    ``query`` is the copy, else aligned again from the copy's side, keeping ``m``'s verdict."""
+    if query == copy:
+        return m
+    found = match_source(texts[copy], tokenize(texts[copy]), source, texts[source], verified=m)
+    assert found is not None  # a verified match is never dropped
+    return found
 
 
 def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:

@@ -46,11 +46,19 @@ class AlignmentReport:
     input_words: int
     copied_words: int
     mean_similarity: float
+    source_aligned_words: int = 0
+    source_words: int = 0
 
     @property
     def coverage(self) -> float:
-        """Share of the input's words inside aligned passages."""
+        """Share of the input's words inside aligned passages (how much of the input comes from the source)."""
         return self.aligned_words / self.input_words if self.input_words else 0.0
+
+    @property
+    def source_coverage(self) -> float:
+        """Share of the source's words inside aligned passages (how much of the source was used);
+        a source sentence paired with several input sentences counts once."""
+        return self.source_aligned_words / self.source_words if self.source_words else 0.0
 
 
 def sentences(tokens: list[Token]) -> list[Sentence]:
@@ -109,6 +117,7 @@ def align(input_text: str, input_tokens: list[Token], source_text: str, source_t
     subs: list[Substitution] = []
     aligned_words = copied = 0
     sims: list[float] = []
+    used: set[int] = set()
     for i, j, _vote in pair_sentences(inp, src):
         a, b = inp[i], src[j]
         skel_sim = SequenceMatcher(None, a.skeleton, b.skeleton, autojunk=False).ratio()
@@ -120,6 +129,7 @@ def align(input_text: str, input_tokens: list[Token], source_text: str, source_t
         word_sim = sm.ratio()
         sim = (skel_sim + word_sim) / 2
         sims.append(sim)
+        used.add(j)
         aligned_words += len(a.tokens)
         alignments.append(Alignment(a.start, a.end, b.start, b.end, round(sim, 4)))
         for op, i1, i2, j1, j2 in sm.get_opcodes():
@@ -138,7 +148,8 @@ def align(input_text: str, input_tokens: list[Token], source_text: str, source_t
                 t0, t1 = b.tokens[j1].start, b.tokens[j2 - 1].end
                 subs.append(Substitution(s0, s1, input_text[s0:s1], t0, t1, source_text[t0:t1]))
     mean_sim = sum(sims) / len(sims) if sims else 0.0
-    return AlignmentReport(tuple(alignments), tuple(subs), aligned_words, n_words, copied, mean_sim)
+    return AlignmentReport(tuple(alignments), tuple(subs), aligned_words, n_words, copied, mean_sim,
+                           sum(len(src[j].tokens) for j in used), len(source_tokens))
 
 
 def restore_from_source(text: str, substitutions: tuple[Substitution, ...]) -> str:

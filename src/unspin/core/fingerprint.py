@@ -42,7 +42,7 @@ import xxhash
 
 from unspin.core.text import Token
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 # Closed-class words a spinner's thesaurus leaves alone. Kept deliberately small: any word a
 # spinner might swap ("said", "also", "however", "many") would break the skeleton of a copy.
@@ -87,6 +87,8 @@ class FingerprintParams:
     fact_perm: int = 16
     fact_bands: int = 8
     seed: int = 1
+    winnow_k: int = 3
+    winnow_window: int = 10
     format_version: int = FORMAT_VERSION
 
     @property
@@ -102,6 +104,8 @@ class FingerprintParams:
         if self.fact_perm < 1 or self.fact_bands < 1 or self.fact_perm % self.fact_bands:
             raise ValueError(f"fact_perm ({self.fact_perm}) must be a positive multiple of fact_bands "
                              f"({self.fact_bands})")
+        if self.winnow_k < 1 or self.winnow_window < 1:
+            raise ValueError("winnow_k and winnow_window must be at least 1")
         if self.format_version != FORMAT_VERSION:
             raise ValueError(f"fingerprint format {self.format_version} is not the one this unspin computes "
                              f"({FORMAT_VERSION}): rebuild the index with `unspin index add`")

@@ -171,7 +171,9 @@ class Match:
 
     ``relation`` is ``derived`` (the input copies the source, spun or not) or ``same-story``
     (they share names, numbers or quotes but not the source's sentences). ``coverage`` is the
-    share of the input's words inside aligned passages; ``score`` (0..1) ranks matches.
+    share of the input's words inside aligned passages (how much of the input comes from the
+    source); ``stats["source_coverage"]`` the share of the source's words inside them (how much
+    of the source was used); ``score`` (0..1) ranks matches.
     ``restored`` is the input with every substitution reverted to the source's wording.
     """
 

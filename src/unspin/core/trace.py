@@ -18,8 +18,17 @@ from unspin.core.text import Token, tokenize
 
 
 def match_source(text: str, tokens: list[Token], source_id: str, source_text: str, *,
-                 params: RelationParams | None = None, input_facts: set[str] | None = None) -> Match | None:
-    """Verify one candidate source; ``None`` when the two texts are unrelated."""
+                 params: RelationParams | None = None, input_facts: set[str] | None = None,
+                 verified: Match | None = None) -> Match | None:
+    """Verify one candidate source; ``None`` when the two texts are unrelated.
+
+    The match always reads input -> source: its offsets, substitutions and ``restored`` text
+    index ``text`` on the input side and ``source_text`` on the source side.
+    ``verified``: the match of the other direction (``source_text`` traced to ``text``), when
+    the pair was verified from that side. Its relation and score are kept (never ``None``)
+    if this direction's own verdict differs, for example a copy that takes only part of a
+    longer source; the evidence is still this direction's alignment.
+    """
     src_tokens = tokenize(source_text)
     report = align(text, tokens, source_text, src_tokens)
     in_facts = input_facts if input_facts is not None else facts(tokens)
@@ -27,6 +36,8 @@ def match_source(text: str, tokens: list[Token], source_id: str, source_text: st
     shared = fact_overlap(in_facts, src_facts)
     vocab = fact_overlap(content_words(tokens), content_words(src_tokens))
     relation, score = classify(report, shared, len(in_facts & src_facts), vocab, params=params)
+    if verified is not None and relation != verified.relation:
+        relation, score = verified.relation, verified.score
     if relation is None:
         return None
     derived = relation == DERIVED
@@ -40,7 +51,7 @@ def match_source(text: str, tokens: list[Token], source_id: str, source_text: st
         substitutions=subs,
         restored=restore_from_source(text, subs) if derived else text,
         stats={"shared_facts": shared, "shared_vocabulary": vocab, "copied_words": float(report.copied_words),
-               "mean_similarity": report.mean_similarity},
+               "mean_similarity": report.mean_similarity, "source_coverage": report.source_coverage},
     )
 
 

@@ -94,24 +94,15 @@ def _doc_row(doc: CheckResult, conv: Callable[[int], int]) -> list[Any]:
 
 def _match_row(edge: Edge, match: Match, texts: dict[str, str],
                convs: dict[str, Callable[[int], int]]) -> list[Any]:
-    """The match of an edge, oriented copy first: a match traced from the source's side (its
-    ``source_id`` is the edge's copy) has its two sides swapped."""
-    flip = match.source_id != edge.source_id and match.source_id == edge.copy_id
+    """The match of an edge, copy first (``build_edges`` orients every match copy -> source)."""
     cconv = _conv_for(edge.copy_id, texts, convs)
     sconv = _conv_for(edge.source_id, texts, convs)
     alignments: list[Any] = []
     for a in match.alignments:
-        cs, ce, ss, se = ((a.source_start, a.source_end, a.input_start, a.input_end) if flip
-                          else (a.input_start, a.input_end, a.source_start, a.source_end))
-        alignments += [cconv(cs), cconv(ce), sconv(ss), sconv(se), _num(a.similarity, 3)]
-    subs: list[Any] = []
-    for s in match.substitutions:
-        if flip:
-            subs.append([cconv(s.source_start), cconv(s.source_end), sconv(s.input_start), sconv(s.input_end),
-                         s.source_text, s.text])
-        else:
-            subs.append([cconv(s.input_start), cconv(s.input_end), sconv(s.source_start), sconv(s.source_end),
-                         s.text, s.source_text])
+        alignments += [cconv(a.input_start), cconv(a.input_end), sconv(a.source_start), sconv(a.source_end),
+                       _num(a.similarity, 3)]
+    subs: list[Any] = [[cconv(s.input_start), cconv(s.input_end), sconv(s.source_start), sconv(s.source_end),
+                        s.text, s.source_text] for s in match.substitutions]
     return [_num(match.score), _num(match.coverage), alignments, subs]
 
 

@@ -9,7 +9,8 @@ Every implementation gives the same guarantees:
   all, even when the process is killed in the middle;
 * ids are unique: adding an id that is already present is a no-op, so an interrupted build is
   resumed by simply adding every batch again;
-* a document's band keys are stored with it and removed with it, never one without the other.
+* a document's band keys and winnow keys are stored with it and removed with it, never one
+  without the other.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
-STORE_FORMAT_VERSION = 1
+STORE_FORMAT_VERSION = 2
 """Version of the storage layout (tables, encodings). Independent of the fingerprint format,
 which travels inside the recorded params."""
 
@@ -55,6 +56,7 @@ class StoredDocument:
     signature: bytes
     band_keys: tuple[int, ...]
     meta: dict[str, Any] | None = None
+    winnow_keys: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
@@ -70,6 +72,11 @@ class StoredDocument:
             if not isinstance(k, int) or isinstance(k, bool) or not _I64_MIN <= k <= _I64_MAX:
                 raise ValueError(f"document {self.id!r}: band key {k!r} is not a signed 64-bit integer")
         object.__setattr__(self, "band_keys", keys)
+        wkeys = tuple(self.winnow_keys)
+        for k in wkeys:
+            if not isinstance(k, int) or isinstance(k, bool) or not _I64_MIN <= k <= _I64_MAX:
+                raise ValueError(f"document {self.id!r}: winnow key {k!r} is not a signed 64-bit integer")
+        object.__setattr__(self, "winnow_keys", wkeys)
         if self.meta is not None and not isinstance(self.meta, dict):
             raise TypeError(f"document {self.id!r}: meta must be a dict or None, got {type(self.meta).__name__}")
 
@@ -155,6 +162,15 @@ class Store(Protocol):
         """Up to ``limit`` documents sharing at least one of ``band_keys``, most shared (distinct)
         keys first, ties by id. Buckets with more than ``max_bucket`` documents are skipped and
         counted; ``exclude`` names a document never returned (the query itself)."""
+        ...
+
+    def containment_candidates(
+        self, winnow_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+    ) -> CandidateQuery:
+        """Up to ``limit`` documents holding at least one of ``winnow_keys`` (a query's winnowed
+        hashes, ``unspin.core.winnow``), most held (distinct) keys first, ties by id: divided by
+        the number of query keys, the count is the containment of the query in the document.
+        Buckets and ``exclude`` as for ``candidates``."""
         ...
 
     def iter_ids(self) -> Iterator[str]:

@@ -85,10 +85,10 @@ class MemoryStore:
                     meta = None if d.meta is None else encode_json(d.meta)
                 except (TypeError, ValueError) as e:
                     raise ValueError(f"document {d.id!r}: meta is not JSON-serialisable: {e}") from None
-                fresh[d.id] = (StoredDocument(d.id, d.text, d.signature, d.band_keys), meta)
+                fresh[d.id] = (StoredDocument(d.id, d.text, d.signature, d.band_keys, None, d.winnow_keys), meta)
             for id_, entry in fresh.items():
                 self._docs[id_] = entry
-                for k in distinct_keys(entry[0].band_keys):
+                for k in distinct_keys(entry[0].band_keys + entry[0].winnow_keys):
                     self._buckets.setdefault(k, set()).add(id_)
             if fresh:
                 self._updated = _now()
@@ -104,7 +104,7 @@ class MemoryStore:
                 if entry is None:
                     continue
                 removed += 1
-                for k in distinct_keys(entry[0].band_keys):
+                for k in distinct_keys(entry[0].band_keys + entry[0].winnow_keys):
                     bucket = self._buckets[k]
                     bucket.discard(id_)
                     if not bucket:
@@ -122,7 +122,7 @@ class MemoryStore:
             return None
         doc, meta = entry
         copied = None if meta is None else json.loads(meta)
-        return StoredDocument(doc.id, doc.text, doc.signature, doc.band_keys, copied)
+        return StoredDocument(doc.id, doc.text, doc.signature, doc.band_keys, copied, doc.winnow_keys)
 
     def contains(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are stored."""
@@ -151,6 +151,14 @@ class MemoryStore:
             shared.pop(exclude, None)
         ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return CandidateQuery(tuple(Candidate(i, n) for i, n in ranked), skipped)
+
+    def containment_candidates(
+        self, winnow_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+    ) -> CandidateQuery:
+        """Documents holding the query's winnow keys, most held first; see ``Store``. Winnow keys
+        share the buckets of band keys: they are hashes of another family (collisions as
+        unlikely as between two band keys)."""
+        return self.candidates(winnow_keys, limit=limit, max_bucket=max_bucket, exclude=exclude)
 
     def iter_ids(self) -> Iterator[str]:
         """Every stored id in insertion order (a snapshot taken when iteration starts)."""
@@ -233,7 +241,8 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             size = sum(
-                len(d.id.encode()) + len(d.text.encode()) + len(d.signature) + 8 * len(d.band_keys) + len(m or "")
+                len(d.id.encode()) + len(d.text.encode()) + len(d.signature)
+                + 8 * (len(d.band_keys) + len(d.winnow_keys)) + len(m or "")
                 for d, m in self._docs.values()
             )
             return IndexInfo(

@@ -1,10 +1,10 @@
 """The on-disk index: one SQLite file in WAL mode.
 
-Layout (storage format 1)::
+Layout (storage format 2)::
 
     meta(key TEXT PRIMARY KEY, value TEXT)            format_version, params (JSON), created, updated
     docs(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, signature BLOB NOT NULL,
-         bands BLOB NOT NULL, meta TEXT, text TEXT NOT NULL)
+         bands BLOB NOT NULL, winnow BLOB NOT NULL, meta TEXT, text TEXT NOT NULL)
     lsh(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID
     substitutions(spun TEXT, source TEXT, count INTEGER, PRIMARY KEY(spun, source)) WITHOUT ROWID
     learned_from(spun TEXT, source TEXT, source_id TEXT, copy_id TEXT,
@@ -17,8 +17,10 @@ time they are opened for writing; opened read-only, they list their swaps withou
 ``lsh.doc`` is ``docs.rowid`` (a small integer, so a bucket entry costs about 20 bytes).
 ``docs.bands`` keeps a document's band keys (little-endian int64) in their original order: it
 is what ``get`` returns and what ``remove`` uses to delete the document's ``lsh`` rows through
-the primary key, so ``lsh`` needs no second index on ``doc``. ``text`` is the last column so
-that the small fixed-size fields sit in the row's first page and long texts overflow alone.
+the primary key, so ``lsh`` needs no second index on ``doc``. ``docs.winnow`` does the same for
+the document's winnow keys (``unspin.core.winnow``), which ``lsh`` holds beside its band keys.
+``text`` is the last column so that the small fixed-size fields sit in the row's first page and
+long texts overflow alone.
 Pages are 16 KiB, so that a page holds several article-sized rows. Row ids are assigned by
 ``add`` (one past the largest) so that band keys go in without a lookup, sorted by key. The
 file carries SQLite's ``application_id`` 0x756E7370 ("unsp") so that other databases are
@@ -76,7 +78,7 @@ _LEARNED_FROM = ("CREATE TABLE IF NOT EXISTS learned_from(spun TEXT NOT NULL, so
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, signature BLOB NOT NULL,"
-    " bands BLOB NOT NULL, meta TEXT, text TEXT NOT NULL)",
+    " bands BLOB NOT NULL, winnow BLOB NOT NULL DEFAULT x'', meta TEXT, text TEXT NOT NULL)",
     "CREATE TABLE lsh(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID",
     "CREATE TABLE substitutions(spun TEXT NOT NULL, source TEXT NOT NULL, count INTEGER NOT NULL,"
     " PRIMARY KEY(spun, source)) WITHOUT ROWID",
@@ -330,7 +332,7 @@ class SQLiteStore:
         """Add the documents whose ids are new, in one transaction (a kill mid-way leaves none
         of the batch). Ids present already or repeated in the batch are skipped. Returns how
         many were added."""
-        rows: dict[str, tuple[str, bytes, bytes, str | None, str]] = {}
+        rows: dict[str, tuple[str, bytes, bytes, str | None, str, bytes]] = {}
         keys: dict[str, list[int]] = {}
         for d in docs:
             if not isinstance(d, StoredDocument):
@@ -341,8 +343,8 @@ class SQLiteStore:
                 meta = None if d.meta is None else encode_json(d.meta)
             except (TypeError, ValueError) as e:
                 raise ValueError(f"document {d.id!r}: meta is not JSON-serialisable: {e}") from None
-            rows[d.id] = (d.id, d.signature, pack_keys(d.band_keys), meta, d.text)
-            keys[d.id] = distinct_keys(d.band_keys)
+            rows[d.id] = (d.id, d.signature, pack_keys(d.band_keys), meta, d.text, pack_keys(d.winnow_keys))
+            keys[d.id] = distinct_keys(d.band_keys + d.winnow_keys)
         if not rows:
             self._check_writable()
             return 0
@@ -353,7 +355,8 @@ class SQLiteStore:
                 return 0
             # Row ids are assigned here so that no lookup is needed before the band keys go in.
             base = c.execute("SELECT COALESCE(MAX(rowid), 0) FROM docs").fetchone()[0] + 1
-            c.executemany("INSERT INTO docs(rowid, id, signature, bands, meta, text) VALUES (?, ?, ?, ?, ?, ?)",
+            c.executemany("INSERT INTO docs(rowid, id, signature, bands, meta, text, winnow)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?)",
                           ((base + j, *r) for j, r in enumerate(new)))
             counts = [len(keys[r[0]]) for r in new]
             if sum(counts):
@@ -373,28 +376,30 @@ class SQLiteStore:
             self._check_writable()
             return 0
         with self._write() as c:
-            found: list[tuple[int, bytes]] = []
+            found: list[tuple[int, bytes, bytes]] = []
             for chunk in _chunks(wanted):
                 marks = ",".join("?" * len(chunk))
-                found += c.execute(f"SELECT rowid, bands FROM docs WHERE id IN ({marks})", chunk).fetchall()
+                found += c.execute(f"SELECT rowid, bands, winnow FROM docs WHERE id IN ({marks})", chunk).fetchall()
             if not found:
                 return 0
             c.executemany(
                 "DELETE FROM lsh WHERE key = ? AND doc = ?",
-                sorted((k, rowid) for rowid, bands in found for k in distinct_keys(unpack_keys(bands))),
+                sorted((k, rowid) for rowid, bands, winnow in found
+                       for k in distinct_keys(unpack_keys(bands) + unpack_keys(winnow))),
             )
-            c.executemany("DELETE FROM docs WHERE rowid = ?", ((rowid,) for rowid, _ in found))
+            c.executemany("DELETE FROM docs WHERE rowid = ?", ((rowid,) for rowid, _b, _w in found))
             self._touch(c)
             return len(found)
 
     def get(self, id: str) -> StoredDocument | None:
         """The stored document, or ``None``."""
         with self._read() as c:
-            row = c.execute("SELECT id, text, signature, bands, meta FROM docs WHERE id = ?", (id,)).fetchone()
+            row = c.execute("SELECT id, text, signature, bands, meta, winnow FROM docs WHERE id = ?", (id,)).fetchone()
         if row is None:
             return None
-        id_, text, sig, bands, meta = row
-        return StoredDocument(id_, text, bytes(sig), unpack_keys(bands), None if meta is None else json.loads(meta))
+        id_, text, sig, bands, meta, winnow = row
+        return StoredDocument(id_, text, bytes(sig), unpack_keys(bands), None if meta is None else json.loads(meta),
+                              unpack_keys(winnow))
 
     def contains(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are stored."""
@@ -450,6 +455,14 @@ class SQLiteStore:
                 (*kept, exclude, limit),
             ).fetchall()
         return CandidateQuery(tuple(Candidate(i, n) for i, n in rows), skipped)
+
+    def containment_candidates(
+        self, winnow_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+    ) -> CandidateQuery:
+        """Documents holding the query's winnow keys, most held first; see ``Store``. Winnow keys
+        live in the ``lsh`` table beside band keys (hashes of another family: collisions are as
+        unlikely as between two band keys) and in ``docs.winnow``, so add and remove treat both alike."""
+        return self.candidates(winnow_keys, limit=limit, max_bucket=max_bucket, exclude=exclude)
 
     def iter_ids(self) -> Iterator[str]:
         """Every stored id in insertion order, read in pages (no transaction is held between

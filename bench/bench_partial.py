@@ -1,0 +1,246 @@
+"""Partial reuse: a share of a source's sentences copied into another article, found or not.
+
+    PYTHONPATH=src python bench/bench_partial.py [--shared ../shared] [--half report|tune] [--n 40] [--quick]
+
+Fixtures (issue 15, "Evaluation"), built from ``bbc-news.jsonl`` and seeded:
+
+* the articles are split in two halves by a hash of their id: ``--half tune`` draws every
+  fixture from one half (use it to choose parameters), ``--half report`` (the default) from the
+  other (the numbers to report). The index always holds every article except the hosts;
+* a **host** is an article removed from the index (with its near-duplicates: articles holding
+  20% or more of its word 5-grams); a
+  **source** is an indexed article of another topic;
+* a fixture takes ``share`` (30%, 50%, 70%, 100%) of the source's sentences (a contiguous run,
+  seeded start) and inserts them as one block at a seeded position among the host's
+  sentences, at two strengths: ``cut`` (verbatim) and ``light`` (``bench/spinner.py`` swaps 15%
+  of the eligible words, then the taken sentences are shuffled);
+* **negatives**: each host traced as it is (an independent article never indexed; the index
+  holds many articles of its topic). Calling one ``derived`` is a false positive.
+
+Reported: recall@1 as ``derived`` (the top match is the source, or an article of the same text,
+and its relation is ``derived``) by strength and share; negatives called ``derived``; for the
+datasketch ``MinHashLSH`` baseline (word 5-gram shingles, threshold 0.5, 128 permutations, as in
+``bench_trace.py``) on the same index and queries: recall@1 (top LSH candidate) and negatives
+with any candidate. Also ingest rate and index size per article (SQLite, temporary file) and
+query latency for both. JSON goes to ``bench/out/partial.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR) not in sys.path:
+    sys.path.insert(0, str(BENCH_DIR))
+
+from bench_check import fmt, print_table  # noqa: E402
+from bench_trace import (  # noqa: E402
+    MinHashBaseline,
+    disk_bytes,
+    duplicate_groups,
+    index_class,
+    jsonable,
+    percentile,
+    time_baseline_ingest,
+    word_shingles,
+)
+from evaldata import BBC_FILE, Article, data_dir, load_articles  # noqa: E402
+from spinner import Spinner  # noqa: E402
+
+DEFAULT_SEED = 20261203
+SHARES: tuple[float, ...] = (0.3, 0.5, 0.7, 1.0)
+STRENGTHS: tuple[str, ...] = ("cut", "light")
+LIGHT_RATE = 0.15
+NEAR_DUP = 0.2
+_SENT_RE = re.compile(r"(?<=[.!?\"'])\s+(?=[A-Z\"'])")
+
+
+def half_of(article_id: str) -> str:
+    """``tune`` or ``report``: a stable split of the articles by a hash of the id."""
+    return "tune" if zlib.crc32(article_id.encode()) % 2 == 0 else "report"
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a BBC article (paragraphs, then sentence ends); never empty strings."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        out += [s.strip() for s in _SENT_RE.split(para) if s.strip()]
+    return out
+
+
+def near_duplicates(host: Article, articles: Sequence[Article]) -> set[str]:
+    """``host`` and every article holding at least ``NEAR_DUP`` of its word 5-grams (BBC News
+    re-published some stories with small edits): all are kept out of the index, so that a
+    host is an independent text."""
+    own = set(word_shingles(host.text))
+    return {a.id for a in articles
+            if a.id == host.id or len(own & set(word_shingles(a.text))) >= NEAR_DUP * max(1, len(own))}
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """One query: ``share`` of ``source_id``'s sentences embedded in host ``host_id`` at ``strength``."""
+
+    strength: str
+    share: float
+    source_id: str
+    host_id: str
+    text: str
+    taken_words: int
+
+
+def make_fixture(source: Article, host: Article, *, strength: str, share: float, spinner: Spinner,
+                 seed: int) -> Fixture:
+    """Take ``share`` of ``source``'s sentences (a contiguous run) and insert them as one block
+    into ``host``'s sentences; ``light`` spins the taken sentences and shuffles them."""
+    rng = random.Random(seed)
+    src = split_sentences(source.text)
+    n = max(1, round(share * len(src)))
+    start = rng.randrange(0, len(src) - n + 1)
+    taken = src[start : start + n]
+    if strength == "light":
+        taken = [spinner.spin(s, rate=LIGHT_RATE, seed=seed + k).text for k, s in enumerate(taken)]
+        rng.shuffle(taken)
+    elif strength != "cut":
+        raise ValueError(f"unknown strength {strength!r}")
+    body = split_sentences(host.text)
+    at = rng.randrange(0, len(body) + 1)
+    text = " ".join(body[:at] + taken + body[at:])
+    return Fixture(strength, share, source.id, host.id, text, sum(len(s.split()) for s in taken))
+
+
+def build(articles: Sequence[Article], *, half: str, n: int, seed: int,
+          spinner: Spinner) -> tuple[list[Article], list[Fixture]]:
+    """The hosts (``n``, removed from the index) and every fixture, all drawn from ``half``."""
+    rng = random.Random(seed)
+    pool = sorted((a for a in articles if half_of(a.id) == half and len(split_sentences(a.text)) >= 6),
+                  key=lambda a: a.id)
+    hosts = rng.sample(pool, n)
+    host_ids = {i for h in hosts for i in near_duplicates(h, articles)}
+    sources = [a for a in pool if a.id not in host_ids]
+    fixtures = []
+    for k, host in enumerate(hosts):
+        others = [a for a in sources if a.topic != host.topic]
+        source = others[rng.randrange(len(others))]
+        for strength in STRENGTHS:
+            for share in SHARES:
+                fixtures.append(make_fixture(source, host, strength=strength, share=share, spinner=spinner,
+                                             seed=seed * 31 + k * 997 + int(share * 100)))
+    return hosts, fixtures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--shared", default=None, help="the shared folder holding data/")
+    ap.add_argument("--half", choices=("report", "tune"), default="report",
+                    help="which half of the articles the fixtures come from (tune on one, report the other)")
+    ap.add_argument("--n", type=int, default=40, help="hosts (= sources per cell and negatives)")
+    ap.add_argument("--quick", action="store_true", help="--n 12")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--out", default=str(BENCH_DIR / "out" / "partial.json"))
+    args = ap.parse_args(argv)
+    n = 12 if args.quick else args.n
+    data = data_dir(args.shared)
+    if not (data / BBC_FILE).is_file():
+        print(f"evaluation data not found: {data / BBC_FILE} (pass --shared or set UNSPIN_SHARED)")
+        return 2
+    log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+    articles = load_articles(data)
+    groups = duplicate_groups(articles)
+    spinner = Spinner.from_aiksaurus()
+    hosts, fixtures = build(articles, half=args.half, n=n, seed=args.seed, spinner=spinner)
+    host_ids = {i for h in hosts for i in near_duplicates(h, articles)}
+    docs = [(a.id, a.text) for a in articles if a.id not in host_ids]
+    Index = index_class()
+    res: dict[str, Any] = {"meta": {"half": args.half, "n": n, "seed": args.seed, "indexed": len(docs)}}
+    with tempfile.TemporaryDirectory(prefix="unspin-partial-") as tmp:
+        db = Path(tmp) / "partial.sqlite"
+        log(f"indexing {len(docs)} articles")
+        t0 = time.perf_counter()
+        idx = Index.open(db)
+        idx.add(docs)
+        ingest_s = time.perf_counter() - t0
+        idx.close()
+        text_bytes = sum(len(t.encode()) for _i, t in docs)
+        size = disk_bytes(db)
+        base_s = time_baseline_ingest(docs)
+        res["ingest"] = {"unspin_docs_per_s": len(docs) / ingest_s, "datasketch_docs_per_s": len(docs) / base_s,
+                         "bytes_per_doc_excl_text": (size - text_bytes) / len(docs),
+                         "bytes_per_doc_incl_text": size / len(docs)}
+        idx = Index.open(db)
+        try:
+            log(f"tracing {len(fixtures)} fixtures and {len(hosts)} negatives")
+            lat: list[float] = []
+            found: list[tuple[str, str, float]] = []
+            for f in fixtures:
+                t = time.perf_counter()
+                r = idx.trace(f.text, id=f.host_id)
+                lat.append((time.perf_counter() - t) * 1000)
+                top = r.matches[0] if r.matches else None
+                found.append((top.source_id, top.relation, top.coverage) if top else ("", "", 0.0))
+            neg = [idx.trace(h.text, id=h.id) for h in hosts]
+        finally:
+            idx.close()
+    bl = MinHashBaseline()
+    bl.add(docs)
+    bl_lat: list[float] = []
+    bl_top: list[str] = []
+    for f in fixtures:
+        t = time.perf_counter()
+        ranked = bl.query(f.text)
+        bl_lat.append((time.perf_counter() - t) * 1000)
+        bl_top.append(ranked[0][0] if ranked else "")
+    bl_neg = sum(bool(bl.query(h.text)) for h in hosts)
+
+    rows = []
+    cells: dict[str, Any] = {}
+    for strength in STRENGTHS:
+        for share in SHARES:
+            ks = [k for k, f in enumerate(fixtures) if f.strength == strength and f.share == share]
+            ok = [found[k][0] in groups[fixtures[k].source_id] and found[k][1] == "derived" for k in ks]
+            ranked1 = [found[k][0] in groups[fixtures[k].source_id] for k in ks]
+            bl_ok = [bl_top[k] in groups[fixtures[k].source_id] for k in ks]
+            in_query = sum(fixtures[k].taken_words / len(fixtures[k].text.split()) for k in ks) / len(ks)
+            cell = {"n": len(ks), "recall_at_1_derived": sum(ok) / len(ks), "top1_any_relation": sum(ranked1) / len(ks),
+                    "datasketch_recall_at_1": sum(bl_ok) / len(ks), "share_of_query_from_source": in_query}
+            cells[f"{strength} {round(share * 100)}%"] = cell
+            rows.append([strength, f"{round(share * 100)}%", len(ks), in_query, cell["recall_at_1_derived"],
+                         cell["top1_any_relation"], cell["datasketch_recall_at_1"]])
+    neg_derived = sum(any(m.relation == "derived" for m in r.matches) for r in neg)
+    res["cells"] = cells
+    res["negatives"] = {"n": len(hosts), "unspin_called_derived": neg_derived, "datasketch_any_candidate": bl_neg,
+                        "unspin_derived_examples": [[r.id, m.source_id, round(m.score, 3)] for r in neg
+                                                    for m in r.matches if m.relation == "derived"][:10]}
+    res["latency"] = {"unspin_p50_ms": percentile(lat, 50), "datasketch_p50_ms": percentile(bl_lat, 50)}
+    print_table(f"Partial reuse ({args.half} half, {n} sources a cell, {len(docs)} articles indexed)",
+                ["strength", "share taken", "n", "share of query", "unspin R@1 derived", "unspin top-1 any",
+                 "datasketch R@1"], rows,
+                note="share of query: words of the query that come from the source")
+    print_table("Same-topic independent negatives (hosts, never indexed)",
+                ["n", "unspin called derived", "datasketch: any LSH candidate"], [[len(hosts), neg_derived, bl_neg]])
+    ing = res["ingest"]
+    print_table("Ingest and latency", ["", "docs/s", "bytes/article excl text", "query p50 ms"],
+                [["unspin (SQLite)", ing["unspin_docs_per_s"], ing["bytes_per_doc_excl_text"],
+                  res["latency"]["unspin_p50_ms"]],
+                 ["datasketch MinHashLSH", ing["datasketch_docs_per_s"], float("nan"),
+                  res["latency"]["datasketch_p50_ms"]]])
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(jsonable(res), indent=1), encoding="utf-8")
+    print(f"\n  (JSON: {out}; {fmt(sum(lat) / 1000)} s tracing)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
