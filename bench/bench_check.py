@@ -624,14 +624,15 @@ BROWN_PER_FILE = 3
 CheckFn = Callable[[str], Any]  # text -> unspin.api.CheckResult (score, spun, findings, n_words)
 
 
-def default_check_fn(lexicon: Any = None, threshold: float = THRESHOLD) -> CheckFn:
-    """``unspin.api.check`` with the default lexicon; pass another ``text -> CheckResult`` to compare tiers."""
+def default_check_fn(lexicon: Any = None, threshold: float = THRESHOLD, tier: str = "fast") -> CheckFn:
+    """``unspin.api.check`` at ``tier`` with the default lexicon; pass another ``text -> CheckResult``
+    to compare other settings."""
     ensure_unspin_importable()
     from unspin import Lexicon
     from unspin.api import check
 
     lex = lexicon if lexicon is not None else Lexicon.default()
-    return lambda text: check(text, id="bench", lexicon=lex, threshold=threshold)
+    return lambda text: check(text, id="bench", lexicon=lex, threshold=threshold, tier=tier)  # type: ignore[arg-type]
 
 
 def detector_from_check(check_fn: CheckFn) -> Detector:
@@ -1234,6 +1235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(SIMULATORS),
         help=f"comma-separated spinner simulators for section f (default all: {','.join(SIMULATORS)}); '' skips f",
     )
+    ap.add_argument("--tiers", default="fast",
+                    help="comma-separated check tiers run in section f, each on the same documents (fast,model)")
     ap.add_argument("--simulators-only", action="store_true", help="run only section f (per-simulator figures)")
     ap.add_argument("--no-brown", action="store_true", help=f"skip the Brown clean negatives (else: {BROWN_INSTALL})")
     args = ap.parse_args(argv)
@@ -1284,15 +1287,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"f) simulators {', '.join(sim_names)}: {len(test_f)} report articles, rates {SIM_RATES}, "
             + ", ".join(f"Brown {g} {len(d)}" for g, d in extra.items())
         )
-        t0 = time.perf_counter()
-        sims = run_simulators(
-            test_f, sim_names, seed=args.seed, check_fn=default_check_fn(base), clean_extra=extra, progress=log
-        )
-        for g in sims["clean_extra"].values():
-            g.pop("scores", None)
-        sims["seconds"] = time.perf_counter() - t0
-        results["simulators"] = sims
-        print_simulators(sims)
+        for tier in [t.strip() for t in args.tiers.split(",") if t.strip()]:
+            t0 = time.perf_counter()
+            sims = run_simulators(
+                test_f, sim_names, seed=args.seed, check_fn=default_check_fn(base, tier=tier), clean_extra=extra,
+                progress=log,
+            )
+            for g in sims["clean_extra"].values():
+                g.pop("scores", None)
+            sims["seconds"] = time.perf_counter() - t0
+            results["simulators" if tier == "fast" else f"simulators_{tier}"] = sims
+            print(f"\n### tier: {tier}")
+            print_simulators(sims)
     if args.simulators_only:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -60,7 +60,8 @@ def test_tables_write_booleans_as_check_does_and_every_edge_has_a_match_key(tmp_
     assert spun <= {"true", "false"} and spun
     edges = [json.loads(line) for line in (tmp_path / "edges.jsonl").read_text(encoding="utf-8").splitlines()]
     same = [e for e in edges if e["relation"] == "same-story"]
-    assert same and all("match" in e for e in edges) and all(e["match"] is None for e in same)
+    assert same and all(e["match"] is not None for e in edges)
+    assert all(e["match"]["source_id"] == e["source_id"] for e in edges)
 
 
 def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path):

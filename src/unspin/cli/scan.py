@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from unspin.api import DEFAULT_THRESHOLD
+from unspin.api import DEFAULT_THRESHOLD, Tier
 from unspin.cli.index import open_index
 from unspin.cli.options import (
     ReadableDocuments,
@@ -20,6 +20,8 @@ from unspin.cli.options import (
     known_lexicon,
     known_option,
     reference_option,
+    resolve_tier,
+    tier_option,
     with_references,
     workers_option,
 )
@@ -59,6 +61,7 @@ Examples:
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
               help="Score at or above which a document is called spun.")
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
+@tier_option("fast")
 @workers_option
 @click.option("--work-db", "work_db", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Local engine: keep the collection's own index in this new SQLite file instead of memory "
@@ -76,11 +79,12 @@ Examples:
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                  db: str | None, references: tuple[str, ...], known_files: tuple[str, ...], learn: bool,
                  out_dir: str | None, report: str | None, threshold: float,
-                 progress: bool | None, workers: int, work_db: str | None, engine: str, spark_master: str,
+                 progress: bool | None, tier: str, workers: int, work_db: str | None, engine: str, spark_master: str,
                  partitions: int | None, max_bucket: int | None, candidates_limit: int | None) -> None:
     """Check every document of INPUT..., trace each against the others (and --db), and report
     derivation edges (copy -> source) and story clusters. Inputs are never modified."""
     err = sys.stderr  # read at call time: test runners swap it
+    chosen = resolve_tier(tier)
     knobs = {"--partitions": partitions, "--max-bucket": max_bucket, "--candidates": candidates_limit}
     if engine == "local" and any(v is not None for v in knobs.values()):
         given = ", ".join(k for k, v in knobs.items() if v is not None)
@@ -99,11 +103,12 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
 
     show = sys.stderr.isatty() if progress is None else progress
     if engine == "spark":
-        result = _scan_with_spark(list(documents.pairs()), db=db, threshold=threshold, master=spark_master, show=show,
+        result = _scan_with_spark(list(documents.pairs()), db=db, threshold=threshold, tier=chosen, master=spark_master,
+                                  show=show,
                                   partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
     else:
         lexicon = with_references(known_lexicon(known_files), references, id_field, text_field, max_bytes, err)
-        result = _scan_locally(documents.pairs(), lexicon=lexicon, db=db, learn=learn, threshold=threshold,
+        result = _scan_locally(documents.pairs(), lexicon=lexicon, db=db, learn=learn, threshold=threshold, tier=chosen,
                                show=show, workers=workers, work_db=work_db)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
@@ -131,7 +136,7 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
 
 
 def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: Lexicon, db: str | None, learn: bool,
-                  threshold: float, show: bool, workers: int, work_db: str | None) -> ScanResult:
+                  threshold: float, tier: Tier, show: bool, workers: int, work_db: str | None) -> ScanResult:
     """The local engine (``unspin.scan.scan``) with progress bars, over ``lexicon`` strengthened
     by the index."""
     with ExitStack() as stack:
@@ -143,12 +148,13 @@ def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: Lexicon, db: str 
                                            TimeElapsedColumn(), console=Console(file=sys.stderr),
                                            disable=not show))
         tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
-        return scan(collected, lexicon=lexicon, index=idx, learn=learn, threshold=threshold, workers=workers,
+        return scan(collected, lexicon=lexicon, index=idx, learn=learn, threshold=threshold, tier=tier, workers=workers,
                     work_db=work_db,
                     progress=lambda stage, n: bar.advance(tasks[stage], n))
 
 
-def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: float, master: str, show: bool,
+def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: float, tier: Tier, master: str,
+                     show: bool,
                      partitions: int | None, max_bucket: int | None,
                      candidates_limit: int | None) -> ScanResult:
     """The Spark engine (``unspin.engines.spark.scan_spark``) on documents read by the local reader,
@@ -167,7 +173,7 @@ def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: 
     try:
         if db is not None:
             open_index(db, read_only=True).close()  # fail early, with the local engine's message
-        return scan_spark(spark, docs, threshold=threshold, partitions=partitions,
+        return scan_spark(spark, docs, threshold=threshold, tier=tier, partitions=partitions,
                           index_path=os.path.abspath(db) if db is not None else None,
                           max_bucket=max_bucket or MAX_BUCKET, candidates_limit=candidates_limit or CANDIDATES_LIMIT)
     finally:

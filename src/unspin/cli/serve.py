@@ -6,6 +6,7 @@ import ipaddress
 
 import click
 
+from unspin.cli.options import resolve_tier, tier_option
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES
 
 
@@ -53,8 +54,9 @@ Examples:
                    "(default: $UNSPIN_TOKEN).")
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_REQUEST_BYTES, show_default=True,
               help="Largest request body accepted (larger ones get 413).")
+@tier_option(None)
 def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: bool, token: str | None,
-                  max_bytes: int) -> None:
+                  max_bytes: int, tier: str | None) -> None:
     """Serve the unspin API and web page over HTTP."""
     if learn and read_only:
         raise click.UsageError("--learn and --read-only exclude each other")
@@ -75,7 +77,8 @@ def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: 
                    "the API", err=True)
     click.echo("unspin: loading the lexicon" + (f" and the index {db}" if db else "") + "...", err=True)
     try:
-        app = create_app(db=db, read_only=read_only, learn=learn, token=token, max_request_bytes=max_bytes)
+        app = create_app(db=db, read_only=read_only, learn=learn, token=token, max_request_bytes=max_bytes,
+                         tier=resolve_tier(tier))
     except StoreError as e:
         from unspin.cli.index import IndexUnusable
 

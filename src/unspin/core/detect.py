@@ -44,8 +44,8 @@ from unspin.core.results import Finding
 from unspin.core.spin_evidence import (
     Oddness,
     SpinModel,
+    eligibility,
     fits_a_neighbour,
-    is_eligible,
     oddness_of,
     word_llrs,
     word_spin_llr,
@@ -451,13 +451,8 @@ class Detector:
         tokens = split_compounds(tokens)
         findings: list[Finding] = []
         n = len(tokens)
-        slots: list[_Slot | None] = [None] * n
-        eligible = [False] * n
-        for i, tok in enumerate(tokens):
-            first = i == 0 or tokens[i - 1].sentence != tok.sentence
-            eligible[i] = is_eligible(tok, first)
-            if eligible[i]:
-                slots[i] = _Slot()
+        eligible = eligibility(tokens)
+        slots: list[_Slot | None] = [_Slot() if e else None for e in eligible]
         model = SpinModel()
         llrs = word_llrs(tokens, lex, model, eligible=eligible)
         odd = oddness_of(tokens, llrs, model)

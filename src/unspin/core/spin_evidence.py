@@ -13,6 +13,7 @@ Pure functions over tokens and a ``Lexicon``; approximate by design (hand-set co
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from unspin.core.stopwords import PREFIXES, STOPWORDS
@@ -29,6 +30,16 @@ def is_eligible(tok: Token, first_in_sentence: bool) -> bool:
     if s.isupper() and len(s) > 1:
         return False  # acronym
     return not (s[:1].isupper() and not first_in_sentence)
+
+
+def eligibility(tokens: Sequence[Token]) -> list[bool]:
+    """``is_eligible`` of every token, with the first word of each sentence allowed capitals."""
+    return [is_eligible(t, i == 0 or tokens[i - 1].sentence != t.sentence) for i, t in enumerate(tokens)]
+
+
+def sentence_starts(tokens: Sequence[Token]) -> list[int]:
+    """Character offsets of the first token of each sentence, in order."""
+    return [t.start for i, t in enumerate(tokens) if i == 0 or tokens[i - 1].sentence != t.sentence]
 
 
 def fits_a_neighbour(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from unspin.api import check
+from unspin.api import Tier, check
 from unspin.core.results import CheckResult, TraceResult
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.lexicon.frequencies import ReferenceStats
@@ -64,10 +64,10 @@ def _start_worker(parts: LexiconParts, parent: int) -> None:
     _WORKER["lexicon"] = parts.build()
 
 
-def _check_chunk(chunk: Sequence[tuple[str, str]], threshold: float) -> list[CheckResult]:
+def _check_chunk(chunk: Sequence[tuple[str, str]], threshold: float, tier: Tier) -> list[CheckResult]:
     lexicon = _WORKER["lexicon"]
     assert isinstance(lexicon, Lexicon)
-    return [check(text, id=doc_id, lexicon=lexicon, threshold=threshold) for doc_id, text in chunk]
+    return [check(text, id=doc_id, lexicon=lexicon, threshold=threshold, tier=tier) for doc_id, text in chunk]
 
 
 def _trace_chunk(chunk: Sequence[tuple[str, str]], index_path: str, top: int, exclude_self: bool) -> list[TraceResult]:
@@ -123,9 +123,9 @@ class WorkerPool:
                 pending.append(self._executor.submit(fn, nxt, *args))
             yield from done
 
-    def check(self, docs: Iterable[tuple[str, str]], *, threshold: float) -> Iterator[CheckResult]:
-        """``unspin.api.check`` of every (id, text), in order."""
-        yield from self._ordered(_check_chunk, docs, self.check_chunk, threshold)
+    def check(self, docs: Iterable[tuple[str, str]], *, threshold: float, tier: Tier) -> Iterator[CheckResult]:
+        """``unspin.api.check`` of every (id, text) at ``tier``, in order."""
+        yield from self._ordered(_check_chunk, docs, self.check_chunk, threshold, tier)
 
     def trace(self, index_path: str, docs: Iterable[tuple[str, str]], *, top: int,
               exclude_self: bool) -> Iterator[TraceResult]:

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.api import DEFAULT_THRESHOLD, Tier, check
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
@@ -79,7 +79,7 @@ _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".
 class SparkScanOptions:
     """What the Spark scan computes, and the knobs of its memory hot spot (the band join).
 
-    ``threshold`` and ``top`` mean what they mean for the local engine. ``max_bucket``: band
+    ``threshold``, ``tier`` and ``top`` mean what they mean for the local engine. ``max_bucket``: band
     buckets holding more documents are skipped (and counted); ``candidates_limit``: candidates
     verified per document; both default to the local engine's values. ``partitions``: how many
     partitions the documents are spread over for checking and tracing (CPU-bound Python work;
@@ -91,6 +91,7 @@ class SparkScanOptions:
     """
 
     threshold: float = DEFAULT_THRESHOLD
+    tier: Tier = "fast"
     top: int = 5
     max_bucket: int = MAX_BUCKET
     candidates_limit: int = CANDIDATES_LIMIT
@@ -275,7 +276,7 @@ def _match_from_json(data: str) -> Match:
     return Match.from_dict(json.loads(data))
 
 
-def _analyse_partition(rows: Iterable[Any], *, threshold: float, params: FingerprintParams,
+def _analyse_partition(rows: Iterable[Any], *, threshold: float, tier: Tier, params: FingerprintParams,
                        index_path: str | None, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
     """Check every document (``unspin.api.check``) and fingerprint it with the function
     ``Index.add`` uses (``fingerprint_documents``: skeleton and fact band keys)."""
@@ -284,7 +285,7 @@ def _analyse_partition(rows: Iterable[Any], *, threshold: float, params: Fingerp
     while batch := list(itertools.islice(it, chunk)):
         stored = fingerprint_documents(params, [(r.id, r.text) for r in batch])
         for r, doc in zip(batch, stored, strict=True):
-            res = check(r.text, id=r.id, lexicon=lex, threshold=threshold)
+            res = check(r.text, id=r.id, lexicon=lex, threshold=threshold, tier=tier)
             yield (r.id, r.text, r.src, r.pos, distinct_keys(doc.band_keys), float(res.score), bool(res.spun),
                    _to_json(res))
 
@@ -338,7 +339,7 @@ def _csv_line(values: Sequence[Any]) -> str:
 def _jsonl_line(row: dict[str, Any], columns: Sequence[str], match: Match | None = None, *,
                 edge: bool = False) -> str:
     """One JSONL record exactly as ``write_tables`` writes it (no line end); an ``edge`` always
-    has ``match`` (null for a same-story edge)."""
+    has ``match`` (read copy -> source; null only for an edge without one)."""
     record = {c: row[c] for c in columns}
     if edge:
         record["match"] = match.to_dict() if match is not None else None
@@ -579,7 +580,7 @@ class SparkScan:
         docs = loaded.where(F.col("problem").isNull()).drop("problem").repartition(self._partitions(), "id")
         first = Window.partitionBy("id").orderBy("src", "pos")
         docs = docs.withColumn("_n", F.row_number().over(first)).where(F.col("_n") == 1).drop("_n")
-        fn = partial(_analyse_partition, threshold=self.options.threshold, params=self._params,
+        fn = partial(_analyse_partition, threshold=self.options.threshold, tier=self.options.tier, params=self._params,
                      index_path=self.options.index_path)
         analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
         self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
@@ -755,7 +756,7 @@ class SparkScan:
 
 
 def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
-               threshold: float = DEFAULT_THRESHOLD, top: int = 5, max_bucket: int = MAX_BUCKET,
+               threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = 5, max_bucket: int = MAX_BUCKET,
                candidates_limit: int = CANDIDATES_LIMIT, partitions: int | None = None,
                index_path: str | None = None, params: FingerprintParams | None = None,
                input_format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, texts: bool = True,
@@ -767,8 +768,9 @@ def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_f
     ``write_tables`` (or ``python -m unspin.engines.spark_submit``). ``stats``, if given, is
     filled in with the counts and timings of the run.
     """
-    opts = SparkScanOptions(threshold=threshold, top=top, max_bucket=max_bucket, candidates_limit=candidates_limit,
-                            partitions=partitions, index_path=index_path, params=params)
+    opts = SparkScanOptions(threshold=threshold, tier=tier, top=top, max_bucket=max_bucket,
+                            candidates_limit=candidates_limit, partitions=partitions, index_path=index_path,
+                            params=params)
     run = SparkScan.run(spark, source, options=opts, id_field=id_field, text_field=text_field,
                         input_format=input_format, max_bytes=max_bytes)
     try:

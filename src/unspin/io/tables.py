@@ -2,7 +2,7 @@
 CSV and Parquet with the same columns (documented in README.md, section "unspin scan").
 
 JSONL rows of ``edges`` also carry the full evidence (``match``: alignments, substitutions,
-restored text; ``null`` for same-story edges, which have no alignment to show); CSV and Parquet
+restored text, read copy -> source; same-story edges too); CSV and Parquet
 keep the flat columns. CSV booleans are ``true``/``false``, as in ``unspin check --format csv``.
 """
 
@@ -89,7 +89,7 @@ def write_tables(scan: ScanResult, out_dir: str | Path, *, formats: tuple[str, .
             with p.open("w", encoding="utf-8") as fh:
                 for i, row in enumerate(rows):
                     record = {c: row[c] for c in cols}
-                    if name == "edges":  # every edge has the key: null for same-story edges
+                    if name == "edges":  # every edge has its match, same-story ones too
                         m = scan.edges[i].match
                         record["match"] = m.to_dict() if m is not None else None
                     fh.write(json.dumps(record, ensure_ascii=False) + "\n")

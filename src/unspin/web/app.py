@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
-from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.api import DEFAULT_THRESHOLD, Tier, check, default_tier
 from unspin.index import Index
 from unspin.io.writers import finite
 from unspin.lexicon import Lexicon
@@ -185,13 +185,15 @@ class DocumentResponse(BaseModel):
 
 class HealthResponse(BaseModel):
     """Liveness and configuration. ``documents`` is ``null`` when no index is configured;
-    ``learn``: ``/trace`` may write learned swaps (the server was started with ``--learn``)."""
+    ``learn``: ``/trace`` may write learned swaps (the server was started with ``--learn``);
+    ``tier``: the ``check`` tier of ``/check`` (``fast`` or ``model``)."""
 
     status: str
     version: str
     documents: int | None
     read_only: bool
     learn: bool
+    tier: str
 
 
 class ErrorResponse(BaseModel):
@@ -382,6 +384,7 @@ def create_app(
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     lexicon: Lexicon | None = None,
+    tier: Tier | None = None,
 ) -> FastAPI:
     """Build the ``unspin serve`` application.
 
@@ -391,11 +394,13 @@ def create_app(
     read-only). ``read_only``: open it read-only (excludes ``learn``). ``token``: when set,
     required as ``Authorization: Bearer <token>`` everywhere except ``/health`` and the page. ``max_request_bytes`` and
     ``max_text_chars``: larger bodies or texts get 413. ``lexicon``: the base lexicon (default
-    ``Lexicon.default()``), strengthened by the index when ``db`` is given.
+    ``Lexicon.default()``), strengthened by the index when ``db`` is given. ``tier``: the
+    ``unspin.api.check`` tier of ``/check`` (default ``default_tier()``).
 
     Opens the index and builds the lexicon now, so a bad ``db`` raises here
     (``unspin.store.StoreError``); the index is closed when the application shuts down.
     """
+    chosen: Tier = tier or default_tier()
     if max_request_bytes < 1 or max_text_chars < 1:
         raise ValueError("max_request_bytes and max_text_chars must be positive")
     if token is not None and not token:
@@ -485,7 +490,7 @@ def create_app(
         """Is the text machine-spun? The calibrated score, the suspicious spans with their likely
         originals, and the restored text: ``CheckResult.to_dict()``."""
         check_length(req.text)
-        result = check(req.text, id=req.id, lexicon=lex, threshold=req.threshold)
+        result = check(req.text, id=req.id, lexicon=lex, threshold=req.threshold, tier=chosen)
         return JSONResponse(finite(result.to_dict()))
 
     @app.post("/trace", dependencies=auth, response_model=None, tags=["unspin"],
@@ -517,7 +522,7 @@ def create_app(
         mode. Never needs the token."""
         return HealthResponse(status="ok", version=__version__,
                               documents=len(index) if index is not None else None, read_only=read_only,
-                              learn=learn and index is not None)
+                              learn=learn and index is not None, tier=chosen)
 
     page_config = PageConfig(has_index=index is not None, needs_token=bool(token), read_only=read_only,
                              version=__version__, max_text_chars=max_text_chars, learn=learn)
