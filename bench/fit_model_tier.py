@@ -17,6 +17,7 @@ constants it fitted. The model is slow (seconds per article), so the samples are
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -103,9 +104,9 @@ def _judged(d: dict[str, Any], p: Any) -> Any:
 
 
 def _features(d: dict[str, Any], p: Any) -> list[float]:
-    j = _judged(d, p)
-    fs = min(max(d["score"], 1e-6), 1 - 1e-6)
-    return [math.log(fs / (1 - fs)), 100.0 * j.n_flagged / max(j.n_scored, 1), j.mean_surprisal]
+    from unspin.core.model_check import score_features
+
+    return list(score_features(d["score"], _judged(d, p), params=p))
 
 
 def _words(d: dict[str, Any], findings: Any) -> tuple[int, int, int, int, int]:
@@ -140,8 +141,8 @@ def fit() -> None:
     w = np.where(y, 1.0, y.sum() / max((~y).sum(), 1))
     lr = LogisticRegression(C=1.0).fit(x, y, sample_weight=w)
     c = lr.coef_[0]
-    p = ModelParams(w_fast=round(float(c[0]), 3), w_flagged=round(float(c[1]), 3), w_surprisal=round(float(c[2]), 3),
-                    bias=round(float(lr.intercept_[0]), 3))
+    p = dataclasses.replace(p0, w_fast=round(float(c[0]), 3), w_flagged=round(float(c[1]), 3),
+                            w_surprisal=round(float(c[2]), 3), bias=round(float(lr.intercept_[0]), 3))
     print(f"fitted: w_fast={p.w_fast} w_flagged={p.w_flagged} w_surprisal={p.w_surprisal} bias={p.bias}")
     for name, docs in (("tuning half (fitted on)", tune), ("report half (held out)", report)):
         clean = [d for d in docs if d["cond"] == "clean"]

