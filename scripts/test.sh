@@ -2,8 +2,8 @@
 # Set up everything the tests need on a fresh machine, then run the linters and the tests.
 # Usage: bash scripts/test.sh [pytest args...]
 #
-# Debian packages used by tests only: libaiksaurus-1.2-data (the Moby thesaurus behind the
-# spinner simulator), chromium (end-to-end tests of the web page and the HTML report) and
+# Debian packages used by tests only: libaiksaurus-1.2-data and mythes-en-us (the Moby and
+# MyThes thesauri behind the spinner simulators), chromium (end-to-end tests of the web page and the HTML report) and
 # default-jre-headless (Spark in local mode for the engine parity test). Installed when running
 # as root; otherwise the tests that need them skip with the reason.
 set -euo pipefail
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 
 need=()
 [ -f /usr/share/aiksaurus/words.dat ] || need+=(libaiksaurus-1.2-data)
+[ -f /usr/share/mythes/th_en_US_v2.dat ] || need+=(mythes-en-us)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -gt 0 ]; then
