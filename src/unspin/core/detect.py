@@ -51,7 +51,7 @@ from unspin.core.spin_evidence import (
     word_spin_llr,
 )
 from unspin.core.stopwords import STOPWORDS
-from unspin.core.text import Token, apart, joined, split_compounds
+from unspin.core.text import Token, apart, joined, match_case, split_compounds
 from unspin.lexicon.model import Candidate, Lexicon, spelling_variant
 
 KNOWN_PHRASE_CONFIDENCE = 0.97
@@ -138,11 +138,6 @@ class _Slot:
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
 
-
-def _match_case(suggestion: str, surface: str) -> str:
-    if surface[:1].isupper():
-        return suggestion[:1].upper() + suggestion[1:]
-    return suggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +278,7 @@ class Detector:
                         None)
             if form is None:
                 return None
-            forms[k] = _match_case(form, tokens[k].surface)
+            forms[k] = match_case(form, tokens[k].surface)
         parts: list[str] = []
         for idx, k in enumerate(span):
             parts.append(forms.get(k, tokens[k].surface))
@@ -469,7 +464,7 @@ class Detector:
                         times = lex.known.learned.get(seq, 0)
                         conf, evidence = ((learned_phrase_confidence(times), "learned-swap") if times
                                           else (KNOWN_PHRASE_CONFIDENCE, "known-phrase"))
-                        findings.append(Finding(s, e, text[s:e], _match_case(known[seq], tokens[i].surface),
+                        findings.append(Finding(s, e, text[s:e], match_case(known[seq], tokens[i].surface),
                                                 conf, (evidence,)))
                         for k in range(i, i + length):
                             covered[k] = True
@@ -625,7 +620,7 @@ class Detector:
                     parts.append(text[tokens[k].end : tokens[run[idx + 1][0]].start])
             joined = "".join(parts)
             # An odd pair with no candidate pair keeps its words: flagged, nothing to suggest.
-            sugg = None if joined == text[s:e].casefold() else _match_case(joined, tokens[run[0][0]].surface)
+            sugg = None if joined == text[s:e].casefold() else match_case(joined, tokens[run[0][0]].surface)
             conf = max(c for _k, _s, c in run)
             ev = sorted({("learned-swap" if sl.learned else "rare-synonym" if sl.rare
                           else "odd-word" if sl.odd else "odd-pair" if sl.pair else "context-fit")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from unspin.core.model_fit import FitParams, WordFit
 from unspin.core.results import Finding
-from unspin.core.text import Token
+from unspin.core.text import Token, match_case
 
 #: Evidence of a fast-tier finding whose suggestion comes from a list or an index, not from
 #: the lexicon's synonyms: the model does not overrule it.
@@ -78,9 +78,6 @@ class ModelJudgement:
     mean_surprisal: float
 
 
-def _cased(form: str, surface: str) -> str:
-    return form[:1].upper() + form[1:] if surface[:1].isupper() else form
-
 
 def _confidence(gain: float, p: ModelParams) -> float:
     base = math.log(p.confidence_at_flag / (1 - p.confidence_at_flag))
@@ -95,7 +92,7 @@ def _model_suggestion(f: Finding, by_start: Mapping[int, WordFit], starts: Seque
     that much."""
     fit = by_start.get(f.start)
     if fit is not None and tokens[fit.index].end == f.end:
-        sugg = _cased(fit.best, f.text) if fit.best and fit.gain >= p.suggest_gain else None
+        sugg = match_case(fit.best, f.text) if fit.best and fit.gain >= p.suggest_gain else None
     else:
         lo, hi = bisect.bisect_left(starts, f.start), bisect.bisect_left(starts, f.end)
         inside = [by_start[s] for s in starts[lo:hi]]
@@ -126,7 +123,7 @@ def judge(text: str, tokens: Sequence[Token], fits: Mapping[int, WordFit], findi
         tok = tokens[fit.index]
         if tok.start in covered or tok.end - 1 in covered:
             continue
-        merged.append(Finding(tok.start, tok.end, text[tok.start:tok.end], _cased(fit.best, tok.surface),
+        merged.append(Finding(tok.start, tok.end, text[tok.start:tok.end], match_case(fit.best, tok.surface),
                               round(_confidence(fit.gain, p), 4), ("model-fit",)))
     merged.sort(key=lambda f: f.start)
     surprisals = [f.surprisal for f in fits.values()]

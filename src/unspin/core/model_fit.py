@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspin.core.text import Token
+from unspin.core.text import Token, match_case
 from unspin.lexicon.language_model import MAX_WINDOW, LanguageModel, Window
 
 
@@ -104,11 +104,6 @@ def _token_span(offsets: Sequence[tuple[int, int]], first: int, tok: Token) -> t
     return a, b
 
 
-def _cased(form: str, surface: str) -> str:
-    if surface[:1].isupper():
-        return form[:1].upper() + form[1:]
-    return form
-
 
 def word_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
               candidates: Callable[[str], Sequence[str]], model: LanguageModel, *,
@@ -150,7 +145,7 @@ def _screen(text: str, tok: Token, ti: int, span: tuple[int, int], win: Window, 
     if not cands:
         return
     space = text[tok.start - 1:tok.start] == " " if tok.start > 0 else False
-    forms = [_cased(c, tok.surface) for c in cands]
+    forms = [match_case(c, tok.surface) for c in cands]
     cand_ids = [model.word_ids(f, space=space) for f in forms]
     firsts = model.next_logprobs(win, a, [c[0] for c in cand_ids])
     order = [k for k in np.argsort(-firsts) if firsts[k] >= left - p.screen][:p.max_candidates]

@@ -130,3 +130,9 @@ def apart(first: Token, second: Token) -> bool:
 def is_capitalised(surface: str) -> bool:
     """True when the word starts with an upper-case letter (a name, or a sentence start)."""
     return surface[:1].isupper()
+
+
+def match_case(form: str, surface: str) -> str:
+    """``form`` with a capital first letter when ``surface`` starts with one (a suggestion
+    written as the word it replaces is)."""
+    return form[:1].upper() + form[1:] if surface[:1].isupper() else form
