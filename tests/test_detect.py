@@ -316,3 +316,33 @@ def test_a_spinners_pick_fits_only_by_its_content_neighbours(lexicon):
     r = check("Section 3 describes touchy information in more detail.", lexicon=lex)
     assert [(f.text, f.suggestion) for f in r.findings] == [("touchy information", "sensitive data")]
     assert not check("The information has been published.", lexicon=lex).findings
+
+
+def test_a_long_text_is_checked_in_windows_with_offsets_into_the_whole(lexicon):
+    """Above ``window_chars`` the text is checked window by window (linear time and memory):
+    each window's findings are those of checking it alone, shifted into the whole text, and the
+    document's counts are the windows' sums."""
+    from pathlib import Path
+
+    from unspin.core.text import text_windows
+
+    spun = (Path(__file__).parents[1] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
+    clean = (Path(__file__).parents[1] / "examples" / "clean-news.txt").read_text(encoding="utf-8")
+    text = "\n\n".join([clean, spun, clean, spun])
+    window = len(text) // 3
+    whole = check(text, lexicon=lexicon, tier="fast", window_chars=window)
+    spans = text_windows(text, max_chars=window)
+    assert len(spans) >= 3
+    expected = []
+    for start, end in spans:
+        part = check(text[start:end], lexicon=lexicon, tier="fast", window_chars=window)
+        expected += [(f.start + start, f.end + start, f.suggestion) for f in part.findings]
+    assert [(f.start, f.end, f.suggestion) for f in whole.findings] == expected
+    assert all(text[f.start:f.end] == f.text for f in whole.findings)
+    one = check(text, lexicon=lexicon, tier="fast")  # default window: one window, as before
+    assert one.n_words == whole.n_words > 0
+    assert whole.stats["eligible_words"] == one.stats["eligible_words"]
+    assert whole.spun
+    seen: list[int] = []
+    check(text, lexicon=lexicon, tier="fast", window_chars=window, progress=seen.append)
+    assert seen == [end for _s, end in spans]

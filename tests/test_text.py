@@ -39,3 +39,24 @@ def test_split_compounds_gives_the_parts_with_offsets():
     assert not apart(covid, test)
     assert toks[6].compound != high.compound  # each compound has its own number
     assert split_compounds(tokenize("no compound here")) == tokenize("no compound here")
+
+
+def test_text_windows_tile_the_text_and_cut_at_paragraphs_then_sentences_then_spaces():
+    from unspin.core.text import text_windows
+
+    short = "One paragraph.\n\nTwo."
+    assert text_windows(short, max_chars=len(short)) == [(0, len(short))]
+    paras = "\n\n".join(f"Paragraph {i} has a few words in it." for i in range(40))
+    spans = text_windows(paras, max_chars=100)
+    assert spans[0][0] == 0 and spans[-1][1] == len(paras)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(0 < e - s <= 100 for s, e in spans)
+    assert all(paras[e - 1 : e + 1] == "\n\n" for _s, e in spans[:-1])  # cut inside a blank line
+    sentences = " ".join(f"Sentence number {i} ends here." for i in range(40))
+    assert all(sentences[e - 1] == "." for _s, e in text_windows(sentences, max_chars=100)[:-1])
+    words = " ".join(["word"] * 100)
+    assert all(words[e - 1] == " " for _s, e in text_windows(words, max_chars=50)[:-1])
+    run = "x" * 250  # no space at all: hard cuts
+    assert text_windows(run, max_chars=100) == [(0, 100), (100, 200), (200, 250)]
+    assert text_windows("", max_chars=10) == [(0, 0)]
+

@@ -9,7 +9,7 @@ from contextlib import ExitStack
 
 import click
 from rich.console import Console
-from rich.progress import MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
 from unspin.api import DEFAULT_THRESHOLD, check
 from unspin.cli.options import (
@@ -57,7 +57,7 @@ Examples:
 @click.option("--include-text", is_flag=True, help="JSONL: also write each document's text.")
 @tier_option(None)
 @click.option("--progress/--no-progress", default=None,
-              help="Count checked documents on standard error (default: when it is a terminal).")
+              help="Count checked documents and megabytes on standard error (default: when it is a terminal).")
 @workers_option
 def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                   fmt: str, output: str | None, threshold: float, references: tuple[str, ...],
@@ -91,21 +91,29 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
         out = stack.enter_context(open(output, "w", encoding="utf-8")) if output else sys.stdout
         console = Console(file=out, highlight=False, soft_wrap=False) if fmt == "text" else None
         first_csv = True
+        show = err.isatty() if progress is None else progress
+        counts = TextColumn("checked {task.completed:.0f} documents, {task.fields[mb]:.1f} MB")
+        bar = stack.enter_context(Progress(counts, TimeElapsedColumn(),
+                                           console=Console(file=err), disable=not show))
+        task = bar.add_task("check", total=None, mb=0.0)
+        done_chars = 0  # characters of the documents already checked
+
+        def within(chars: int) -> None:  # a long document reports its windows as they are checked
+            bar.update(task, mb=(done_chars + chars) / 1e6)
+
         if workers > 1:
             from unspin.engines.pool import WorkerPool
 
             pool = stack.enter_context(WorkerPool(workers, lexicon))
             results = pool.check(pairs(), threshold=threshold, tier=chosen)
         else:
-            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold, tier=chosen)
+            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold, tier=chosen,
+                             progress=within if show else None)
                        for doc_id, text in pairs())
-        show = err.isatty() if progress is None else progress
-        bar = stack.enter_context(Progress(TextColumn("checked"), MofNCompleteColumn(), TimeElapsedColumn(),
-                                           console=Console(file=err), disable=not show))
-        task = bar.add_task("check", total=None)
         for result in results:
-            bar.advance(task)
             doc = read.popleft()
+            done_chars += len(doc.text)
+            bar.update(task, advance=1, mb=done_chars / 1e6)
             spun += result.spun
             if fmt == "jsonl":
                 write_jsonl([result], out, include_text=include_text, texts=[doc.text])

@@ -8,6 +8,7 @@ from contextlib import ExitStack
 
 import click
 from rich.console import Console
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
 from unspin.cli.index import db_option, open_index
 from unspin.cli.options import input_options, output_options
@@ -44,8 +45,11 @@ Examples:
                    "with the pair they came from, for 'check --db' to use. Off by default: tracing never "
                    "changes the index unless asked.")
 @click.option("--include-text", is_flag=True, help="JSONL: also write each input's text.")
+@click.option("--progress/--no-progress", default=None,
+              help="Count traced documents and megabytes on standard error (default: when it is a terminal).")
 def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
-                  max_bytes: int, fmt: str, output: str | None, top: int, learn: bool, include_text: bool) -> None:
+                  max_bytes: int, fmt: str, output: str | None, top: int, learn: bool, include_text: bool,
+                  progress: bool | None) -> None:
     """Trace each INPUT to the indexed documents it was copied from (spun or not), and tell
     copies ('derived') from independent reports of the same story ('same-story')."""
     err = sys.stderr  # read at call time: test runners swap it
@@ -55,6 +59,11 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
         out = stack.enter_context(open(output, "w", encoding="utf-8", newline="")) if output else sys.stdout
         console = Console(file=out, highlight=False, soft_wrap=False) if fmt == "text" else None
         first = True
+        show = err.isatty() if progress is None else progress
+        counts = TextColumn("traced {task.completed:.0f} documents, {task.fields[mb]:.1f} MB")
+        bar = stack.enter_context(Progress(counts, TimeElapsedColumn(), console=Console(file=err), disable=not show))
+        task = bar.add_task("trace", total=None, mb=0.0)
+        done_chars = 0
         items = iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
                                stdin_format=stdin_format)
         # A few inputs at a time: Index.trace_many fingerprints them together; output keeps input order.
@@ -67,6 +76,8 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
                     write_problem(item, err)
                     continue
                 result = next(results)
+                done_chars += len(item.text)
+                bar.update(task, advance=1, mb=done_chars / 1e6)
                 derived += any(m.relation == "derived" for m in result.matches)
                 if fmt == "jsonl":
                     write_jsonl([result], out, include_text=include_text, texts=[item.text])

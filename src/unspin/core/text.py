@@ -60,9 +60,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         last = before.rsplit(None, 1)[-1].rstrip(".").casefold() if before.split() else ""
         if m.group(0).strip() == "" and "\n" not in m.group(0) and last in _ABBREV:
             continue
-        if before.strip():
-            s = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
-            spans.append((s, pos + len(before)))
+        if before.strip():  # its leading space is the text's at ``pos`` (not text[pos:]: O(n) per sentence)
+            spans.append((pos + len(before) - len(before.lstrip()), pos + len(before)))
         pos = m.end()
     tail = text[pos:]
     if tail.strip():
@@ -136,3 +135,29 @@ def match_case(form: str, surface: str) -> str:
     """``form`` with a capital first letter when ``surface`` starts with one (a suggestion
     written as the word it replaces is)."""
     return form[:1].upper() + form[1:] if surface[:1].isupper() else form
+
+
+def text_windows(text: str, *, max_chars: int) -> list[tuple[int, int]]:
+    """Consecutive spans ``(start, end)`` that tile ``text``, each at most ``max_chars`` long.
+
+    A text of at most ``max_chars`` characters is one window, so ordinary documents are never cut.
+    A longer one is cut, searching back over the second half of each window, after a blank line,
+    else after a sentence's full stop, else at a space; a hard cut only inside a run of
+    ``max_chars // 2`` characters with no space at all. Linear in ``len(text)``.
+    """
+    if max_chars < 2:
+        raise ValueError(f"max_chars must be at least 2, not {max_chars}")
+    spans: list[tuple[int, int]] = []
+    pos, n = 0, len(text)
+    while n - pos > max_chars:
+        lo, hi = pos + max_chars // 2, pos + max_chars
+        cut = text.rfind("\n\n", lo, hi)
+        if cut < 0:
+            cut = text.rfind(". ", lo, hi)
+        if cut < 0:
+            cut = max(text.rfind(" ", lo, hi), text.rfind("\n", lo, hi), text.rfind("\t", lo, hi))
+        end = cut + 1 if cut >= 0 else hi
+        spans.append((pos, end))
+        pos = end
+    spans.append((pos, n))
+    return spans
