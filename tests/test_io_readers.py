@@ -6,6 +6,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -201,7 +202,7 @@ def test_invalid_options_raise() -> None:
 # Directories
 
 
-def test_directory_recursion_sorted_skipping_hidden_and_unsupported(tmp_path: Path) -> None:
+def test_directory_recursion_sorted_naming_what_it_passes_over(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     (root / "b_sub" / "deeper").mkdir(parents=True)
     (root / ".git").mkdir()
@@ -212,29 +213,51 @@ def test_directory_recursion_sorted_skipping_hidden_and_unsupported(tmp_path: Pa
     (root / ".hidden.txt").write_text("hidden", encoding="utf-8")
     (root / ".git" / "config.txt").write_text("git", encoding="utf-8")
     (root / "script.py").write_text("print('no')", encoding="utf-8")
-    (root / "data.json").write_text("{}", encoding="utf-8")
+    (root / "paper.pdf").write_bytes(b"%PDF-1.4\n\x00\x01\x02")
     (root / "README").write_text("no extension", encoding="utf-8")
+    (root / "page").write_text("<!DOCTYPE html><html><body><p>An HTML page saved without an extension.</p>"
+                               "</body></html>", encoding="utf-8")
+    (root / "program").write_bytes(b"\x7fELF\x00\x00\x00\x01")
 
     items = read(root)
-    assert all(isinstance(i, Document) for i in items), items
-    assert [i.id for i in items if isinstance(i, Document)] == [
-        f"{root}/a.md",
-        f"{root}/b_sub/c.txt",
-        f"{root}/b_sub/deeper/d.text",
-        f"{root}/z.txt",
+    docs = [i for i in items if isinstance(i, Document)]
+    assert [(i.id, i.text) for i in docs] == [
+        ("corpus/README", "no extension"),
+        ("corpus/a.md", "a"),
+        ("corpus/b_sub/c.txt", "c"),
+        ("corpus/b_sub/deeper/d.text", "d"),
+        ("corpus/page", "An HTML page saved without an extension."),
+        ("corpus/z.txt", "z"),
     ]
-    assert [i.text for i in items if isinstance(i, Document)] == ["a", "c", "d", "z"]
+    assert docs[0].source == f"{root}/README"  # where it came from, as named
+    passed = {Path(i.source).name: i.reason for i in items if isinstance(i, InputProblem)}
+    assert all(i.ignored for i in items if isinstance(i, InputProblem))  # named, but not failures
+    assert set(passed) == {".git", ".hidden.txt", "script.py", "paper.pdf", "program"}
+    assert "hidden" in passed[".git"] and "'.pdf'" in passed["paper.pdf"] and "binary" in passed["program"]
 
 
-def test_directory_ids_are_relative_to_the_name_given(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "docs" / "sub").mkdir(parents=True)
-    (tmp_path / "docs" / "sub" / "x.txt").write_text("x", encoding="utf-8")
+def test_one_id_per_file_however_its_directory_was_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ref" / "sub").mkdir(parents=True)
+    (tmp_path / "ref" / "sub" / "x.txt").write_text("x", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    doc = only(read("docs"))
-    assert isinstance(doc, Document)
-    assert doc.id == os.path.join("docs", "sub", "x.txt")
+    ids = {only(read(name)).id for name in ("ref", "ref/", "./ref", str(tmp_path / "ref"))}  # type: ignore[union-attr]
+    monkeypatch.chdir(tmp_path / "ref")
+    ids.add(only(read(".")).id)  # type: ignore[union-attr]
+    assert ids == {"ref/sub/x.txt"}
+    assert only(read("sub/x.txt")).id == only(read("./sub/../sub/x.txt")).id == "sub/x.txt"  # type: ignore[union-attr]
+
+
+def test_a_file_named_twice_is_read_once_and_ids_never_collide(tmp_path: Path) -> None:
+    for year in ("2024", "2025"):
+        (tmp_path / year / "news").mkdir(parents=True)
+        (tmp_path / year / "news" / "x.txt").write_text(f"story of {year}", encoding="utf-8")
+    news24, news25 = tmp_path / "2024" / "news", tmp_path / "2025" / "news"
+    items = read(news24, news25, news24 / "x.txt")
+    docs = [i for i in items if isinstance(i, Document)]
+    assert [d.text for d in docs] == ["story of 2024", "story of 2025"]
+    assert docs[0].id == "news/x.txt" and docs[1].id.endswith("2025/news/x.txt")  # its own path: no collision
+    again = only([i for i in items if isinstance(i, InputProblem)])
+    assert again.ignored and "already read as 'news/x.txt'" in again.reason
 
 
 def test_directory_problems_are_reported_in_place(tmp_path: Path) -> None:
@@ -243,16 +266,17 @@ def test_directory_problems_are_reported_in_place(tmp_path: Path) -> None:
     (tmp_path / "c.txt").write_text("also fine", encoding="utf-8")
     items = read(tmp_path)
     assert items == [
-        Document(f"{tmp_path}/a.txt", "fine", f"{tmp_path}/a.txt"),
+        Document(f"{tmp_path.name}/a.txt", "fine", f"{tmp_path}/a.txt"),
         InputProblem(f"{tmp_path}/b.txt", "empty document"),
-        Document(f"{tmp_path}/c.txt", "also fine", f"{tmp_path}/c.txt"),
+        Document(f"{tmp_path.name}/c.txt", "also fine", f"{tmp_path}/c.txt"),
     ]
 
 
 def test_directory_without_supported_files_is_reported(tmp_path: Path) -> None:
     (tmp_path / "only.py").write_text("x = 1", encoding="utf-8")
-    problem = only(read(tmp_path))
-    assert isinstance(problem, InputProblem)
+    notice, problem = read(tmp_path)
+    assert isinstance(notice, InputProblem) and notice.ignored and notice.source == str(tmp_path / "only.py")
+    assert isinstance(problem, InputProblem) and not problem.ignored  # nothing to read: a failure
     assert problem.source == str(tmp_path)
     assert problem.reason.startswith("no supported files in this directory")
 
@@ -271,8 +295,8 @@ def test_directory_symlinks_are_followed_without_looping(tmp_path: Path) -> None
     items = read(root)
     assert items == [
         InputProblem(f"{root}/broken.txt", "no such file or directory"),
-        Document(f"{root}/real/x.txt", "x", f"{root}/real/x.txt"),
-        Document(f"{root}/zlink/y.txt", "y", f"{root}/zlink/y.txt"),
+        Document("root/real/x.txt", "x", f"{root}/real/x.txt"),
+        Document("root/zlink/y.txt", "y", f"{root}/zlink/y.txt"),
     ]
 
 
@@ -282,7 +306,7 @@ def test_directory_skips_pipes_instead_of_blocking(tmp_path: Path) -> None:
     (tmp_path / "real.txt").write_text("real", encoding="utf-8")
     items = read(tmp_path)
     assert isinstance(items[0], InputProblem) and items[0].reason.startswith("not a regular file")
-    assert items[1] == Document(f"{tmp_path}/real.txt", "real", f"{tmp_path}/real.txt")
+    assert items[1] == Document(f"{tmp_path.name}/real.txt", "real", f"{tmp_path}/real.txt")
 
 
 def test_directory_mixes_formats(tmp_path: Path) -> None:
@@ -292,8 +316,8 @@ def test_directory_mixes_formats(tmp_path: Path) -> None:
     items = read(tmp_path)
     assert [(i.id, i.text) for i in items if isinstance(i, Document)] == [
         ("r1", "record one"),
-        (f"{tmp_path}/b.html", "Web page text."),
-        (f"{tmp_path}/c.txt", "plain"),
+        (f"{tmp_path.name}/b.html", "Web page text."),
+        (f"{tmp_path.name}/c.txt", "plain"),
     ]
 
 
@@ -664,3 +688,38 @@ def test_stdin_and_files_in_order(tmp_path: Path) -> None:
     p.write_text("file", encoding="utf-8")
     items = read(p, "-", stdin=io.StringIO("piped"))
     assert [i.text for i in items if isinstance(i, Document)] == ["file", "piped"]
+
+
+# --------------------------------------------------------------------------------------------
+# Standard input: sniffed by default
+
+
+@pytest.mark.parametrize("wrap", [io.BytesIO, lambda b: io.StringIO(b.decode("utf-8"))], ids=["bytes", "text"])
+def test_stdin_is_sniffed_as_html_jsonl_or_text(wrap: Any) -> None:
+    page = b"\n<!DOCTYPE html>\n<html><body><nav>Menu</nav><article><p>The council approved the budget " \
+           b"on Tuesday after a long debate about roads and schools.</p></article></body></html>\n"
+    doc = only(read("-", stdin=wrap(page)))
+    assert isinstance(doc, Document) and "council approved the budget" in doc.text and "<p>" not in doc.text
+    records = b'\n{"id": "a", "text": "one"}\n{"id": "b", "text": "two"}\n'
+    assert read("-", stdin=wrap(records)) == [Document("a", "one", "<stdin>:2"), Document("b", "two", "<stdin>:3")]
+    plain = b"Plain text, {with braces} and <angle> words.\n"
+    assert only(read("-", stdin=wrap(plain))) == Document("-", plain.decode(), "<stdin>")
+
+
+def test_stdin_that_could_be_either_asks_for_its_format() -> None:
+    markup = only(read("-", stdin=io.BytesIO(b"<b>Bold</b> claims about profits.")))
+    assert isinstance(markup, InputProblem) and "--stdin-format html or text" in markup.reason
+    jsonish = only(read("-", stdin=io.BytesIO(b'{"id": "a", "text": "unterminated\n')))
+    assert isinstance(jsonish, InputProblem) and "--stdin-format jsonl or text" in jsonish.reason
+    told = only(read("-", stdin=io.BytesIO(b"<b>Bold</b> claims."), stdin_format="text"))
+    assert told == Document("-", "<b>Bold</b> claims.", "<stdin>")
+    html = only(read("-", stdin=io.BytesIO(b"<p>A paragraph given as html on purpose.</p>"), stdin_format="html"))
+    assert isinstance(html, Document) and html.text.strip() == "A paragraph given as html on purpose."
+
+
+def test_sniffed_jsonl_keeps_its_limits_and_long_first_lines() -> None:
+    first = json.dumps({"id": "long", "text": "word " * 5000})  # longer than the sniffed head
+    second = json.dumps({"id": "x", "text": "y" * (len(first) + 100)})
+    items = read("-", stdin=io.BytesIO(f"{first}\n{second}\n".encode()), max_bytes=len(first) + 10)
+    assert [i.id for i in items if isinstance(i, Document)] == ["long"]
+    assert isinstance(items[1], InputProblem) and "too large" in items[1].reason

@@ -178,6 +178,7 @@ def test_problem_to_dict_and_write_problem() -> None:
     assert problem_to_dict(p) == {
         "source": "data.jsonl:17",
         "skipped": True,
+        "ignored": False,
         "reason": "malformed JSON (Expecting ',' delimiter at column 17)",
     }
     assert json.loads(json.dumps(problem_to_dict(p))) == problem_to_dict(p)
@@ -186,6 +187,9 @@ def test_problem_to_dict_and_write_problem() -> None:
     assert err.getvalue() == (
         "unspin: skipped data.jsonl:17: malformed JSON (Expecting ',' delimiter at column 17)\n"
     )
+    err = io.StringIO()
+    write_problem(InputProblem("crawl/paper.pdf", "unspin does not read '.pdf' files", ignored=True), err)
+    assert err.getvalue() == "unspin: passed over crawl/paper.pdf: unspin does not read '.pdf' files\n"
 
 
 def test_write_problem_is_always_one_line() -> None:

@@ -126,8 +126,9 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
             out.flush()
         if fmt == "csv" and first_csv:  # nothing could be read: still a valid (empty) table
             write_csv([], out, header=True)
+    if (summary := documents.summary()) is not None:
+        err.write(summary + "\n")
     if documents.problems:
-        err.write(f"unspin: {len(documents.problems)} input(s) could not be read (see messages above)\n")
         sys.exit(EXIT_SKIPPED)
     sys.exit(EXIT_SPUN if spun else EXIT_CLEAN)
 

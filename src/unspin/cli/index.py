@@ -77,8 +77,9 @@ def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, 
                              progress=lambda n: bar.advance(task, n))
         err.write(f"unspin: indexed {report.added} document(s), {report.skipped} already present; "
                   f"{len(idx)} in {db}\n")
+    if (summary := documents.summary()) is not None:
+        err.write(summary + "\n")
     if documents.problems:
-        err.write(f"unspin: {len(documents.problems)} input(s) could not be read (see messages above)\n")
         sys.exit(EXIT_SKIPPED)
 
 

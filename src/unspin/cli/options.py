@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from unspin.io.readers import Document, InputProblem, iter_documents
+from unspin.io.readers import STDIN_FORMATS, Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
 from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
 
@@ -24,8 +24,9 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="JSONL/Parquet field holding the document id.")(f)
     f = click.option("--text-field", default="text", show_default=True,
                      help="JSONL/Parquet field holding the document text.")(f)
-    f = click.option("--stdin-format", type=click.Choice(["text", "jsonl"]), default="text",
-                     show_default=True, help="How to read '-' (standard input).")(f)
+    f = click.option("--stdin-format", type=click.Choice(STDIN_FORMATS), default="auto", show_default=True,
+                     help="How to read '-' (standard input): auto tells an HTML page, JSON Lines and plain text "
+                          "apart by their start, and asks when it cannot.")(f)
     f = click.option("--max-bytes", type=int, default=64 * 1024 * 1024, show_default=True,
                      help="Largest text/HTML file (or JSONL line) to read; larger ones are reported and skipped.")(f)
     f = click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")(f)
@@ -100,8 +101,9 @@ def with_references(lexicon: Lexicon, references: tuple[str, ...], id_field: str
 @dataclass
 class ReadableDocuments:
     """The documents of INPUT... that can be read, as ``input_options`` describes them. Each one
-    that cannot is reported on ``err`` as it is met and kept in ``problems`` (source, reason):
-    nothing is dropped silently."""
+    that cannot is reported on ``err`` as it is met and kept in ``problems`` (source, reason);
+    files passed over in a directory (unsupported type, hidden) are reported and kept in
+    ``ignored``: nothing is dropped silently."""
 
     inputs: tuple[str, ...]
     id_field: str
@@ -110,15 +112,26 @@ class ReadableDocuments:
     stdin_format: str
     err: TextIO
     problems: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Document]:
         for item in iter_documents(self.inputs, id_field=self.id_field, text_field=self.text_field,
                                    max_bytes=self.max_bytes, stdin_format=self.stdin_format):
             if isinstance(item, InputProblem):
-                self.problems.append((item.source, item.reason))
+                (self.ignored if item.ignored else self.problems).append((item.source, item.reason))
                 write_problem(item, self.err)
             else:
                 yield item
+
+    def summary(self) -> str | None:
+        """The closing line about inputs not used (``None`` when every input was read), e.g.
+        ``unspin: 2 input(s) could not be read, 3 file(s) passed over (see messages above)``."""
+        parts = []
+        if self.problems:
+            parts.append(f"{len(self.problems)} input(s) could not be read")
+        if self.ignored:
+            parts.append(f"{len(self.ignored)} file(s) passed over")
+        return f"unspin: {', '.join(parts)} (see messages above)" if parts else None
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         """(id, text) of each readable document."""

@@ -127,7 +127,7 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     table = Table(title="unspin scan", show_header=False)
     for label, value in (("documents", len(result.documents)), ("spun", n_spun), ("derived edges", n_derived),
                          ("same-story edges", n_same), ("story clusters", len(result.clusters)),
-                         ("unreadable inputs", len(problems))):
+                         ("unreadable inputs", len(problems)), ("files passed over", len(documents.ignored))):
         table.add_row(label, str(value))
     Console(highlight=False).print(table)
     if problems:

@@ -11,10 +11,9 @@ from rich.console import Console
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
 from unspin.cli.index import db_option, open_index
-from unspin.cli.options import input_options, output_options
+from unspin.cli.options import ReadableDocuments, input_options, output_options
 from unspin.index import LEARN_MIN_SCORE
-from unspin.io.readers import InputProblem, iter_documents
-from unspin.io.writers import render_trace_terminal, write_jsonl, write_problem, write_trace_csv
+from unspin.io.writers import render_trace_terminal, write_jsonl, write_trace_csv
 
 EXIT_NONE, EXIT_DERIVED, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 # Inputs traced together (one fingerprinting and prefilter batch); output stays in input order.
@@ -53,7 +52,7 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
     """Trace each INPUT to the indexed documents it was copied from (spun or not), and tell
     copies ('derived') from independent reports of the same story ('same-story')."""
     err = sys.stderr  # read at call time: test runners swap it
-    skipped = derived = 0
+    derived = 0
     with ExitStack() as stack:
         idx = stack.enter_context(open_index(db, read_only=not learn))
         out = stack.enter_context(open(output, "w", encoding="utf-8", newline="")) if output else sys.stdout
@@ -64,33 +63,28 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
         bar = stack.enter_context(Progress(counts, TimeElapsedColumn(), console=Console(file=err), disable=not show))
         task = bar.add_task("trace", total=None, mb=0.0)
         done_chars = 0
-        items = iter_documents(inputs, id_field=id_field, text_field=text_field, max_bytes=max_bytes,
-                               stdin_format=stdin_format)
+        documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
+        items = iter(documents)
         # A few inputs at a time: Index.trace_many fingerprints them together; output keeps input order.
         while chunk := list(itertools.islice(items, TRACE_CHUNK)):
-            docs = [(item.id, item.text) for item in chunk if not isinstance(item, InputProblem)]
-            results = iter(idx.trace_many(docs, top=top, learn=learn, chunk=TRACE_CHUNK))
-            for item in chunk:
-                if isinstance(item, InputProblem):
-                    skipped += 1
-                    write_problem(item, err)
-                    continue
-                result = next(results)
-                done_chars += len(item.text)
+            results = idx.trace_many([(doc.id, doc.text) for doc in chunk], top=top, learn=learn, chunk=TRACE_CHUNK)
+            for doc, result in zip(chunk, results, strict=True):
+                done_chars += len(doc.text)
                 bar.update(task, advance=1, mb=done_chars / 1e6)
                 derived += any(m.relation == "derived" for m in result.matches)
                 if fmt == "jsonl":
-                    write_jsonl([result], out, include_text=include_text, texts=[item.text])
+                    write_jsonl([result], out, include_text=include_text, texts=[doc.text])
                 elif fmt == "csv":
                     write_trace_csv([result], out, header=first)
                     first = False
                 else:
                     assert console is not None
-                    render_trace_terminal(result, item.text, console)
+                    render_trace_terminal(result, doc.text, console)
             out.flush()
         if fmt == "csv" and first:  # nothing could be read: still a valid (empty) table
             write_trace_csv([], out, header=True)
-    if skipped:
-        err.write(f"unspin: {skipped} input(s) could not be read (see messages above)\n")
+    if (summary := documents.summary()) is not None:
+        err.write(summary + "\n")
+    if documents.problems:
         sys.exit(EXIT_SKIPPED)
     sys.exit(EXIT_DERIVED if derived else EXIT_NONE)

@@ -13,8 +13,16 @@ Formats, chosen by file extension (case-insensitive):
 * ``.jsonl``, ``.ndjson``: one document per JSON object per line, streamed.
 * ``.parquet``: one document per row, streamed in record batches (needs ``pyarrow``).
 
-A file named explicitly with any other extension is read as plain text; inside a directory,
-such files are skipped, as are hidden files and directories (names starting with ``.``).
+A file named explicitly with any other extension is read as plain text. Inside a directory, a
+file with no extension is read by its content (HTML when it starts like a page, else plain
+text; binary content is passed over); files with other extensions and hidden entries (names
+starting with ``.``) are passed over, each reported as an :class:`InputProblem` with
+``ignored=True`` so that nothing is skipped silently.
+
+Standard input is read by ``stdin_format``: ``auto`` (the default) sniffs its start: an HTML
+page, JSON Lines (the first line is a JSON object) or plain text, and reports an input that
+could be either (markup that is not a page, a first line that starts like JSON but is not)
+instead of guessing.
 """
 
 from __future__ import annotations
@@ -26,21 +34,24 @@ import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
 __all__ = [
     "HTML_EXTENSIONS",
     "JSONL_EXTENSIONS",
     "PARQUET_EXTENSIONS",
+    "STDIN_FORMATS",
     "SUPPORTED_EXTENSIONS",
     "TEXT_EXTENSIONS",
     "Document",
     "InputProblem",
     "ReadOptions",
+    "directory_id",
     "document_from_value",
     "iter_documents",
     "parse_jsonl_line",
+    "path_id",
 ]
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".text"})
@@ -50,6 +61,8 @@ PARQUET_EXTENSIONS = frozenset({".parquet"})
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSONL_EXTENSIONS | PARQUET_EXTENSIONS
 
 STDIN_SOURCE = "<stdin>"
+#: How standard input may be read: ``auto`` sniffs it (see the module docstring).
+STDIN_FORMATS = ("auto", "text", "html", "jsonl")
 
 _SNIFF_BYTES = 8192  # binary detection looks at this much of the start of a file
 _CONTROL_SHARE = 0.10  # more than this share of control characters means "binary"
@@ -69,10 +82,13 @@ _HTML_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.
 class Document:
     """One text to process.
 
-    ``id`` names the document in results (the path as given for a file; the record's id field,
-    or ``"path:LINE"``, for JSONL; ``"-"`` for plain stdin). ``source`` says where it came
-    from: ``"path"``, ``"path:LINE"`` (JSONL), ``"path:ROW"`` (Parquet, rows counted from 1)
-    or ``"<stdin>"``.
+    ``id`` names the document in results: for a file found in a directory, the directory's
+    name and the file's path below it (``ref/sub/a.txt`` however ``ref`` was named,
+    :func:`directory_id`); for a file named directly, its normalised path (:func:`path_id`);
+    the record's id field, or ``"path:LINE"``, for JSONL; ``"-"`` for plain stdin. Two files
+    never share an id in one run (the second keeps its own path). ``source`` says where it came
+    from, as the user named it: ``"path"``, ``"path:LINE"`` (JSONL), ``"path:ROW"`` (Parquet,
+    rows counted from 1) or ``"<stdin>"``.
     """
 
     id: str
@@ -85,10 +101,13 @@ class InputProblem:
     """A document that could not be read: reported, never silently dropped.
 
     ``reason`` is one sentence saying what is wrong, and how to fix it where there is a fix.
+    ``ignored`` is True for a file passed over on purpose inside a directory (an unsupported
+    type, a hidden entry): it is reported, but it is not a failure of the run.
     """
 
     source: str
     reason: str
+    ignored: bool = False
 
 
 Item = Document | InputProblem
@@ -115,13 +134,14 @@ def iter_documents(
     text_field: str = "text",
     max_bytes: int = 64 * 1024 * 1024,
     stdin: TextIO | BinaryIO | None = None,
-    stdin_format: str = "text",
+    stdin_format: str = "auto",
 ) -> Iterator[Document | InputProblem]:
     """Yield a :class:`Document` or :class:`InputProblem` for every text named by ``inputs``.
 
     ``inputs`` are file paths, directories (walked recursively in sorted order) or ``-`` for
-    standard input (``stdin``, default ``sys.stdin``), read as one document with id ``"-"``,
-    or as JSON Lines when ``stdin_format == "jsonl"``. ``id_field`` and ``text_field`` name
+    standard input (``stdin``, default ``sys.stdin``), read as one document with id ``"-"``
+    (``stdin_format`` ``text`` or ``html``), as JSON Lines (``jsonl``), or as its first bytes
+    say (``auto``, see the module docstring). ``id_field`` and ``text_field`` name
     the fields of JSONL records and Parquet columns. ``max_bytes`` limits the size of a whole
     file for text and HTML, and of one line (JSONL) or one text value (Parquet), which are
     streamed.
@@ -130,11 +150,12 @@ def iter_documents(
     :class:`InputProblem`); ``Document.text`` is never empty or whitespace-only and is the
     decoded text unaltered (HTML: the extracted text).
     """
-    if stdin_format not in ("text", "jsonl"):
-        raise ValueError(f"stdin_format must be 'text' or 'jsonl', not {stdin_format!r}")
+    if stdin_format not in STDIN_FORMATS:
+        raise ValueError(f"stdin_format must be one of {', '.join(STDIN_FORMATS)}, not {stdin_format!r}")
     if max_bytes < 1:
         raise ValueError(f"max_bytes must be positive, not {max_bytes}")
     opts = ReadOptions(id_field=id_field, text_field=text_field, max_bytes=max_bytes)
+    seen = _Seen()
     stdin_read = False
     for name in inputs:
         if name == "-":
@@ -145,19 +166,54 @@ def iter_documents(
             stream = stdin if stdin is not None else _default_stdin()
             if stream is None:
                 yield InputProblem(STDIN_SOURCE, "there is no standard input to read")
-            elif stdin_format == "jsonl":
-                yield from _iter_jsonl_stream(stream, STDIN_SOURCE, opts)
             else:
-                yield _read_stdin_text(stream, opts)
+                yield from _iter_stdin(stream, stdin_format, opts)
             continue
-        yield from _iter_path(name, opts)
+        yield from _iter_path(name, opts, seen)
 
 
 # --------------------------------------------------------------------------------------------
 # Paths and directories
 
 
-def _iter_path(name: str, opts: ReadOptions) -> Iterator[Item]:
+@dataclass
+class _Seen:
+    """The files one ``iter_documents`` call has read (by device and inode) and the ids given."""
+
+    files: dict[tuple[int, int], str] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+
+    def claim(self, st: os.stat_result, doc_id: str, path: str) -> str | None:
+        """The id for the file ``st`` (``doc_id``, or its own path when another file took that
+        id), or ``None`` when this file was read already under another name."""
+        key = (st.st_dev, st.st_ino)
+        if key in self.files:
+            return None
+        if doc_id in self.ids:
+            doc_id = path_id(path)
+        self.files[key] = doc_id
+        self.ids.add(doc_id)
+        return doc_id
+
+
+def path_id(path: str) -> str:
+    """The id of a file named directly: its path relative to the working directory when it lies
+    under it (``./a.txt``, ``a.txt`` and ``/abs/cwd/a.txt`` are all ``a.txt``), else its
+    absolute path; normalised, with ``/`` separators."""
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute)
+    chosen = absolute if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
+    return chosen.replace(os.sep, "/")
+
+
+def directory_id(path: str) -> str:
+    """The id prefix of the files found under the directory ``path``: the directory's own name
+    (``ref/``, ``/abs/path/ref`` and ``.`` inside ``ref`` are all ``ref``), so a file's id does
+    not depend on how its directory was named or where unspin was run from."""
+    return os.path.basename(os.path.abspath(path)) or path_id(path)
+
+
+def _iter_path(name: str, opts: ReadOptions, seen: _Seen) -> Iterator[Item]:
     try:
         st = os.stat(name)
     except FileNotFoundError:
@@ -168,20 +224,23 @@ def _iter_path(name: str, opts: ReadOptions) -> Iterator[Item]:
         return
     if stat.S_ISDIR(st.st_mode):
         found = False
-        for item in _walk(name, name, opts, visited={(st.st_dev, st.st_ino)}):
-            found = True
+        walk = _walk(name, name, directory_id(name), opts, seen, visited={(st.st_dev, st.st_ino)})
+        for item in walk:
+            found = found or not (isinstance(item, InputProblem) and item.ignored)
             yield item
         if not found:
             exts = ", ".join(sorted(SUPPORTED_EXTENSIONS))
             yield InputProblem(name, f"no supported files in this directory (looked for {exts})")
         return
-    yield from _read_file(name, st, opts)
+    yield from _read_file(name, path_id(name), st, opts, seen)
 
 
-def _walk(directory: str, shown: str, opts: ReadOptions, *, visited: set[tuple[int, int]]) -> Iterator[Item]:
+def _walk(directory: str, shown: str, ident: str, opts: ReadOptions, seen: _Seen, *,
+          visited: set[tuple[int, int]]) -> Iterator[Item]:
     """Items for the files under ``directory``, depth first in name order.
 
-    ``shown`` is the directory's path as the user wrote it (ids and sources build on it).
+    ``shown`` is the directory's path as the user wrote it (sources build on it), ``ident``
+    the id prefix of its files (``directory_id``).
     Hidden entries and files with unsupported extensions are skipped; symlinks are followed,
     and ``visited`` (device, inode) pairs stop symlink loops.
     """
@@ -192,12 +251,15 @@ def _walk(directory: str, shown: str, opts: ReadOptions, *, visited: set[tuple[i
         yield InputProblem(shown, _os_reason(e))
         return
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
         child = os.path.join(shown, entry.name)
+        if entry.name.startswith("."):
+            yield InputProblem(child, "hidden (name it explicitly to read it)", ignored=True)
+            continue
         try:
             is_dir = entry.is_dir()
-            if not is_dir and _extension(entry.name) not in SUPPORTED_EXTENSIONS:
+            ext = _extension(entry.name)
+            if not is_dir and ext and ext not in SUPPORTED_EXTENSIONS:
+                yield InputProblem(child, _unsupported(ext), ignored=True)
                 continue
             st = os.stat(entry.path)
         except OSError as e:
@@ -207,14 +269,19 @@ def _walk(directory: str, shown: str, opts: ReadOptions, *, visited: set[tuple[i
             key = (st.st_dev, st.st_ino)
             if key not in visited:  # already walked: a symlink loop or a second link
                 visited.add(key)
-                yield from _walk(entry.path, child, opts, visited=visited)
+                yield from _walk(entry.path, child, f"{ident}/{entry.name}", opts, seen, visited=visited)
             continue
         if not stat.S_ISREG(st.st_mode):
             yield InputProblem(
                 child, "not a regular file (a pipe, socket or device); name it explicitly to read it"
             )
             continue
-        yield from _read_file(child, st, opts)
+        yield from _read_file(child, f"{ident}/{entry.name}", st, opts, seen, untyped=not ext)
+
+
+def _unsupported(ext: str) -> str:
+    exts = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+    return f"unspin does not read '{ext}' files (it reads {exts}); name the file to read it as text"
 
 
 def _extension(name: str) -> str:
@@ -229,9 +296,20 @@ class _Skip(Exception):
         self.reason = reason
 
 
-def _read_file(name: str, st: os.stat_result, opts: ReadOptions) -> Iterator[Item]:
-    """Items from one file, by extension; unknown extensions are read as plain text."""
+def _read_file(name: str, doc_id: str, st: os.stat_result, opts: ReadOptions, seen: _Seen, *,
+               untyped: bool = False) -> Iterator[Item]:
+    """Items from one file, by extension; unknown extensions are read as plain text. ``name`` is
+    its path as met, ``doc_id`` the id it gets unless another file has it (see ``_Seen``); a
+    file already read under another name is reported, not read twice.
+
+    ``untyped``: a file with no extension met in a directory, read as its content says (HTML or
+    plain text); binary content is passed over (``InputProblem.ignored``), not a failure.
+    """
     ext = _extension(name)
+    claimed = seen.claim(st, doc_id, name)
+    if claimed is None:
+        yield InputProblem(name, f"already read as '{seen.files[(st.st_dev, st.st_ino)]}'", ignored=True)
+        return
     if ext in JSONL_EXTENSIONS:
         yield from _iter_jsonl_file(name, opts)
         return
@@ -242,11 +320,14 @@ def _read_file(name: str, st: os.stat_result, opts: ReadOptions) -> Iterator[Ite
         if stat.S_ISREG(st.st_mode) and st.st_size > opts.max_bytes:
             raise _Skip(_too_large(opts.max_bytes, size=st.st_size))
         data = _read_bytes(name, opts.max_bytes)
-        text = _html_text(data) if ext in HTML_EXTENSIONS else _checked(_decode(data))
+        html = ext in HTML_EXTENSIONS or (untyped and _sniff(data[:_SNIFF_BYTES]) == "html")
+        text = _html_text(data) if html else _checked(_decode(data))
     except _Skip as e:
-        yield InputProblem(name, e.reason)
+        binary = e.reason in (_BINARY_NUL, _BINARY_CONTROL)
+        yield InputProblem(name, f"{e.reason} (a file with no extension, passed over)" if untyped and binary
+                           else e.reason, ignored=untyped and binary)
         return
-    yield Document(name, text, name)
+    yield Document(claimed, text, name)
 
 
 def _read_bytes(name: str, limit: int) -> bytes:
@@ -689,18 +770,114 @@ def _default_stdin() -> TextIO | BinaryIO | None:
     return getattr(sys.stdin, "buffer", sys.stdin)
 
 
-def _read_stdin_text(stream: TextIO | BinaryIO, opts: ReadOptions) -> Item:
+def _iter_stdin(stream: TextIO | BinaryIO, stdin_format: str, opts: ReadOptions) -> Iterator[Item]:
+    """Standard input as ``stdin_format`` says; ``auto`` decides JSON Lines from the first
+    non-blank line (streamed from there on), HTML or text from the first bytes."""
+    if stdin_format == "jsonl":
+        yield from _iter_jsonl_stream(stream, STDIN_SOURCE, opts)
+        return
+    if stdin_format == "auto":
+        try:
+            head = _leading_lines(stream, opts.max_bytes)
+        except (OSError, UnicodeDecodeError) as e:
+            yield InputProblem(STDIN_SOURCE, f"cannot read standard input: {e}")
+            return
+        kind = _sniff_json_line(head)
+        stream = _Replay(head, stream)  # type: ignore[assignment]  # reads like the stream it wraps
+        if kind == "jsonl":
+            yield from _iter_jsonl_stream(stream, STDIN_SOURCE, opts)
+            return
+        if kind == "json-like":
+            yield InputProblem(STDIN_SOURCE, "standard input starts like JSON, but its first line is not a JSON "
+                                             "object; say how to read it: --stdin-format jsonl or text")
+            return
+    yield _read_stdin_text(stream, stdin_format, opts)
+
+
+def _read_stdin_text(stream: TextIO | BinaryIO, stdin_format: str, opts: ReadOptions) -> Item:
     try:
         data = stream.read(opts.max_bytes + 1)
     except (OSError, UnicodeDecodeError) as e:
         return InputProblem(STDIN_SOURCE, f"cannot read standard input: {e}")
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    kind = stdin_format if stdin_format != "auto" else _sniff(raw[:_SNIFF_BYTES])
     try:
         if len(data) > opts.max_bytes:
             raise _Skip(_too_large(opts.max_bytes, what="standard input") + " or split the input")
-        text = _checked(_decode(data) if isinstance(data, bytes) else data)
+        if kind == "markup":
+            raise _Skip("standard input starts with markup but not an HTML page; say how to read it: "
+                        "--stdin-format html or text")
+        text = _html_text(raw) if kind == "html" else _checked(data if isinstance(data, str) else _decode(data))
     except _Skip as e:
         return InputProblem(STDIN_SOURCE, e.reason)
     return Document("-", text, STDIN_SOURCE)
+
+
+_MAX_LEADING_BLANKS = 100  # blank lines read before the first line that decides how to read stdin
+_HTML_START_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+_TAG_RE = re.compile(rb"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
+def _sniff(head: bytes) -> str:
+    """What the first bytes of an input look like: ``html`` (a page: it starts with a doctype or
+    an ``<html>``, ``<head>`` or ``<body>`` tag, possibly after a comment or an XML declaration),
+    ``markup`` (starts with a tag but is not a page: ambiguous) or ``text``."""
+    for bom, _encoding in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    start = head.lstrip()
+    if not start.startswith(b"<"):
+        return "text"
+    if _HTML_START_RE.match(start) or (start.startswith((b"<!--", b"<?xml")) and _HTML_START_RE.search(start)):
+        return "html"
+    return "markup" if _TAG_RE.match(start) else "text"
+
+
+def _sniff_json_line(lines: list[str] | list[bytes]) -> str:
+    """``jsonl`` when the first non-blank of ``lines`` is a JSON object, ``json-like`` when it
+    starts with ``{`` but is not one, else ``text``."""
+    raw = lines[-1] if lines else ""
+    line = (raw if isinstance(raw, str) else raw.decode("utf-8", "replace")).removeprefix("\ufeff").strip()
+    if not line.startswith("{"):
+        return "text"
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        return "json-like"
+    return "jsonl" if isinstance(value, dict) else "json-like"
+
+
+def _leading_lines(stream: TextIO | BinaryIO, limit: int) -> list[str] | list[bytes]:
+    """The stream's first non-blank line and the blank lines before it, each read as
+    ``stream.readline(limit + 1)`` reads it (so a line reader given them loses nothing)."""
+    lines = [stream.readline(limit + 1)]
+    while len(lines) <= _MAX_LEADING_BLANKS and lines[-1] and not lines[-1].strip():
+        lines.append(stream.readline(limit + 1))
+    return lines  # type: ignore[return-value]  # all str or all bytes: one stream
+
+
+class _Replay:
+    """``stream`` with ``lines`` (already read from it by ``_leading_lines``) put back in front."""
+
+    def __init__(self, lines: list[str] | list[bytes], stream: TextIO | BinaryIO) -> None:
+        self._lines: list[Any] = [line for line in lines if line]
+        self._stream = stream
+
+    def readline(self, limit: int = -1) -> Any:
+        """The next line; the put-back lines come as they were read (with the same limit)."""
+        return self._lines.pop(0) if self._lines else self._stream.readline(limit)
+
+    def read(self, n: int = -1) -> Any:
+        """At most ``n`` characters or bytes (all when ``n`` < 0), put-back lines first."""
+        head = self._stream.read(0)[:0].join(self._lines) if self._lines else self._stream.read(0)
+        self._lines = []
+        if n < 0:
+            return head + self._stream.read()
+        if len(head) > n:
+            self._lines = [head[n:]]
+            return head[:n]
+        return head + self._stream.read(n - len(head))
 
 
 # --------------------------------------------------------------------------------------------

@@ -168,17 +168,20 @@ def _csv_number(x: float) -> str:
 
 
 def problem_to_dict(p: InputProblem) -> dict[str, Any]:
-    """``{"source": ..., "skipped": True, "reason": ...}``: a problem as a JSON-ready record."""
-    return {"source": p.source, "skipped": True, "reason": p.reason}
+    """``{"source": ..., "skipped": True, "ignored": ..., "reason": ...}``: a problem as a
+    JSON-ready record (``ignored``: passed over on purpose, not a failure)."""
+    return {"source": p.source, "skipped": True, "ignored": p.ignored, "reason": p.reason}
 
 
 def write_problem(p: InputProblem, err: TextIO) -> None:
-    """Write ``unspin: skipped SOURCE: REASON`` as exactly one line to ``err``.
+    """Write ``unspin: skipped SOURCE: REASON`` (``unspin: passed over ...`` for an ignored
+    file) as exactly one line to ``err``.
 
     Control characters (e.g. a newline in a file name) are shown as escapes so the message
     stays on one line.
     """
-    err.write(f"unspin: skipped {_one_line(p.source)}: {_one_line(p.reason)}\n")
+    verb = "passed over" if p.ignored else "skipped"
+    err.write(f"unspin: {verb} {_one_line(p.source)}: {_one_line(p.reason)}\n")
 
 
 # --------------------------------------------------------------------------------------------
