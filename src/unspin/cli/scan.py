@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from unspin.api import DEFAULT_THRESHOLD, Tier
+from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import open_index
 from unspin.cli.options import (
     ReadableDocuments,
@@ -29,8 +30,6 @@ from unspin.core.results import ScanResult
 from unspin.io.tables import write_tables
 from unspin.lexicon import Lexicon
 from unspin.scan import scan
-
-EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
 
 @click.command("scan", epilog="""\b
@@ -131,8 +130,8 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
         table.add_row(label, str(value))
     Console(highlight=False).print(table)
     if problems:
-        sys.exit(EXIT_SKIPPED)
-    sys.exit(EXIT_FOUND if n_spun or n_derived else EXIT_CLEAN)
+        sys.exit(ExitCode.SKIPPED)
+    sys.exit(ExitCode.FOUND if n_spun or n_derived else ExitCode.OK)
 
 
 def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: Lexicon, db: str | None, learn: bool,

@@ -10,13 +10,13 @@ import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
+from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import db_option, open_index
 from unspin.cli.options import input_options, output_options
 from unspin.index import LEARN_MIN_SCORE
 from unspin.io.readers import InputProblem, iter_documents
 from unspin.io.writers import render_trace_terminal, write_jsonl, write_problem, write_trace_csv
 
-EXIT_NONE, EXIT_DERIVED, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 # Inputs traced together (one fingerprinting and prefilter batch); output stays in input order.
 TRACE_CHUNK = 64
 
@@ -92,5 +92,5 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
             write_trace_csv([], out, header=True)
     if skipped:
         err.write(f"unspin: {skipped} input(s) could not be read (see messages above)\n")
-        sys.exit(EXIT_SKIPPED)
-    sys.exit(EXIT_DERIVED if derived else EXIT_NONE)
+        sys.exit(ExitCode.SKIPPED)
+    sys.exit(ExitCode.FOUND if derived else ExitCode.OK)
