@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from unspin.defaults import MAX_BYTES
 from unspin.io.readers import Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
 from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
@@ -26,7 +27,7 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="JSONL/Parquet field holding the document text.")(f)
     f = click.option("--stdin-format", type=click.Choice(["text", "jsonl"]), default="text",
                      show_default=True, help="How to read '-' (standard input).")(f)
-    f = click.option("--max-bytes", type=int, default=64 * 1024 * 1024, show_default=True,
+    f = click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True,
                      help="Largest text/HTML file (or JSONL line) to read; larger ones are reported and skipped.")(f)
     f = click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")(f)
     return f

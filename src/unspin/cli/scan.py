@@ -27,6 +27,7 @@ from unspin.cli.options import (
     workers_option,
 )
 from unspin.core.results import ScanResult
+from unspin.defaults import SPARK_MASTER
 from unspin.io.tables import write_tables
 from unspin.lexicon import Lexicon
 from unspin.scan import scan
@@ -67,7 +68,7 @@ Examples:
                    "(large collections; the file is left for you to delete).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this process; spark: Apache Spark (pip install 'unspin[spark]' and Java), same results.")
-@click.option("--spark-master", default="local[2]", show_default=True, metavar="URL",
+@click.option("--spark-master", default=SPARK_MASTER, show_default=True, metavar="URL",
               help="--engine spark: the Spark master (local[N], spark://host:port, yarn, ...).")
 @click.option("--partitions", type=click.IntRange(1), default=None, metavar="N",
               help="--engine spark: partitions for checking and tracing [default: 4 per core].")

@@ -13,6 +13,7 @@ from rich.progress import Progress, TextColumn, TimeElapsedColumn
 from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import db_option, open_index
 from unspin.cli.options import input_options, output_options
+from unspin.defaults import TOP_MATCHES
 from unspin.index import LEARN_MIN_SCORE
 from unspin.io.readers import InputProblem, iter_documents
 from unspin.io.writers import render_trace_terminal, write_jsonl, write_problem, write_trace_csv
@@ -38,7 +39,7 @@ Examples:
 @db_option
 @input_options
 @output_options
-@click.option("--top", type=click.IntRange(1), default=5, show_default=True, help="Matches kept per input.")
+@click.option("--top", type=click.IntRange(1), default=TOP_MATCHES, show_default=True, help="Matches kept per input.")
 @click.option("--learn/--no-learn", default=False, show_default=True,
               help=f"Write the swaps of verified copies (derived matches scoring at least {LEARN_MIN_SCORE}) into "
                    "the index, "

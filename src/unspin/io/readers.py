@@ -29,6 +29,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TextIO
 
+from unspin.defaults import MAX_BYTES
+
 __all__ = [
     "HTML_EXTENSIONS",
     "JSONL_EXTENSIONS",
@@ -105,7 +107,7 @@ class ReadOptions:
 
     id_field: str = "id"
     text_field: str = "text"
-    max_bytes: int = 64 * 1024 * 1024
+    max_bytes: int = MAX_BYTES
 
 
 def iter_documents(
@@ -113,7 +115,7 @@ def iter_documents(
     *,
     id_field: str = "id",
     text_field: str = "text",
-    max_bytes: int = 64 * 1024 * 1024,
+    max_bytes: int = MAX_BYTES,
     stdin: TextIO | BinaryIO | None = None,
     stdin_format: str = "text",
 ) -> Iterator[Document | InputProblem]:
