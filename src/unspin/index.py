@@ -20,6 +20,7 @@ from unspin.core.results import Match, Substitution, TraceResult
 from unspin.core.stopwords import STOPWORDS
 from unspin.core.trace import trace_texts
 from unspin.core.winnow import CONTAINMENT_LIMIT, rank_by_containment, winnow_keys_batch
+from unspin.defaults import TOP_MATCHES
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.store import (
     IncompatibleIndexError,
@@ -185,7 +186,7 @@ class Index:
     def __len__(self) -> int:
         return len(self.store)
 
-    def trace(self, text: str, *, id: str = "-", top: int = 5, candidates: int = 20, learn: bool = False,
+    def trace(self, text: str, *, id: str = "-", top: int = TOP_MATCHES, candidates: int = 20, learn: bool = False,
               exclude: str | None = None) -> TraceResult:
         """Find the sources of ``text`` in the index.
 
@@ -200,7 +201,7 @@ class Index:
         (result,) = self._trace_batch([(id, text, exclude)], top=top, candidates=candidates, learn=learn)
         return result
 
-    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = 5, candidates: int = 20,
+    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = TOP_MATCHES, candidates: int = 20,
                    learn: bool = False, exclude_self: bool = False, chunk: int = 256) -> Iterator[TraceResult]:
         """``trace`` for each (id, text), in order, fingerprinting and prefiltering ``chunk``
         documents at a time (much faster than one ``trace`` call each; the results are the

@@ -20,6 +20,7 @@ from unspin.core.relation import DERIVED, SAME_STORY
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult, TraceResult
 from unspin.core.text import tokenize
 from unspin.core.trace import match_source
+from unspin.defaults import TOP_MATCHES
 from unspin.engines.pool import WorkerPool
 from unspin.index import Index
 from unspin.lexicon import Lexicon
@@ -155,7 +156,7 @@ def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:
 
 
 def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, index: Index | None = None,
-         learn: bool = False, threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = 5,
+         learn: bool = False, threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = TOP_MATCHES,
          workers: int = 1,
          work_db: str | None = None,
          progress: Callable[[str, int], None] | None = None) -> ScanResult:

@@ -6,18 +6,15 @@ import click
 
 from unspin import __version__
 from unspin.cli.check import check_command
+from unspin.cli.exit_codes import exit_status_help
 from unspin.cli.index import index_group
 from unspin.cli.scan import scan_command
 from unspin.cli.serve import serve_command
 from unspin.cli.trace import trace_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="""\b
-Exit status (each command's --help says what it means there):
-  0  done, nothing found (no spun document, no derived copy)
-  1  something was found: a spun document (check, scan) or a derived copy (trace, scan)
-  2  usage error: bad option, missing or unusable --db, unreadable --known
-  3  some input could not be read (named on stderr); the rest was processed""")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog="\b\n"
+             "Exit status (each command's --help says what it means there):\n" + exit_status_help())
 @click.version_option(__version__, prog_name="unspin")
 def main() -> None:
     """unspin: find machine-spun text, trace it to its source, restore what it said."""

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
 from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.cli.exit_codes import ExitCode
 from unspin.cli.options import (
     ReadableDocuments,
     input_options,
@@ -26,8 +27,6 @@ from unspin.cli.options import (
 )
 from unspin.io.readers import Document
 from unspin.io.writers import render_terminal, write_csv, write_jsonl
-
-EXIT_CLEAN, EXIT_SPUN, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
 
 @click.command("check", epilog="""\b
@@ -129,6 +128,6 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
     if (summary := documents.summary()) is not None:
         err.write(summary + "\n")
     if documents.problems:
-        sys.exit(EXIT_SKIPPED)
-    sys.exit(EXIT_SPUN if spun else EXIT_CLEAN)
+        sys.exit(ExitCode.SKIPPED)
+    sys.exit(ExitCode.FOUND if spun else ExitCode.OK)
 

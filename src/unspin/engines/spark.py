@@ -45,6 +45,7 @@ from unspin.core.fingerprint import FingerprintParams
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
 from unspin.core.trace import trace_texts
+from unspin.defaults import MAX_BYTES, SPARK_MASTER, TOP_MATCHES
 from unspin.index import Index, fingerprint_documents
 from unspin.io.readers import Document, InputProblem, ReadOptions, document_from_value, parse_jsonl_line
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, csv_cell, scan_tables
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 __all__ = [
-    "DEFAULT_MASTER",
     "SparkScan",
     "SparkScanOptions",
     "SparkScanStats",
@@ -66,8 +66,6 @@ __all__ = [
     "spark_session",
 ]
 
-DEFAULT_MASTER = "local[2]"
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 ROWS_PER_FILE = 500_000  # documents-table rows per written part file
 _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz")
 
@@ -92,7 +90,7 @@ class SparkScanOptions:
 
     threshold: float = DEFAULT_THRESHOLD
     tier: Tier = "fast"
-    top: int = 5
+    top: int = TOP_MATCHES
     max_bucket: int = MAX_BUCKET
     candidates_limit: int = CANDIDATES_LIMIT
     partitions: int | None = None
@@ -138,13 +136,13 @@ class SparkScanStats:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 # =========================================================================== session
 
 
-def spark_session(master: str | None = DEFAULT_MASTER, *, app_name: str = "unspin-scan",
+def spark_session(master: str | None = SPARK_MASTER, *, app_name: str = "unspin-scan",
                   conf: dict[str, str] | None = None) -> SparkSession:
     """A ``SparkSession`` for the scan (an active one is reused by ``getOrCreate``).
 
@@ -426,7 +424,7 @@ def _file_column(df: DataFrame) -> Any:
 
 
 def load_documents(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
-                   input_format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> DataFrame:
+                   input_format: str | None = None, max_bytes: int = MAX_BYTES) -> DataFrame:
     """The documents to scan as a DataFrame ``(id, text, src, pos, problem)``.
 
     ``source`` is a sequence of ``(id, text)`` pairs (kept in order, as the local engine takes
@@ -517,7 +515,7 @@ class SparkScan:
     @classmethod
     def run(cls, spark: SparkSession, source: Any, *, options: SparkScanOptions | None = None,
             id_field: str = "id", text_field: str = "text", input_format: str | None = None,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> SparkScan:
+            max_bytes: int = MAX_BYTES) -> SparkScan:
         """Scan ``source`` (see :func:`load_documents`): check and fingerprint every document,
         join candidates by band key, verify them, collect the matches, and build edges and
         clusters on the driver (with the verdicts and texts of the documents in matches only)."""
@@ -585,6 +583,7 @@ class SparkScan:
         analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
         self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
         agg = self.analysed.agg(F.count(F.lit(1)).alias("n"), F.sum(F.size("keys")).alias("k")).first()
+        assert agg is not None  # an aggregate without grouping has exactly one row
         loaded.unpersist()
         self.stats.documents = int(agg.n)
         self.stats.key_rows = int(agg.k or 0)
@@ -612,6 +611,7 @@ class SparkScan:
                         F.count(F.when(over, F.lit(1))).alias("lookups"),
                         F.countDistinct(F.when(over, F.col("id"))).alias("docs"),
                         F.max("size").alias("largest")).first()
+        assert big is not None  # an aggregate without grouping has exactly one row
         self.stats.buckets_skipped, self.stats.lookups_skipped = int(big.buckets), int(big.lookups)
         self.stats.documents_with_skipped, self.stats.largest_bucket = int(big.docs), int(big.largest or 0)
 
@@ -756,10 +756,10 @@ class SparkScan:
 
 
 def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
-               threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = 5, max_bucket: int = MAX_BUCKET,
-               candidates_limit: int = CANDIDATES_LIMIT, partitions: int | None = None,
+               threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = TOP_MATCHES,
+               max_bucket: int = MAX_BUCKET, candidates_limit: int = CANDIDATES_LIMIT, partitions: int | None = None,
                index_path: str | None = None, params: FingerprintParams | None = None,
-               input_format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, texts: bool = True,
+               input_format: str | None = None, max_bytes: int = MAX_BYTES, texts: bool = True,
                stats: SparkScanStats | None = None) -> ScanResult:
     """``unspin.scan.scan`` on Spark: the same ``ScanResult`` (verdicts, edges, clusters) for the
     same documents. ``source``: ``(id, text)`` pairs, a DataFrame or Parquet/JSONL path(s) (see
@@ -777,6 +777,6 @@ def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_f
         return run.scan_result(texts=texts)
     finally:
         if stats is not None:
-            for name in SparkScanStats.__slots__:  # type: ignore[attr-defined]
+            for name in SparkScanStats.__slots__:
                 setattr(stats, name, getattr(run.stats, name))
         run.close()

@@ -27,10 +27,9 @@ import time
 from collections.abc import Sequence
 
 from unspin.api import DEFAULT_THRESHOLD
+from unspin.defaults import MAX_BYTES, SPARK_MASTER, TOP_MATCHES
 from unspin.io.tables import FORMATS
 from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET
-
-LOCAL_MASTER = "local[2]"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--text-field", default="text", help="field or column holding the text (default: text)")
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
                     help=f"score at or above which a document is called spun (default: {DEFAULT_THRESHOLD})")
-    ap.add_argument("--top", type=int, default=5, help="matches kept per document (default: 5)")
+    ap.add_argument("--top", type=int, default=TOP_MATCHES, help=f"matches kept per document (default: {TOP_MATCHES})")
     ap.add_argument("--max-bucket", type=int, default=MAX_BUCKET,
                     help=f"skip band buckets holding more documents (default: {MAX_BUCKET}, as the local engine)")
     ap.add_argument("--candidates", type=int, default=CANDIDATES_LIMIT,
@@ -60,10 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "on every executor (shared file system, or spark-submit --files FILE)")
     ap.add_argument("--formats", default=",".join(FORMATS),
                     help=f"comma-separated output formats (default: {','.join(FORMATS)})")
-    ap.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024,
+    ap.add_argument("--max-bytes", type=int, default=MAX_BYTES,
                     help="largest text (or JSONL line) read, in bytes; larger records are reported and skipped")
     ap.add_argument("--master", default=None,
-                    help=f"Spark master; default: the one spark-submit sets, else {LOCAL_MASTER}")
+                    help=f"Spark master; default: the one spark-submit sets, else {SPARK_MASTER}")
     ap.add_argument("--stats", default=None, metavar="FILE", help="also write the run's counts and timings here")
     return ap
 
@@ -92,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"unspin: {e}", file=sys.stderr)
         return 2
     under_submit = "PYSPARK_GATEWAY_PORT" in os.environ  # set when spark-submit started this interpreter
-    master = args.master or (None if under_submit else LOCAL_MASTER)
+    master = args.master or (None if under_submit else SPARK_MASTER)
     try:
         spark = spark_session(master, app_name="unspin-scan")
     except RuntimeError as e:

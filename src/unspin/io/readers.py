@@ -37,6 +37,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO
 
+from unspin.defaults import MAX_BYTES
+
 __all__ = [
     "HTML_EXTENSIONS",
     "JSONL_EXTENSIONS",
@@ -124,7 +126,7 @@ class ReadOptions:
 
     id_field: str = "id"
     text_field: str = "text"
-    max_bytes: int = 64 * 1024 * 1024
+    max_bytes: int = MAX_BYTES
 
 
 def iter_documents(
@@ -132,7 +134,7 @@ def iter_documents(
     *,
     id_field: str = "id",
     text_field: str = "text",
-    max_bytes: int = 64 * 1024 * 1024,
+    max_bytes: int = MAX_BYTES,
     stdin: TextIO | BinaryIO | None = None,
     stdin_format: str = "auto",
 ) -> Iterator[Document | InputProblem]:
@@ -861,8 +863,9 @@ class _Replay:
     """``stream`` with ``lines`` (already read from it by ``_leading_lines``) put back in front."""
 
     def __init__(self, lines: list[str] | list[bytes], stream: TextIO | BinaryIO) -> None:
+        # str or bytes, as the wrapped stream gives: the two never mix within one stream.
         self._lines: list[Any] = [line for line in lines if line]
-        self._stream = stream
+        self._stream: Any = stream
 
     def readline(self, limit: int = -1) -> Any:
         """The next line; the put-back lines come as they were read (with the same limit)."""

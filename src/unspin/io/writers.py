@@ -19,6 +19,7 @@ from rich.text import Text
 
 from unspin.core.results import CheckResult, Finding, TraceResult
 from unspin.core.text import sentence_spans
+from unspin.defaults import CSV_TOP_FINDINGS, TOP_MATCHES
 from unspin.io.readers import InputProblem
 
 __all__ = [
@@ -82,8 +83,8 @@ def write_jsonl(
 
 
 def _with_texts(
-    results: Iterable[CheckResult], texts: Mapping[str, str] | Iterable[str] | None
-) -> Iterator[tuple[CheckResult, str | None]]:
+    results: Iterable[CheckResult] | Iterable[TraceResult], texts: Mapping[str, str] | Iterable[str] | None
+) -> Iterator[tuple[CheckResult | TraceResult, str | None]]:
     if isinstance(texts, Mapping):
         for r in results:
             if r.id not in texts:
@@ -111,7 +112,8 @@ def finite(value: Any) -> Any:
     return value
 
 
-def write_csv(results: Iterable[CheckResult], out: TextIO, *, header: bool = True, top: int = 5) -> int:
+def write_csv(results: Iterable[CheckResult], out: TextIO, *, header: bool = True,
+              top: int = CSV_TOP_FINDINGS) -> int:
     """Write one summary row per result (columns :data:`CSV_COLUMNS`); return the row count.
 
     ``top_findings`` lists up to ``top`` distinct findings, most confident first, as
@@ -304,7 +306,8 @@ def _one_line(s: str) -> str:
 # Trace results
 
 
-def write_trace_csv(results: Iterable[TraceResult], out: TextIO, *, header: bool = True, top: int = 5) -> int:
+def write_trace_csv(results: Iterable[TraceResult], out: TextIO, *, header: bool = True,
+                    top: int = TOP_MATCHES) -> int:
     """One row per match (columns :data:`TRACE_CSV_COLUMNS`); an input with no match gets one
     row with empty match fields. Returns the row count."""
     writer = csv.writer(out, lineterminator="\n")

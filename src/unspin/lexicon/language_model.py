@@ -113,7 +113,7 @@ def _build_tokenizer(tokens: list[str], merges: list[str]) -> Any:
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 
     vocab = {t: i for i, t in enumerate(tokens)}
-    tok = Tokenizer(models.BPE(vocab, [tuple(m.split(" ", 1)) for m in merges]))
+    tok = Tokenizer(models.BPE(vocab, [(a, b) for a, b in (m.split(" ", 1) for m in merges)]))
     tok.pre_tokenizer = pre_tokenizers.Sequence(
         [pre_tokenizers.Digits(individual_digits=True), pre_tokenizers.ByteLevel(add_prefix_space=False)])
     tok.decoder = decoders.ByteLevel()
@@ -215,7 +215,7 @@ class LanguageModel:
 
     # -- the network --------------------------------------------------------------------
     def _rms(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
-        return x / np.sqrt((x * x).mean(-1, keepdims=True) + self.cfg.eps) * w
+        return x / np.sqrt((x * x).mean(-1, keepdims=True) + self.cfg.eps) * w  # type: ignore[no-any-return]  # numpy stubs: arithmetic is Any
 
     def _rope(self, x: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """Rotary positions on adjacent pairs (GGUF's layout of Llama's q and k)."""
@@ -260,7 +260,7 @@ class LanguageModel:
     def _lse(self, hidden: np.ndarray) -> np.ndarray:
         logits = hidden @ self._embed_t
         m = logits.max(-1)
-        return m + np.log(np.exp(logits - m[:, None]).sum(-1))
+        return m + np.log(np.exp(logits - m[:, None]).sum(-1))  # type: ignore[no-any-return]  # numpy stubs: arithmetic is Any
 
     def window(self, ids: Sequence[int]) -> Window:
         """One forward pass over ``[DOCUMENT_START] + ids`` (at most ``MAX_WINDOW`` - 1 ids)."""
@@ -278,7 +278,8 @@ class LanguageModel:
 
     def next_logprobs(self, win: Window, pos: int, token_ids: Sequence[int]) -> np.ndarray:
         """log P(token | ids[:pos]) of each of ``token_ids`` at window position ``pos`` (>= 1)."""
-        return self._w["embed"][np.asarray(token_ids, dtype=np.int64)] @ win.hidden[pos - 1] - win.lse[pos - 1]
+        rows = self._w["embed"][np.asarray(token_ids, dtype=np.int64)]
+        return rows @ win.hidden[pos - 1] - win.lse[pos - 1]  # type: ignore[no-any-return]  # numpy stubs: arithmetic is Any
 
     def variant_logprobs(self, win: Window, variants: Sequence[tuple[int, Sequence[int]]]) -> list[np.ndarray]:
         """For each ``(pos, tokens)``: the log-probability of each of ``tokens`` when they replace

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import cast
 
 from unspin.lexicon.frequencies import ReferenceStats, load_bigram_logcounts, load_unigram_zipf
 from unspin.lexicon.known import KnownSubstitutions
@@ -148,7 +149,7 @@ class Lexicon:
         (``WordVectors.topic_fit``); None when no vectors are installed."""
         if self.base.vectors is None:
             return None
-        return self.base.vectors.topic_fit(words).tolist()
+        return cast("list[float]", self.base.vectors.topic_fit(words).tolist())
 
     def has_senses(self, form: str) -> bool:
         """True when WordNet knows the word form (directly or as an inflection)."""

@@ -99,7 +99,7 @@ class PairModel:
         p_second = self._unigram(second)
         if p_first is None or p_second is None:
             return 0.0
-        conditional = self._model.prob([second, first]) * self._scale
+        conditional = float(self._model.prob([second, first])) * self._scale
         if conditional - p_second < self.min_association:
             return 0.0
         return max(_LIST_TOKENS_LOG10 + p_first + conditional, 0.0)

@@ -60,7 +60,7 @@ class WordVectors:
         v = self._matrix[ids].mean(axis=0) if len(ids) > 1 else self._matrix[ids[0]].copy()
         v /= np.linalg.norm(v) or 1.0
         v.flags.writeable = False
-        return v
+        return v  # type: ignore[no-any-return]  # numpy stubs: arithmetic is Any
 
     @classmethod
     def load(cls) -> WordVectors | None:

@@ -20,7 +20,7 @@ import struct
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import Any, Protocol, Self, cast, runtime_checkable
 
 STORE_FORMAT_VERSION = 2
 """Version of the storage layout (tables, encodings). Independent of the fingerprint format,
@@ -64,7 +64,8 @@ class StoredDocument:
         if not isinstance(self.text, str):
             raise TypeError(f"document {self.id!r}: text must be str, got {type(self.text).__name__}")
         if not isinstance(self.signature, bytes):
-            if not isinstance(self.signature, bytearray | memoryview):
+            # Reachable: callers may pass any bytes-like signature, converted to bytes here.
+            if not isinstance(self.signature, bytearray | memoryview):  # type: ignore[unreachable]
                 raise TypeError(f"document {self.id!r}: signature must be bytes, got {type(self.signature).__name__}")
             object.__setattr__(self, "signature", bytes(self.signature))
         keys = tuple(self.band_keys)
@@ -230,7 +231,7 @@ def normalize_params(params: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict, got {type(params).__name__}")
     try:
-        return json.loads(encode_json(params))
+        return cast("dict[str, Any]", json.loads(encode_json(params)))  # a dict encodes as a JSON object
     except (TypeError, ValueError) as e:
         raise ValueError(f"index params must be JSON-serialisable: {e}") from None
 

@@ -481,7 +481,7 @@ class SQLiteStore:
 
     def __len__(self) -> int:
         with self._read() as c:
-            return c.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+            return int(c.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
 
     # -- substitutions ----------------------------------------------------------------------
 

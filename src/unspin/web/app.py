@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
 from unspin.api import DEFAULT_THRESHOLD, Tier, check, default_tier
+from unspin.defaults import TOP_MATCHES
 from unspin.index import Index
 from unspin.io.writers import finite
 from unspin.lexicon import Lexicon
@@ -99,7 +100,7 @@ class TraceRequest(BaseModel):
 
     text: str = Field(min_length=1, description="The suspect text to trace to the indexed documents.")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
-    top: int = Field(5, ge=1, le=MAX_TOP, description="Matches kept, best first.")
+    top: int = Field(TOP_MATCHES, ge=1, le=MAX_TOP, description="Matches kept, best first.")
     learn: bool = Field(False, description="Write what a verified copy teaches (its swaps, with this "
                                            "pair as their provenance) into the index. Only on a server "
                                            "started with --learn; 403 elsewhere.")
