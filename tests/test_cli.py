@@ -1,12 +1,16 @@
-"""End-to-end tests of the command line, run as a real subprocess on real files."""
+"""End-to-end tests of the command line on real files: in this process through click's
+``CliRunner`` (the lexicon loads once per test session), and once as a real subprocess."""
 
+import contextlib
 import json
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 
 from unspin.cli import main
 
@@ -15,7 +19,25 @@ SPUN = "Our method trains a classifier on preparation information collected from
 CLEAN = "The council approved the budget on Tuesday after a long debate about schools."
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+@dataclass(frozen=True)
+class Ran:
+    """What a command did: its exit status and what it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str, stdin: str | None = None) -> Ran:
+    """``unspin ARGS`` in this process, from the repository root; an exception the command does
+    not turn into a message fails the test."""
+    with contextlib.chdir(ROOT):
+        result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m unspin ARGS`` as a real subprocess (the entry point, real standard streams)."""
     return subprocess.run([sys.executable, "-m", "unspin", *args], input=stdin, capture_output=True,
                           text=True, cwd=ROOT, timeout=120)
 
@@ -54,15 +76,17 @@ def test_bad_inputs_are_reported_and_the_rest_still_checked(tmp_path):
     (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     p = run("check", str(tmp_path), "--format", "jsonl")
     ids = [json.loads(line)["id"] for line in p.stdout.splitlines()]
-    assert sorted(ids) == sorted(["j1", str(tmp_path / "good.txt")]) or len(ids) == 2
+    assert ids == ["j1", f"{tmp_path.name}/good.txt"]  # docs.jsonl's record, then good.txt (name order)
     assert p.returncode == 3
     assert "binary.txt" in p.stderr and "empty.txt" in p.stderr
     assert "docs.jsonl:2" in p.stderr and "docs.jsonl:3" in p.stderr
 
 
-def test_stdin_and_terminal_view():
-    p = run("check", "-", stdin=SPUN)
-    assert "training data" in p.stdout and p.returncode in (0, 1)
+def test_stdin_and_terminal_view_in_a_real_process():
+    p = run_process("check", "-", stdin=SPUN)
+    assert "training data" in p.stdout
+    verdict = p.stdout.split()[1].lower()  # "-  clean  score 0.31 ..." or "-  SPUN  score ..."
+    assert (verdict, p.returncode) in (("clean", 0), ("spun", 1)), p.stdout
 
 
 def test_known_list_and_reference_options(tmp_path):
