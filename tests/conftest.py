@@ -1,11 +1,65 @@
-"""Suite-wide settings.
+"""Suite-wide settings and fixtures.
 
 The suite runs the fast tier by default (``UNSPIN_TIER=fast``, inherited by the CLI
 subprocesses): most tests pin the behaviour of the word statistics, and the language model
 costs seconds per text. The model tier is tested where a test asks for it (``tier="model"``,
 ``--tier model``): ``tests/test_model_tier.py``.
+
+Fixtures: ``cli`` runs ``unspin ARGS`` in this process through click's ``CliRunner`` (so the
+lexicon loads once per test session, not once per command); ``learned_tables`` reads an index
+file's learned substitutions and their provenance straight from SQLite.
 """
 
+import contextlib
 import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
 
 os.environ.setdefault("UNSPIN_TIER", "fast")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a command did: its exit status and what it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, stdin: str | None = None) -> Ran:
+    """``unspin ARGS`` in this process, from the repository root; an exception that the command
+    does not turn into a message fails the test."""
+    from unspin.cli import main
+
+    with contextlib.chdir(ROOT):
+        result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Ran]:
+    """``cli("check", path, "--format", "csv", stdin=None)`` -> ``Ran``."""
+    return run_cli
+
+
+def _learned_tables(db: Path) -> list[list[tuple[str, ...]]]:
+    c = sqlite3.connect(db)
+    try:
+        return [sorted(c.execute(f"SELECT * FROM {t}").fetchall()) for t in ("substitutions", "learned_from")]
+    finally:
+        c.close()
+
+
+@pytest.fixture
+def learned_tables() -> Callable[[Path], list[list[tuple[str, ...]]]]:
+    """``learned_tables(db)``: every row of the index file's tables ``substitutions`` and
+    ``learned_from``, sorted."""
+    return _learned_tables

@@ -1,39 +1,22 @@
 """End-to-end tests of the command line on real files: in this process through click's
 ``CliRunner`` (the lexicon loads once per test session), and once as a real subprocess."""
 
-import contextlib
 import json
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import click
-from click.testing import CliRunner
 
 from unspin.cli import main
+
+from .conftest import Ran
 
 ROOT = Path(__file__).resolve().parents[1]
 SPUN = "Our method trains a classifier on preparation information collected from patients."
 CLEAN = "The council approved the budget on Tuesday after a long debate about schools."
-
-
-@dataclass(frozen=True)
-class Ran:
-    """What a command did: its exit status and what it wrote."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run(*args: str, stdin: str | None = None) -> Ran:
-    """``unspin ARGS`` in this process, from the repository root; an exception the command does
-    not turn into a message fails the test."""
-    with contextlib.chdir(ROOT):
-        result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
-    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def run_process(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -42,10 +25,10 @@ def run_process(*args: str, stdin: str | None = None) -> subprocess.CompletedPro
                           text=True, cwd=ROOT, timeout=120)
 
 
-def test_jsonl_output_has_the_documented_fields(tmp_path):
+def test_jsonl_output_has_the_documented_fields(tmp_path, cli):
     (tmp_path / "a.txt").write_text(SPUN, encoding="utf-8")
     (tmp_path / "b.md").write_text(CLEAN, encoding="utf-8")
-    p = run("check", str(tmp_path), "--format", "jsonl")
+    p = cli("check", str(tmp_path), "--format", "jsonl")
     rows = [json.loads(line) for line in p.stdout.splitlines()]
     assert len(rows) == 2
     for row in rows:
@@ -59,22 +42,22 @@ def test_jsonl_output_has_the_documented_fields(tmp_path):
     assert p.returncode == (1 if any(r["spun"] for r in rows) else 0)
 
 
-def test_threshold_sets_verdict_and_exit_status(tmp_path):
+def test_threshold_sets_verdict_and_exit_status(tmp_path, cli):
     (tmp_path / "a.txt").write_text(CLEAN, encoding="utf-8")
-    assert run("check", str(tmp_path / "a.txt"), "--threshold", "1.0", "--format", "csv").returncode == 0
-    p = run("check", str(tmp_path / "a.txt"), "--threshold", "0.0", "--format", "csv")
+    assert cli("check", str(tmp_path / "a.txt"), "--threshold", "1.0", "--format", "csv").returncode == 0
+    p = cli("check", str(tmp_path / "a.txt"), "--threshold", "0.0", "--format", "csv")
     assert p.returncode == 1
     header, row = p.stdout.splitlines()[:2]
     assert header.startswith("id,spun,score") and ",true," in row
 
 
-def test_bad_inputs_are_reported_and_the_rest_still_checked(tmp_path):
+def test_bad_inputs_are_reported_and_the_rest_still_checked(tmp_path, cli):
     (tmp_path / "good.txt").write_text(SPUN, encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x00" * 100)
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     lines = [json.dumps({"id": "j1", "text": CLEAN}), "{not json", json.dumps({"id": "j3", "body": "x"})]
     (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    p = run("check", str(tmp_path), "--format", "jsonl")
+    p = cli("check", str(tmp_path), "--format", "jsonl")
     ids = [json.loads(line)["id"] for line in p.stdout.splitlines()]
     assert ids == ["j1", f"{tmp_path.name}/good.txt"]  # docs.jsonl's record, then good.txt (name order)
     assert p.returncode == 3
@@ -89,12 +72,12 @@ def test_stdin_and_terminal_view_in_a_real_process():
     assert (verdict, p.returncode) in (("clean", 0), ("spun", 1)), p.stdout
 
 
-def test_known_list_and_reference_options(tmp_path):
+def test_known_list_and_reference_options(tmp_path, cli):
     known = tmp_path / "known.csv"
     known.write_text("tortured_phrase,expected_phrase\n\"profound learning\",deep learning\n", encoding="utf-8")
     ref = tmp_path / "ref.txt"
     ref.write_text(CLEAN * 3, encoding="utf-8")
-    p = run("check", "-", "--known", str(known), "--reference", str(ref), "--format", "jsonl",
+    p = cli("check", "-", "--known", str(known), "--reference", str(ref), "--format", "jsonl",
             stdin="Profound learning models need data.")
     row = json.loads(p.stdout)
     assert row["findings"][0]["suggestion"] == "Deep learning"
@@ -131,20 +114,20 @@ SPUN_COPY = (
 )
 
 
-def test_index_trace_and_learned_check(tmp_path):
+def test_index_trace_and_learned_check(tmp_path, cli):
     db = str(tmp_path / "news.db")
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "boe", "text": SOURCE}) + "\n" + json.dumps({"id": "cats", "text": CLEAN})
                       + "\n", encoding="utf-8")
-    p = run("index", "add", "--db", db, str(corpus))
+    p = cli("index", "add", "--db", db, str(corpus))
     assert p.returncode == 0, p.stderr
     assert "indexed 2" in p.stderr
-    again = run("index", "add", "--db", db, str(corpus))
+    again = cli("index", "add", "--db", db, str(corpus))
     assert "0 document(s), 2 already present" in again.stderr
-    info = json.loads(run("index", "info", "--db", db, "--format", "json").stdout)
+    info = json.loads(cli("index", "info", "--db", db, "--format", "json").stdout)
     assert info["documents"] == 2 and info["params"]["bands"] == 32
 
-    p = run("trace", "--db", db, "-", "--format", "jsonl", "--learn", stdin=SPUN_COPY)
+    p = cli("trace", "--db", db, "-", "--format", "jsonl", "--learn", stdin=SPUN_COPY)
     assert p.returncode == 1, p.stderr
     row = json.loads(p.stdout)
     m = row["matches"][0]
@@ -153,28 +136,28 @@ def test_index_trace_and_learned_check(tmp_path):
     sub = next(s for s in m["substitutions"] if s["source_text"] == "raised interest rates")
     assert SPUN_COPY[sub["input_start"] : sub["input_end"]] == sub["text"] == "hiked loan costs"
     assert SOURCE[sub["source_start"] : sub["source_end"]] == "raised interest rates"
-    info = json.loads(run("index", "info", "--db", db, "--format", "json").stdout)
+    info = json.loads(cli("index", "info", "--db", db, "--format", "json").stdout)
     assert info["learned_substitutions"] > 0
 
     # what trace learned, check uses: the spinner's swap is now a known substitution
-    c = run("check", "-", "--db", db, "--format", "jsonl", stdin="The central bank hiked loan costs again.")
+    c = cli("check", "-", "--db", db, "--format", "jsonl", stdin="The central bank hiked loan costs again.")
     found = json.loads(c.stdout)["findings"]
     assert any(f["text"] == "hiked loan costs" and f["suggestion"] == "raised interest rates"
                and f["evidence"] == ["learned-swap"] for f in found)
 
-    assert "removed 1 of 2" in run("index", "remove", "--db", db, "boe", "nope").stderr
-    p = run("trace", "--db", db, "-", "--format", "csv", stdin=SPUN_COPY)
+    assert "removed 1 of 2" in cli("index", "remove", "--db", db, "boe", "nope").stderr
+    p = cli("trace", "--db", db, "-", "--format", "csv", stdin=SPUN_COPY)
     assert p.returncode == 0 and ",derived," not in p.stdout
 
 
-def test_trace_refuses_a_file_that_is_not_an_index(tmp_path):
+def test_trace_refuses_a_file_that_is_not_an_index(tmp_path, cli):
     bad = tmp_path / "not.db"
     bad.write_text("hello", encoding="utf-8")
-    p = run("trace", "--db", str(bad), "-", stdin=SPUN_COPY)
+    p = cli("trace", "--db", str(bad), "-", stdin=SPUN_COPY)
     assert p.returncode == 2 and "not.db" in p.stderr
 
 
-def test_an_index_of_an_older_fingerprint_format_is_refused_with_the_fix(tmp_path):
+def test_an_index_of_an_older_fingerprint_format_is_refused_with_the_fix(tmp_path, cli):
     from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams
     from unspin.store import SQLiteStore
 
@@ -183,63 +166,52 @@ def test_an_index_of_an_older_fingerprint_format_is_refused_with_the_fix(tmp_pat
     with SQLiteStore(db) as store:
         store.ensure_params(old)
     for args in (("trace", "--db", str(db), "-"), ("index", "add", "--db", str(db), "-")):
-        p = run(*args, stdin=SPUN_COPY)
+        p = cli(*args, stdin=SPUN_COPY)
         assert p.returncode == 2, p.stderr
         assert f"format {FORMAT_VERSION - 1}" in p.stderr and "unspin index add" in p.stderr
         assert "Traceback" not in p.stderr
 
 
-def learned_tables(db: Path) -> list[list[tuple[str, ...]]]:
-    """Every row of the SQLite file's learned tables (substitutions and their provenance)."""
-    import sqlite3
-
-    c = sqlite3.connect(db)
-    try:
-        return [sorted(c.execute(f"SELECT * FROM {t}").fetchall()) for t in ("substitutions", "learned_from")]
-    finally:
-        c.close()
-
-
-def _indexed(tmp_path: Path) -> str:
+def _indexed(tmp_path: Path, cli: Callable[..., Ran]) -> str:
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "boe", "text": SOURCE}) + "\n", encoding="utf-8")
     db = str(tmp_path / "news.db")
-    assert run("index", "add", "--db", db, str(corpus)).returncode == 0
+    assert cli("index", "add", "--db", db, str(corpus)).returncode == 0
     return db
 
 
-def test_trace_without_learn_leaves_the_index_unchanged(tmp_path):
-    db = _indexed(tmp_path)
+def test_trace_without_learn_leaves_the_index_unchanged(tmp_path, cli, learned_tables):
+    db = _indexed(tmp_path, cli)
     before = learned_tables(Path(db))
-    p = run("trace", "--db", db, "-", "--format", "jsonl", stdin=SPUN_COPY)
+    p = cli("trace", "--db", db, "-", "--format", "jsonl", stdin=SPUN_COPY)
     assert p.returncode == 1 and json.loads(p.stdout)["matches"][0]["relation"] == "derived"
     assert learned_tables(Path(db)) == before == [[], []]
 
 
-def test_learned_and_forget_round_trip(tmp_path):
-    db = _indexed(tmp_path)
-    assert run("trace", "--db", db, "-", "--id-field", "id", "--learn", stdin=SPUN_COPY).returncode == 1
-    rows = [json.loads(line) for line in run("index", "learned", "--db", db, "--format", "jsonl").stdout.splitlines()]
+def test_learned_and_forget_round_trip(tmp_path, cli, learned_tables):
+    db = _indexed(tmp_path, cli)
+    assert cli("trace", "--db", db, "-", "--id-field", "id", "--learn", stdin=SPUN_COPY).returncode == 1
+    rows = [json.loads(line) for line in cli("index", "learned", "--db", db, "--format", "jsonl").stdout.splitlines()]
     hiked = next(r for r in rows if r["spun"] == "hiked loan costs")
     assert hiked == {"spun": "hiked loan costs", "source": "raised interest rates", "count": 1,
                      "learned_from": [{"source_id": "boe", "copy_id": "-"}]}
-    table = run("index", "learned", "--db", db)
+    table = cli("index", "learned", "--db", db)
     assert table.returncode == 0 and "hiked loan costs" in table.stdout and "- <- boe" in table.stdout
-    csv_out = run("index", "learned", "--db", db, "--format", "csv").stdout.splitlines()
+    csv_out = cli("index", "learned", "--db", db, "--format", "csv").stdout.splitlines()
     assert csv_out[0] == "spun,source,count,source_ids,copy_ids" and len(csv_out) == len(rows) + 1
 
-    p = run("index", "forget", "--db", db, "hiked loan costs -> raised interest rates", "no-such-swap")
+    p = cli("index", "forget", "--db", db, "hiked loan costs -> raised interest rates", "no-such-swap")
     assert p.returncode == 0 and "forgot 1 learned swap(s)" in p.stderr and "'no-such-swap'" in p.stderr
-    left = run("index", "learned", "--db", db, "--format", "jsonl").stdout.splitlines()
+    left = cli("index", "learned", "--db", db, "--format", "jsonl").stdout.splitlines()
     assert len(left) == len(rows) - 1 and "hiked loan costs" not in "".join(left)
-    assert run("index", "forget", "--db", db).returncode == 2  # neither swaps nor --all
-    p = run("index", "forget", "--db", db, "--all")
+    assert cli("index", "forget", "--db", db).returncode == 2  # neither swaps nor --all
+    p = cli("index", "forget", "--db", db, "--all")
     assert p.returncode == 0 and f"forgot {len(rows) - 1} learned swap(s)" in p.stderr
     assert learned_tables(Path(db)) == [[], []]
-    assert run("index", "learned", "--db", db).stdout.strip() == "no learned swaps"
+    assert cli("index", "learned", "--db", db).stdout.strip() == "no learned swaps"
 
 
-def test_a_missing_db_is_an_error_and_no_file_is_created(tmp_path):
+def test_a_missing_db_is_an_error_and_no_file_is_created(tmp_path, cli):
     nope = tmp_path / "nope.db"
     commands = [("trace", "--db", str(nope), "-"), ("trace", "--db", str(nope), "--learn", "-"),
                 ("index", "remove", "--db", str(nope), "x"), ("index", "info", "--db", str(nope)),
@@ -247,15 +219,15 @@ def test_a_missing_db_is_an_error_and_no_file_is_created(tmp_path):
                 ("check", "--db", str(nope), "-"), ("scan", "--db", str(nope), "-"),
                 ("serve", "--db", str(nope))]
     for args in commands:
-        p = run(*args, stdin=SPUN_COPY)
+        p = cli(*args, stdin=SPUN_COPY)
         assert p.returncode == 2, (args, p.stderr)
         assert "nope.db" in p.stderr and "Traceback" not in p.stderr, (args, p.stderr)
         assert not nope.exists(), args
-    p = run("index", "add", "--db", str(nope), "-", stdin=SPUN_COPY)  # the one command that creates it
+    p = cli("index", "add", "--db", str(nope), "-", stdin=SPUN_COPY)  # the one command that creates it
     assert p.returncode == 0 and nope.exists()
 
 
-def test_a_known_list_that_yields_no_pairs_is_an_error_naming_its_columns(tmp_path):
+def test_a_known_list_that_yields_no_pairs_is_an_error_naming_its_columns(tmp_path, cli):
     cases = {"tabs.tsv": ("tortured_phrase\texpected_phrase\nprofound learning\tdeep learning\n", "tab-separated"),
              "semi.csv": ("tortured_phrase;expected_phrase\nprofound learning;deep learning\n", "semicolon"),
              "wrong.csv": ("phrase\nprofound learning\n", "'phrase'"),
@@ -263,44 +235,44 @@ def test_a_known_list_that_yields_no_pairs_is_an_error_naming_its_columns(tmp_pa
     for name, (content, said) in cases.items():
         known = tmp_path / name
         known.write_text(content, encoding="utf-8")
-        p = run("check", "-", "--known", str(known), stdin="Profound learning models need data.")
+        p = cli("check", "-", "--known", str(known), stdin="Profound learning models need data.")
         assert p.returncode == 2, (name, p.stderr)
         assert name in p.stderr and said in p.stderr and "Traceback" not in p.stderr, p.stderr
-    assert "1 column(s): 'tortured_phrase\\texpected_phrase'" in run(
+    assert "1 column(s): 'tortured_phrase\\texpected_phrase'" in cli(
         "check", "-", "--known", str(tmp_path / "tabs.tsv"), stdin="x").stderr
 
 
-def test_index_info_is_readable_and_remove_names_unknown_ids(tmp_path):
-    db = _indexed(tmp_path)
-    text = run("index", "info", "--db", db)
+def test_index_info_is_readable_and_remove_names_unknown_ids(tmp_path, cli):
+    db = _indexed(tmp_path, cli)
+    text = cli("index", "info", "--db", db)
     assert text.returncode == 0 and "{" not in text.stdout  # no Python dict
     lines = dict(line.split(None, 1) for line in text.stdout.splitlines())
     assert lines["documents"] == "1" and lines["params.bands"] == "32" and lines["learned_substitutions"] == "0"
-    p = run("index", "remove", "--db", db, "boe", "nope", "nope")
+    p = cli("index", "remove", "--db", db, "boe", "nope", "nope")
     assert p.returncode == 0 and "no document 'nope' in" in p.stderr and "'boe'" not in p.stderr
     assert p.stderr.count("'nope'") == 1 and "removed 1 of 3" in p.stderr
 
 
-def test_help_states_the_exit_status():
+def test_help_states_the_exit_status(cli):
     for args in ((), ("index", "remove"), ("index", "info"), ("serve",), ("index", "learned"), ("index", "forget")):
-        p = run(*args, "--help")
+        p = cli(*args, "--help")
         assert p.returncode == 0 and "Exit status" in p.stdout, args
         assert "2 usage error" in p.stdout or "2  usage error" in p.stdout, args
 
 
-def test_serve_refuses_learning_it_cannot_do(tmp_path):
-    db = _indexed(tmp_path)
-    p = run("serve", "--db", db, "--learn", "--read-only")
+def test_serve_refuses_learning_it_cannot_do(tmp_path, cli):
+    db = _indexed(tmp_path, cli)
+    p = cli("serve", "--db", db, "--learn", "--read-only")
     assert p.returncode == 2 and "--learn and --read-only" in p.stderr
-    p = run("serve", "--learn")
+    p = cli("serve", "--learn")
     assert p.returncode == 2 and "--learn needs --db" in p.stderr
 
 
-def test_a_csv_run_where_every_input_fails_still_writes_the_header(tmp_path):
+def test_a_csv_run_where_every_input_fails_still_writes_the_header(tmp_path, cli):
     bad = tmp_path / "empty.txt"
     bad.write_text("", encoding="utf-8")
-    p = run("check", str(bad), "--format", "csv")
+    p = cli("check", str(bad), "--format", "csv")
     assert p.returncode == 3 and p.stdout.startswith("id,spun,score") and len(p.stdout.splitlines()) == 1
-    db = _indexed(tmp_path)
-    p = run("trace", "--db", db, str(bad), "--format", "csv")
+    db = _indexed(tmp_path, cli)
+    p = cli("trace", "--db", db, str(bad), "--format", "csv")
     assert p.returncode == 3 and p.stdout.startswith("id,") and len(p.stdout.splitlines()) == 1

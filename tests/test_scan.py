@@ -2,8 +2,6 @@
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -64,7 +62,7 @@ def test_tables_write_booleans_as_check_does_and_every_edge_has_a_match_key(tmp_
     assert all(e["match"]["source_id"] == e["source_id"] for e in edges)
 
 
-def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path):
+def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path, cli):
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "a.txt").write_text(SOURCE, encoding="utf-8")
@@ -72,9 +70,7 @@ def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path):
     (corpus / "bad.txt").write_bytes(b"\x00\x01binary")
     before = {p.name: p.read_bytes() for p in corpus.iterdir()}
     report = tmp_path / "report.html"
-    p = subprocess.run([sys.executable, "-m", "unspin", "scan", str(corpus), "--out", str(tmp_path / "out"),
-                        "--report", str(report), "--no-progress"], capture_output=True, text=True, cwd=ROOT,
-                       timeout=300)
+    p = cli("scan", str(corpus), "--out", str(tmp_path / "out"), "--report", str(report), "--no-progress")
     assert p.returncode == 3, p.stderr
     assert "bad.txt" in p.stderr and "derived edges" in p.stdout
     assert {q.name: q.read_bytes() for q in corpus.iterdir()} == before
@@ -84,30 +80,28 @@ def test_scan_cli_leaves_inputs_untouched_and_reports_problems(tmp_path):
     assert page.startswith("<!DOCTYPE html>") and "b.txt" in page and "https://" not in page
 
 
-def test_scan_learns_into_the_index_only_with_learn(tmp_path):
+def test_scan_learns_into_the_index_only_with_learn(tmp_path, cli, learned_tables):
     from unspin import Index
 
-    from .test_cli import learned_tables
 
     db = tmp_path / "archive.db"
     with Index.open(db) as idx:
         idx.add([("boe", SOURCE)])
     suspect = tmp_path / "day.jsonl"
     suspect.write_text(json.dumps({"id": "copy", "text": SPUN_COPY}) + "\n", encoding="utf-8")
-    cmd = [sys.executable, "-m", "unspin", "scan", str(suspect), "--db", str(db), "--no-progress"]
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    cmd = ["scan", str(suspect), "--db", str(db), "--no-progress"]
+    p = cli(*cmd)
     assert p.returncode == 1, p.stderr  # the copy of an indexed document: an external derived edge
     assert learned_tables(db) == [[], []]
-    p = subprocess.run([*cmd, "--learn"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    p = cli(*cmd, "--learn")
     assert p.returncode == 1, p.stderr
     provenance = learned_tables(db)[1]
     assert ("hiked loan costs", "raised interest rates", "boe", "copy") in provenance
-    p = subprocess.run([*cmd[:-3], "--learn", "--no-progress"], capture_output=True, text=True, cwd=ROOT,
-                       timeout=300)
+    p = cli(*cmd[:-3], "--learn", "--no-progress")
     assert p.returncode == 2 and "--learn needs --db" in p.stderr
 
 
-def test_scan_takes_known_and_reference_like_check(tmp_path):
+def test_scan_takes_known_and_reference_like_check(tmp_path, cli):
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "a.txt").write_text("Glorp snarf models need data.", encoding="utf-8")  # only the list knows it
@@ -115,15 +109,15 @@ def test_scan_takes_known_and_reference_like_check(tmp_path):
     known.write_text("tortured_phrase,expected_phrase\nglorp snarf,deep learning\n", encoding="utf-8")
     ref = tmp_path / "ref.txt"
     ref.write_text(UNRELATED * 3, encoding="utf-8")
-    cmd = [sys.executable, "-m", "unspin", "scan", str(corpus), "--out", str(tmp_path / "out"), "--no-progress",
-           "--known", str(known), "--reference", str(ref)]
-    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert p.returncode in (0, 1), p.stderr
+    cmd = ["scan", str(corpus), "--out", str(tmp_path / "out"), "--no-progress", "--known", str(known),
+           "--reference", str(ref)]
+    p = cli(*cmd)
+    assert p.returncode == 1, p.stderr  # the listed phrase makes the document spun
     row = json.loads((tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert "Glorp snarf→Deep learning" in str(row["top_findings"]), row
     tsv = tmp_path / "known.tsv"
     tsv.write_text("tortured_phrase\texpected_phrase\nprofound learning\tdeep learning\n", encoding="utf-8")
-    p = subprocess.run([*cmd[:-4], "--known", str(tsv)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    p = cli(*cmd[:-4], "--known", str(tsv))
     assert p.returncode == 2 and "tab-separated" in p.stderr
 
 def test_every_edge_match_reads_copy_to_source():
