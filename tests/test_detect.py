@@ -346,3 +346,14 @@ def test_a_long_text_is_checked_in_windows_with_offsets_into_the_whole(lexicon):
     seen: list[int] = []
     check(text, lexicon=lexicon, tier="fast", window_chars=window, progress=seen.append)
     assert seen == [end for _s, end in spans]
+
+
+def test_known_phrases_of_any_length_match_whole_and_never_overlap(lexicon):
+    """Phrases of more than four words (216 in the tortured-phrase list) never matched."""
+    known = lexicon.with_known([("profound neural organization learning system", "deep neural network learning system"),
+                                ("profound neural", "deep neural")])
+    text = "We train a profound neural organization learning system on the data. A profound neural net too."
+    found = [(f.text, f.suggestion, f.evidence) for f in check(text, lexicon=known, tier="fast").findings
+             if "known-phrase" in f.evidence]
+    assert found == [("profound neural organization learning system", "deep neural network learning system",
+                      ("known-phrase",)), ("profound neural", "deep neural", ("known-phrase",))]

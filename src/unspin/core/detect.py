@@ -52,6 +52,7 @@ from unspin.core.spin_evidence import (
 )
 from unspin.core.stopwords import STOPWORDS
 from unspin.core.text import Token, apart, joined, match_case, split_compounds
+from unspin.lexicon.known import KnownSubstitutions
 from unspin.lexicon.model import Candidate, Lexicon, spelling_variant
 
 KNOWN_PHRASE_CONFIDENCE = 0.97
@@ -138,6 +139,33 @@ class _Slot:
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
 
+
+
+def known_phrase_findings(text: str, tokens: list[Token], known: KnownSubstitutions,
+                          covered: list[bool]) -> list[Finding]:
+    """Findings for the exact matches of ``known.phrases`` among ``tokens`` (compounds split),
+    within one sentence, longest phrase first at each position and never overlapping: a match
+    covers its tokens (``covered`` is set for them) and the search goes on after it. Phrases of
+    any length match; linear in ``len(tokens)`` times the longest listed phrase."""
+    phrases = known.phrases
+    longest = max(map(len, phrases), default=0)
+    found: list[Finding] = []
+    i, n = 0, len(tokens)
+    while i < n and longest:
+        for length in range(min(longest, n - i), 0, -1):
+            seq = tuple(t.norm for t in tokens[i:i + length])
+            if seq in phrases and tokens[i + length - 1].sentence == tokens[i].sentence:
+                s, e = tokens[i].start, tokens[i + length - 1].end
+                times = known.learned.get(seq, 0)
+                conf, evidence = ((learned_phrase_confidence(times), "learned-swap") if times
+                                  else (KNOWN_PHRASE_CONFIDENCE, "known-phrase"))
+                found.append(Finding(s, e, text[s:e], match_case(phrases[seq], tokens[i].surface), conf, (evidence,)))
+                covered[i:i + length] = [True] * length
+                i += length
+                break
+        else:
+            i += 1
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,23 +481,9 @@ class Detector:
         llrs = word_llrs(tokens, lex, model, eligible=eligible)
         odd = oddness_of(tokens, llrs, model)
 
-        # Exact known tortured phrases.
-        known = lex.known.phrases
+        # Exact known tortured phrases, of any length.
         covered = [False] * n
-        if known:
-            for i in range(n):
-                for length in (4, 3, 2, 1):
-                    seq = tuple(t.norm for t in tokens[i : i + length])
-                    if len(seq) == length and seq in known and tokens[i + length - 1].sentence == tokens[i].sentence:
-                        s, e = tokens[i].start, tokens[i + length - 1].end
-                        times = lex.known.learned.get(seq, 0)
-                        conf, evidence = ((learned_phrase_confidence(times), "learned-swap") if times
-                                          else (KNOWN_PHRASE_CONFIDENCE, "known-phrase"))
-                        findings.append(Finding(s, e, text[s:e], match_case(known[seq], tokens[i].surface),
-                                                conf, (evidence,)))
-                        for k in range(i, i + length):
-                            covered[k] = True
-                        break
+        findings.extend(known_phrase_findings(text, tokens, lex.known, covered))
 
         for f in self._acronym_findings(text, tokens, covered):
             findings.append(f)
