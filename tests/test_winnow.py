@@ -2,6 +2,7 @@
 
 import random
 
+from unspin.core.candidates import choose_candidates
 from unspin.core.winnow import (
     WINNOW_K,
     WINNOW_WINDOW,
@@ -49,6 +50,16 @@ def test_rank_by_containment_thresholds_and_order():
     assert containment(3, 4) == 0.75 and containment(0, 0) == 0.0
     ranked = rank_by_containment([("b", 3), ("a", 3), ("c", 1), ("d", 2)], 10, limit=5, min_containment=0.2)
     assert ranked == [("a", 0.3), ("b", 0.3), ("d", 0.2)]
+
+
+def test_choose_candidates_keeps_band_order_then_adds_contained_sources():
+    held = [("c", 5), ("a", 4), ("x", 1), ("b", 3)]  # as the store ranks them; "x" holds too few
+    chosen = choose_candidates(["b", "z"], held, 10, limit=2)
+    assert chosen.contained == (("c", 0.5), ("a", 0.4))
+    assert chosen.ids == ("b", "z", "c", "a")
+    assert choose_candidates(["b", "c"], held, 10).ids == ("b", "c", "a")  # each id once; "x" below MIN_SHARED
+    assert choose_candidates(["b"], [], 0) == choose_candidates(["b"], [("c", 5)], 0)  # no winnow keys: none held
+    assert choose_candidates([], [], 4).ids == ()
 
 
 def _embed(host: str, source: str, share: float) -> str:
