@@ -16,7 +16,7 @@ from unspin.core.winnow import (
 )
 from unspin.index import Index
 
-from .scan_corpus import article, spin
+from .scan_corpus import article, embed, spin
 
 
 def test_content_words_drop_stopwords_and_normalise():
@@ -62,20 +62,12 @@ def test_choose_candidates_keeps_band_order_then_adds_contained_sources():
     assert choose_candidates([], [], 4).ids == ()
 
 
-def _embed(host: str, source: str, share: float) -> str:
-    src = source.split(". ")
-    taken = src[: max(1, round(share * len(src)))]
-    body = host.split(". ")
-    half = len(body) // 2
-    return ". ".join(body[:half] + taken + body[half:])
-
-
 def test_containment_brings_up_a_passage_the_bands_miss(tmp_path):
     """40% of a source, verbatim and spun, inside a text that is not indexed: the skeleton
     bands do not find the source; containment ranks it first (SQLite and memory stores)."""
     docs = [(f"a{i:02d}", article(i)) for i in range(40)]
     for source in (article(7), spin(article(7), every=4)):
-        query = _embed(article(90), source, 0.4)
+        query = embed(article(90), source, 0.4)
         keys = winnow_keys(query)
         for where in (str(tmp_path / "i.db"), ":memory:"):
             with Index.open(where) as idx:
@@ -95,7 +87,7 @@ def test_trace_reports_coverage_both_ways():
     host = ". ".join(article(90).split(". ")[:4])
     with Index.open(":memory:") as idx:
         idx.add(docs)
-        res = idx.trace(_embed(host, article(7), 0.6))
+        res = idx.trace(embed(host, article(7), 0.6))
     m = res.matches[0]
     assert m.source_id == "a07" and m.relation == "derived"
     assert 0.45 <= m.coverage < 1 and 0.4 <= m.stats["source_coverage"] < 0.9
