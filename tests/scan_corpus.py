@@ -143,3 +143,26 @@ def corpus() -> list[tuple[str, str]]:
     docs += [("bbc-005", "A later document with an id already used: the first one is scanned.")]
     docs += [("short", "Rain fell.")]
     return docs
+
+
+def embed(host: str, source: str, share: float) -> str:
+    """``host`` with the first ``share`` of ``source``'s sentences (at least one), verbatim, inserted
+    as one block between the two halves of its sentences."""
+    taken = source.split(". ")
+    taken = taken[: max(1, round(share * len(taken)))]
+    body = host.split(". ")
+    half = len(body) // 2
+    return ". ".join(body[:half] + taken + body[half:])
+
+
+def partial_copies() -> list[tuple[str, str]]:
+    """Two sources and two longer texts that each take 40% of one source's sentences verbatim,
+    embedded among the sentences of two unrelated articles: copy and source share no band key,
+    so only the containment path (winnow keys) brings them together. With the default winnow
+    parameters alignment verifies ``passage-of-044`` as derived from ``source-044`` and
+    relates ``passage-of-048`` to nothing; with ``winnow_k=2, winnow_window=4`` both are derived."""
+    out = []
+    for source, hosts in ((44, (60, 61)), (48, (68, 69))):
+        out += [(f"source-{source:03d}", article(source)),
+                (f"passage-of-{source:03d}", embed(" ".join(article(h) for h in hosts), article(source), 0.4))]
+    return out

@@ -4,7 +4,11 @@ Starts Spark ``local[2]`` once for the module (skipped, with the reason, when py
 runtime is missing; CI installs both: ``pip install -e '.[spark]'`` and Debian's
 ``default-jre-headless``). The fixture corpus is built here, deterministically: BBC-like
 articles from a small template grammar, spun copies made by a fixed word swap, verbatim
-copies, a copy of a spun copy, a duplicate id, and two independent reports of one story.
+copies, a copy of a spun copy, a duplicate id, two independent reports of one story, and
+passages copied into longer texts that only the containment path (winnow keys) finds
+(``scan_corpus.partial_copies``). Parity is also checked at non-default settings: winnow
+parameters (through an index, as ``--db`` gives them), ``top``, ``max_bucket`` and
+``candidates_limit``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from unspin import Lexicon
-from unspin.core.fingerprint import FingerprintParams, MinHasher
+from unspin.core.candidates import choose_candidates
+from unspin.core.fingerprint import FingerprintParams
+from unspin.core.winnow import winnow_keys_batch
 from unspin.index import Index
 from unspin.io.tables import write_tables
 from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, rank_candidates, scan
@@ -31,7 +37,12 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 
 from unspin.engines.spark import SparkScan, SparkScanOptions, SparkScanStats, scan_spark, spark_session
 
-from .scan_corpus import corpus
+from .scan_corpus import corpus, partial_copies
+
+# The pairs of ``partial_copies``: (copy, source), related by containment only.
+PASSAGE = ("passage-of-044", "source-044")  # derived at the default winnow parameters
+PASSAGE_AT_K2_W4 = ("passage-of-048", "source-048")  # derived only at NON_DEFAULT below
+NON_DEFAULT = FingerprintParams(winnow_k=2, winnow_window=4)
 
 # =========================================================================== fixtures
 
@@ -50,7 +61,7 @@ def spark() -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def docs() -> list[tuple[str, str]]:
-    return corpus()
+    return corpus() + partial_copies()
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +95,17 @@ def clusters(res) -> list[tuple]:
 def test_the_fixture_has_what_the_parity_test_needs(local) -> None:
     kinds = {(e.relation, e.direction) for e in local.edges}
     assert {("derived", "spin-score"), ("derived", "tie"), ("same-story", "undirected")} <= kinds
-    assert ("spun-000", "bbc-000") in {(e.copy_id, e.source_id) for e in local.edges}
+    derived = {(e.copy_id, e.source_id) for e in local.edges if e.relation == "derived"}
+    assert ("spun-000", "bbc-000") in derived
     assert any(r.spun for r in local.documents) and not all(r.spun for r in local.documents)
     assert any(c.n_same_story_edges for c in local.clusters)
+    # A passage the band keys cannot find (not a band candidate either way), found by containment.
+    assert PASSAGE in derived and PASSAGE_AT_K2_W4 not in {(e.copy_id, e.source_id) for e in local.edges}
+    band, contained, _ids, _s, _w = store_candidates(local.texts, params=FingerprintParams(),
+                                                     limit=CANDIDATES_LIMIT, max_bucket=MAX_BUCKET)
+    for copy, source in (PASSAGE, PASSAGE_AT_K2_W4):
+        assert source not in dict(band.get(copy, [])) and copy not in dict(band.get(source, []))
+    assert PASSAGE[1] in dict(contained[PASSAGE[0]]) or PASSAGE[0] in dict(contained[PASSAGE[1]])
 
 
 def test_verdicts_edges_and_clusters_are_identical(local, spark_run: SparkScan) -> None:
@@ -99,26 +118,50 @@ def test_verdicts_edges_and_clusters_are_identical(local, spark_run: SparkScan) 
     assert spark_run.stats.documents == len(local.documents) and spark_run.stats.duplicate_ids == 1
 
 
-def store_candidates(texts: dict[str, str], *, limit: int, max_bucket: int) -> tuple[dict, int]:
-    """What ``MemoryStore.candidates`` (behind the local engine) returns for every document, and
-    the total of its skipped buckets."""
-    expected, skipped = {}, 0
-    hasher = MinHasher(FingerprintParams())
-    with Index.open(":memory:") as idx:
+def store_candidates(texts: dict[str, str], *, params: FingerprintParams, limit: int,
+                     max_bucket: int) -> tuple[dict, dict, dict, int, int]:
+    """What the memory store behind the local engine gives ``Index.trace`` for every document
+    (``MemoryStore.candidates`` and ``containment_candidates``, each document excluded, merged by
+    ``choose_candidates``): band candidates, contained sources and the ids verified (documents
+    with none are absent), and the totals of skipped band and winnow buckets."""
+    band, contained, verified, skipped, wskipped = {}, {}, {}, 0, 0
+    with Index.open(":memory:", params=params) as idx:
         idx.add(texts.items())
-        for i, t in texts.items():
-            q = idx.store.candidates(hasher.fingerprint_text(t).all_keys, limit=limit, max_bucket=max_bucket,
+        wkeys = winnow_keys_batch(list(texts.values()), k=params.winnow_k, window=params.winnow_window)
+        for (i, t), w in zip(texts.items(), wkeys, strict=True):
+            q = idx.store.candidates(idx._hasher.fingerprint_text(t).all_keys, limit=limit, max_bucket=max_bucket,
                                      exclude=i)
-            skipped += q.skipped_buckets
+            h = idx.store.containment_candidates(w, limit=limit, max_bucket=max_bucket, exclude=i)
+            skipped, wskipped = skipped + q.skipped_buckets, wskipped + h.skipped_buckets
+            chosen = choose_candidates([c.id for c in q.candidates], [(c.id, c.shared_bands) for c in h.candidates],
+                                       len(w))
             if q.candidates:
-                expected[i] = [(c.id, c.shared_bands) for c in q.candidates]
-    return expected, skipped
+                band[i] = [(c.id, c.shared_bands) for c in q.candidates]
+            if chosen.contained:
+                contained[i] = list(chosen.contained)
+            if chosen.ids:
+                verified[i] = list(chosen.ids)
+    return band, contained, verified, skipped, wskipped
+
+
+def assert_candidates_like_the_store(run: SparkScan, texts: dict[str, str], *, params: FingerprintParams,
+                                     limit: int, max_bucket: int) -> None:
+    band, contained, verified, skipped, wskipped = store_candidates(texts, params=params, limit=limit,
+                                                                    max_bucket=max_bucket)
+    assert run.candidates() == band
+    assert run.contained() == contained
+    assert run.verified_candidates() == verified
+    assert (run.stats.lookups_skipped, run.stats.containment_lookups_skipped) == (skipped, wskipped)
+    assert run.stats.candidate_pairs == sum(map(len, verified.values()))
 
 
 def test_candidates_are_ranked_like_the_store(local, spark_run: SparkScan) -> None:
-    expected, skipped = store_candidates(local.texts, limit=CANDIDATES_LIMIT, max_bucket=MAX_BUCKET)
-    assert spark_run.candidates() == expected
-    assert spark_run.stats.lookups_skipped == skipped == 0
+    assert_candidates_like_the_store(spark_run, local.texts, params=FingerprintParams(), limit=CANDIDATES_LIMIT,
+                                     max_bucket=MAX_BUCKET)
+    assert spark_run.stats.lookups_skipped == 0
+    # Containment brought up sources the bands did not: the path is exercised.
+    band = spark_run.candidates()
+    assert any(b not in dict(band.get(a, [])) for a, got in spark_run.contained().items() for b, _c in got)
 
 
 def test_rank_candidates_matches_store_order() -> None:
@@ -169,16 +212,37 @@ def test_jsonl_input_and_small_buckets(tmp_path, spark, docs, local) -> None:
         fh.write("\n")  # blank: ignored
         fh.write('{"doc": "no-text"}\n')  # a problem, reported
     run = SparkScan.run(spark, str(path), id_field="doc", text_field="body",
-                        options=SparkScanOptions(partitions=2, max_bucket=3, candidates_limit=2))
+                        options=SparkScanOptions(partitions=2, max_bucket=2, candidates_limit=2))
     try:
-        res, got, stats = run.scan_result(texts=False), run.candidates(), run.stats
+        res, stats = run.scan_result(texts=False), run.stats
+        assert_candidates_like_the_store(run, local.texts, params=FingerprintParams(), limit=2, max_bucket=2)
     finally:
         run.close()
     assert verdicts(res) == verdicts(local)
     assert stats.problems == 1 and "no string field 'body'" in res.problems[0][1]
-    expected, skipped = store_candidates(local.texts, limit=2, max_bucket=3)
-    assert got == expected
-    assert stats.lookups_skipped == skipped > 0 and stats.buckets_skipped > 0
+    assert stats.lookups_skipped > 0 and stats.containment_lookups_skipped > 0 and stats.buckets_skipped > 0
+
+
+def test_non_default_winnow_params_and_top_from_an_index(tmp_path, spark, docs, local) -> None:
+    """Both engines scanning with an index (``--db``) built with non-default winnow parameters,
+    and ``top=1``: each takes the parameters from the index, the answer differs from the
+    default one (a partial copy found only with these parameters), and it is the same answer."""
+    path = str(tmp_path / "k2w4.db")
+    Index.open(path, params=NON_DEFAULT).close()
+    with Index.open(path, read_only=True) as idx:
+        here = scan(docs, lexicon=idx.lexicon(Lexicon.default()), index=idx, top=1)
+    run = SparkScan.run(spark, docs, options=SparkScanOptions(partitions=2, index_path=path, top=1))
+    try:
+        there = run.scan_result()
+        assert_candidates_like_the_store(run, here.texts, params=NON_DEFAULT, limit=CANDIDATES_LIMIT,
+                                         max_bucket=MAX_BUCKET)
+    finally:
+        run.close()
+    assert PASSAGE_AT_K2_W4 in {(e.copy_id, e.source_id) for e in here.edges} and edges(here) != edges(local)
+    assert verdicts(there) == verdicts(here)
+    assert edges(there) == edges(here)
+    assert clusters(there) == clusters(here)
+    assert [e.match for e in there.edges] == [e.match for e in here.edges]
 
 
 def test_scan_spark_on_parquet_gives_the_local_scan_result(tmp_path, spark, docs, local) -> None:

@@ -2,6 +2,7 @@
 
 import random
 
+from unspin.core.candidates import choose_candidates
 from unspin.core.winnow import (
     WINNOW_K,
     WINNOW_WINDOW,
@@ -15,7 +16,7 @@ from unspin.core.winnow import (
 )
 from unspin.index import Index
 
-from .scan_corpus import article, spin
+from .scan_corpus import article, embed, spin
 
 
 def test_content_words_drop_stopwords_and_normalise():
@@ -51,12 +52,14 @@ def test_rank_by_containment_thresholds_and_order():
     assert ranked == [("a", 0.3), ("b", 0.3), ("d", 0.2)]
 
 
-def _embed(host: str, source: str, share: float) -> str:
-    src = source.split(". ")
-    taken = src[: max(1, round(share * len(src)))]
-    body = host.split(". ")
-    half = len(body) // 2
-    return ". ".join(body[:half] + taken + body[half:])
+def test_choose_candidates_keeps_band_order_then_adds_contained_sources():
+    held = [("c", 5), ("a", 4), ("x", 1), ("b", 3)]  # as the store ranks them; "x" holds too few
+    chosen = choose_candidates(["b", "z"], held, 10, limit=2)
+    assert chosen.contained == (("c", 0.5), ("a", 0.4))
+    assert chosen.ids == ("b", "z", "c", "a")
+    assert choose_candidates(["b", "c"], held, 10).ids == ("b", "c", "a")  # each id once; "x" below MIN_SHARED
+    assert choose_candidates(["b"], [], 0) == choose_candidates(["b"], [("c", 5)], 0)  # no winnow keys: none held
+    assert choose_candidates([], [], 4).ids == ()
 
 
 def test_containment_brings_up_a_passage_the_bands_miss(tmp_path):
@@ -64,7 +67,7 @@ def test_containment_brings_up_a_passage_the_bands_miss(tmp_path):
     bands do not find the source; containment ranks it first (SQLite and memory stores)."""
     docs = [(f"a{i:02d}", article(i)) for i in range(40)]
     for source in (article(7), spin(article(7), every=4)):
-        query = _embed(article(90), source, 0.4)
+        query = embed(article(90), source, 0.4)
         keys = winnow_keys(query)
         for where in (str(tmp_path / "i.db"), ":memory:"):
             with Index.open(where) as idx:
@@ -84,7 +87,7 @@ def test_trace_reports_coverage_both_ways():
     host = ". ".join(article(90).split(". ")[:4])
     with Index.open(":memory:") as idx:
         idx.add(docs)
-        res = idx.trace(_embed(host, article(7), 0.6))
+        res = idx.trace(embed(host, article(7), 0.6))
     m = res.matches[0]
     assert m.source_id == "a07" and m.relation == "derived"
     assert 0.45 <= m.coverage < 1 and 0.4 <= m.stats["source_coverage"] < 0.9

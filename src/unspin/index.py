@@ -14,12 +14,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from unspin.core.candidates import choose_candidates
 from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED, RelationParams
 from unspin.core.results import Match, Substitution, TraceResult
 from unspin.core.stopwords import STOPWORDS
 from unspin.core.trace import trace_texts
-from unspin.core.winnow import CONTAINMENT_LIMIT, rank_by_containment, winnow_keys_batch
+from unspin.core.winnow import winnow_keys_batch
 from unspin.defaults import TOP_MATCHES
 from unspin.lexicon import KnownSubstitutions, Lexicon
 from unspin.store import (
@@ -193,7 +194,8 @@ class Index:
         LSH band keys give up to ``candidates`` candidates (skeleton bands find copies, fact
         bands find same-story reports and paraphrases), and containment of the text's winnowed
         content-word hashes (``unspin.core.winnow``) up to ``CONTAINMENT_LIMIT`` more (passages
-        copied into a longer or shorter text); each is verified by alignment. With ``learn``
+        copied into a longer or shorter text), merged by ``unspin.core.candidates.choose_candidates``
+        (the rule the Spark engine uses too); each is verified by alignment. With ``learn``
         (off by default: it writes to the index), what verified copies teach is recorded
         (``Index.learn``) for ``check`` to use. ``exclude`` skips one indexed id
         (for tracing an indexed document against the others).
@@ -219,11 +221,12 @@ class Index:
         plans = []
         for (doc_id, text, exclude), fp, wkeys in zip(batch, fps, all_wkeys, strict=True):
             query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
-            held = self.store.containment_candidates(wkeys, limit=candidates, exclude=exclude) if wkeys else None
-            contained = rank_by_containment(((c.id, c.shared_bands) for c in held.candidates), len(wkeys),
-                                            limit=CONTAINMENT_LIMIT) if held else []
+            held = self.store.containment_candidates(wkeys, limit=candidates, exclude=exclude).candidates \
+                if wkeys else ()
+            chosen = choose_candidates([c.id for c in query.candidates], [(c.id, c.shared_bands) for c in held],
+                                       len(wkeys))
             ids = []
-            for cand_id in dict.fromkeys([c.id for c in query.candidates] + [c for c, _v in contained]):
+            for cand_id in chosen.ids:
                 if cand_id not in texts:
                     doc = self.store.get(cand_id)
                     if doc is None:

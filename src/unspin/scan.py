@@ -7,7 +7,6 @@ pure core, exactly as the Spark engine uses them.
 
 from __future__ import annotations
 
-import heapq
 import inspect
 import os
 import tempfile
@@ -25,6 +24,7 @@ from unspin.engines.pool import WorkerPool
 from unspin.index import Index
 from unspin.lexicon import Lexicon
 from unspin.store import MemoryStore
+from unspin.store.base import rank_shared
 
 # Spin scores closer than this cannot tell which of two copies is the source.
 DIRECTION_MARGIN = 0.1
@@ -53,16 +53,18 @@ class FoundMatch:
 
 def rank_candidates(shared: Iterable[tuple[str, int]], *, limit: int = CANDIDATES_LIMIT,
                     exclude: str | None = None) -> list[tuple[str, int]]:
-    """Choose the candidate sources of one document exactly as ``Store.candidates`` does.
+    """Choose the candidate sources of one document exactly as ``Store.candidates`` (band keys)
+    and ``Store.containment_candidates`` (winnow keys) do: with ``rank_shared``, the memory
+    store's own rule.
 
-    ``shared`` holds (document id, number of distinct band keys it shares with the document),
+    ``shared`` holds (document id, number of the document's distinct query keys it holds),
     counted over the buckets that were not skipped as larger than ``max_bucket``. Returns at
     most ``limit`` pairs, most shared keys first, ties by id (code-point order), without
     ``exclude`` (the document itself). Pure; the Spark engine calls it for every document.
     """
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
-    return heapq.nsmallest(limit, ((i, n) for i, n in shared if i != exclude), key=lambda kv: (-kv[1], kv[0]))
+    return rank_shared(shared, limit=limit, exclude=exclude)
 
 
 def _pair_key(a: str, b: str) -> tuple[str, str]:

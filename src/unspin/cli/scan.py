@@ -73,9 +73,10 @@ Examples:
 @click.option("--partitions", type=click.IntRange(1), default=None, metavar="N",
               help="--engine spark: partitions for checking and tracing [default: 4 per core].")
 @click.option("--max-bucket", type=click.IntRange(1), default=None, metavar="N",
-              help="--engine spark: skip band buckets holding more than N documents [default: 1000, as local].")
+              help="--engine spark: skip key buckets (band or winnow) holding more than N documents "
+                   "[default: 1000, as local].")
 @click.option("--candidates", "candidates_limit", type=click.IntRange(1), default=None, metavar="N",
-              help="--engine spark: candidates verified per document [default: 20, as local].")
+              help="--engine spark: band and containment candidates ranked per document [default: 20, as local].")
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                  db: str | None, references: tuple[str, ...], known_files: tuple[str, ...], learn: bool,
                  out_dir: str | None, report: str | None, threshold: float,

@@ -4,12 +4,18 @@ Every decision is made by the pure functions the local engine (``unspin.scan.sca
 
 * verdicts: ``unspin.api.check``, with ``Lexicon.default()`` (strengthened by ``--db`` exactly
   as the CLI does) built once per Python worker and reused by every partition it runs;
-* band keys: ``unspin.index.fingerprint_documents`` (what ``Index.add`` stores: skeleton and fact
-  bands of ``MinHasher``), made distinct with the store's own ``distinct_keys``;
-* candidates: the band join counts, for every pair of documents, the distinct keys they share
-  in buckets of at most ``max_bucket`` documents (larger buckets are skipped and counted, as the
-  store skips them), then ``unspin.scan.rank_candidates`` ranks each document's candidates
-  exactly like ``Store.candidates`` (most shared keys, then id; not itself; ``candidates_limit``);
+* band and winnow keys: ``unspin.index.fingerprint_documents`` (what ``Index.add`` stores:
+  skeleton and fact bands of ``MinHasher``, and the winnowed content-word hashes of
+  ``unspin.core.winnow`` with the params' ``winnow_k`` and ``winnow_window``);
+* candidates: one key join counts, for every pair of documents, the distinct band keys and the
+  distinct winnow keys of each that the other holds, in buckets of at most ``max_bucket``
+  documents (larger buckets are skipped and counted, as the store skips them). A bucket is what
+  the memory store files under a key: every document holding it, as a band or a winnow key.
+  Then ``unspin.scan.rank_candidates`` ranks each document's band candidates and its
+  containment candidates exactly like ``Store.candidates`` and ``Store.containment_candidates``
+  (most keys held, then id; not itself; ``candidates_limit`` each), and
+  ``unspin.core.candidates.choose_candidates`` (what ``Index.trace`` calls) keeps the contained
+  sources and merges the two lists into the documents to verify;
 * verification: ``unspin.core.trace.trace_texts`` (``trace_text`` per document) with default ``RelationParams`` (what
   ``Index.trace`` does), and ``Index.trace`` itself against an external index (``--db``);
 * edges and clusters: ``unspin.scan.build_edges`` and ``build_clusters`` on the driver, over the
@@ -17,7 +23,7 @@ Every decision is made by the pure functions the local engine (``unspin.scan.sca
 * table rows: ``unspin.io.tables.scan_tables``, per partition for the documents table.
 
 Spark only moves data: it reads, deduplicates ids (first occurrence wins), runs those
-functions in ``mapPartitions`` and does the band join. Results cross the Python/JVM boundary
+functions in ``mapPartitions`` and does the key join. Results cross the Python/JVM boundary
 as JSON of the core's own dataclasses (``to_dict(exact=True)``, rebuilt by ``from_dict``: floats
 unrounded), so scores are bit-identical to the local engine's.
 
@@ -41,6 +47,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from unspin.api import DEFAULT_THRESHOLD, Tier, check
+from unspin.core.candidates import choose_candidates
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
@@ -75,17 +82,20 @@ _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".
 
 @dataclass(frozen=True, slots=True)
 class SparkScanOptions:
-    """What the Spark scan computes, and the knobs of its memory hot spot (the band join).
+    """What the Spark scan computes, and the knobs of its memory hot spot (the key join).
 
-    ``threshold``, ``tier`` and ``top`` mean what they mean for the local engine. ``max_bucket``: band
-    buckets holding more documents are skipped (and counted); ``candidates_limit``: candidates
-    verified per document; both default to the local engine's values. ``partitions``: how many
+    ``threshold``, ``tier`` and ``top`` mean what they mean for the local engine. ``max_bucket``:
+    key buckets (band and winnow keys) holding more documents are skipped (and counted), as the
+    store's ``max_bucket``; ``candidates_limit``: band candidates, and containment candidates
+    before ``choose_candidates`` keeps at most ``CONTAINMENT_LIMIT`` of them, per document, as
+    ``Index.trace``'s ``candidates``; both default to the local engine's values. ``partitions``: how many
     partitions the documents are spread over for checking and tracing (CPU-bound Python work;
     default four per core of the cluster). ``index_path``: an index (``unspin index add``) every
     document is also traced against, and whose learned substitutions and texts strengthen the
     lexicon, as ``--db`` does locally; it must be readable on every executor (a shared file
     system, or shipped with ``spark-submit --files`` and named by its file name).
-    ``params``: fingerprint parameters (default: the index's, else ``FingerprintParams()``).
+    ``params``: fingerprint parameters, band and winnow keys alike (default: the index's, else
+    ``FingerprintParams()``).
     """
 
     threshold: float = DEFAULT_THRESHOLD
@@ -112,19 +122,24 @@ class SparkScanOptions:
 class SparkScanStats:
     """Counts and timings of one Spark scan (printed by ``spark_submit``, kept by ``SparkScan``).
 
-    ``key_rows``: (document, distinct band key) rows fed to the band join. ``buckets_skipped``:
-    distinct keys whose bucket held more than ``max_bucket`` documents; ``lookups_skipped``: the
-    (document, key) pairs those buckets held, i.e. the sum over documents of what the local
-    store reports as ``skipped_buckets``; ``documents_with_skipped``: documents with at least
-    one skipped bucket. ``candidate_pairs``: ordered (document, candidate) pairs verified.
+    ``key_rows``: (document, distinct band key) rows, ``winnow_key_rows``: (document, distinct
+    winnow key) rows fed to the key join. ``buckets_skipped``: distinct keys whose bucket held
+    more than ``max_bucket`` documents; ``lookups_skipped``: the (document, band key) pairs those
+    buckets held, i.e. the sum over documents of what the local store reports as
+    ``skipped_buckets`` (``Store.candidates``); ``containment_lookups_skipped``: the same for
+    winnow keys (``Store.containment_candidates``); ``documents_with_skipped``: documents with
+    at least one skipped band bucket. ``candidate_pairs``: ordered (document, candidate) pairs
+    verified (band candidates and contained sources, merged).
     """
 
     documents: int = 0
     problems: int = 0
     duplicate_ids: int = 0
     key_rows: int = 0
+    winnow_key_rows: int = 0
     buckets_skipped: int = 0
     lookups_skipped: int = 0
+    containment_lookups_skipped: int = 0
     documents_with_skipped: int = 0
     largest_bucket: int = 0
     candidate_pairs: int = 0
@@ -277,15 +292,15 @@ def _match_from_json(data: str) -> Match:
 def _analyse_partition(rows: Iterable[Any], *, threshold: float, tier: Tier, params: FingerprintParams,
                        index_path: str | None, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
     """Check every document (``unspin.api.check``) and fingerprint it with the function
-    ``Index.add`` uses (``fingerprint_documents``: skeleton and fact band keys)."""
+    ``Index.add`` uses (``fingerprint_documents``: skeleton and fact band keys, winnow keys)."""
     lex = worker_lexicon(index_path)
     it = iter(rows)
     while batch := list(itertools.islice(it, chunk)):
         stored = fingerprint_documents(params, [(r.id, r.text) for r in batch])
         for r, doc in zip(batch, stored, strict=True):
             res = check(r.text, id=r.id, lexicon=lex, threshold=threshold, tier=tier)
-            yield (r.id, r.text, r.src, r.pos, distinct_keys(doc.band_keys), float(res.score), bool(res.spun),
-                   _to_json(res))
+            yield (r.id, r.text, r.src, r.pos, distinct_keys(doc.band_keys), list(doc.winnow_keys),
+                   float(res.score), bool(res.spun), _to_json(res))
 
 
 def _by_document(rows: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
@@ -294,13 +309,24 @@ def _by_document(rows: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
         yield a, list(group)
 
 
-def _rank_partition(rows: Iterable[Any], *, limit: int, counter: Any) -> Iterator[tuple[str, int, str, int]]:
-    """Each document's candidates, ranked by the local engine's ``rank_candidates``."""
+def _rank_partition(rows: Iterable[Any], *, limit: int, counter: Any) -> Iterator[tuple[Any, ...]]:
+    """Each document's candidates, as ``Index.trace`` chooses them: band candidates and
+    containment candidates each ranked by ``rank_candidates`` (the store's rule), merged by
+    ``choose_candidates``. Rows of one document ``a`` carry ``q`` (its number of winnow keys),
+    and for each other document ``b`` the band keys (``nb``) and winnow keys (``nw``) of ``a``
+    that ``b`` holds. Yields ``(a, rank, b, n, band_rank, containment, contained_rank)``:
+    ``rank`` orders verification; the others are null when ``b`` is not on that list."""
     for a, group in _by_document(rows):
-        ranked = rank_candidates(((r.b, int(r.n)) for r in group), limit=limit, exclude=a)
-        counter.add(len(ranked))
-        for rank, (b, n) in enumerate(ranked):
-            yield a, rank, b, n
+        band = rank_candidates(((r.b, int(r.nb)) for r in group if r.nb), limit=limit, exclude=a)
+        held = rank_candidates(((r.b, int(r.nw)) for r in group if r.nw), limit=limit, exclude=a)
+        chosen = choose_candidates([b for b, _n in band], held, int(group[0].q))
+        counter.add(len(chosen.ids))
+        band_at = {b: (k, n) for k, (b, n) in enumerate(band)}
+        contained_at = {b: (k, c) for k, (b, c) in enumerate(chosen.contained)}
+        for rank, b in enumerate(chosen.ids):
+            bk, n = band_at.get(b, (None, None))
+            ck, c = contained_at.get(b, (None, None))
+            yield a, rank, b, n, bk, c, ck
 
 
 def _trace_partition(rows: Iterable[Any], *, top: int, chunk: int = 256) -> Iterator[tuple[Any, ...]]:
@@ -389,10 +415,12 @@ def _schemas() -> dict[str, Any]:
                                 T.StructField("pos", lg), T.StructField("problem", s)]),
         "analysed": T.StructType([T.StructField("id", s), T.StructField("text", s), T.StructField("src", s),
                                   T.StructField("pos", lg), T.StructField("keys", T.ArrayType(lg)),
-                                  T.StructField("score", d), T.StructField("spun", b),
-                                  T.StructField("check", s)]),
+                                  T.StructField("wkeys", T.ArrayType(lg)), T.StructField("score", d),
+                                  T.StructField("spun", b), T.StructField("check", s)]),
         "ranked": T.StructType([T.StructField("a", s), T.StructField("rank", T.IntegerType()),
-                                T.StructField("b", s), T.StructField("n", lg)]),
+                                T.StructField("b", s), T.StructField("n", lg),
+                                T.StructField("band_rank", T.IntegerType()), T.StructField("containment", d),
+                                T.StructField("contained_rank", T.IntegerType())]),
         "found": T.StructType([T.StructField("query", s), T.StructField("src", s), T.StructField("pos", lg),
                                T.StructField("external", b), T.StructField("mpos", T.IntegerType()),
                                T.StructField("source_id", s), T.StructField("match", s)]),
@@ -487,11 +515,11 @@ class SparkScan:
     the local engine) or :meth:`write_tables` (Spark writes the tables); :meth:`close` frees the
     cached DataFrames.
 
-    Attributes: ``analysed`` (DataFrame ``id, text, src, pos, keys, score, spun, check``: one
-    row per scanned document, ``check`` its ``CheckResult`` as JSON (``CheckResult.to_dict(exact=True)``,
-    read back with ``CheckResult.from_dict``); persisted), ``found``
-    (matches in the local engine's order), ``edges``, ``clusters``, ``problems`` (source,
-    reason) and ``stats``.
+    Attributes: ``analysed`` (DataFrame ``id, text, src, pos, keys, wkeys, score, spun, check``:
+    one row per scanned document, ``keys`` its distinct band keys, ``wkeys`` its winnow keys,
+    ``check`` its ``CheckResult`` as JSON (``CheckResult.to_dict(exact=True)``, read back with
+    ``CheckResult.from_dict``); persisted), ``found`` (matches in the local engine's order),
+    ``edges``, ``clusters``, ``problems`` (source, reason) and ``stats``.
     """
 
     def __init__(self, spark: SparkSession, options: SparkScanOptions) -> None:
@@ -538,9 +566,9 @@ class SparkScan:
         t = _timed(self.stats, "read+check+fingerprint", t)
         found_df = self._candidates_and_trace()
         rows = found_df.collect()
-        for df in self._cached:  # the band join's intermediate rows are no longer needed
+        for df in self._cached:  # the key join's intermediate rows are no longer needed
             df.unpersist()
-        t = _timed(self.stats, "band join+trace", t)
+        t = _timed(self.stats, "key join+trace", t)
         self.stats.candidate_pairs = int(self._pairs.value)
         rows.sort(key=lambda r: (r.src, r.pos, r.external, r.mpos))
         self.found = [FoundMatch(r.query, _match_from_json(r.match), r.external) for r in rows]
@@ -582,15 +610,17 @@ class SparkScan:
                      index_path=self.options.index_path)
         analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
         self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
-        agg = self.analysed.agg(F.count(F.lit(1)).alias("n"), F.sum(F.size("keys")).alias("k")).first()
+        agg = self.analysed.agg(F.count(F.lit(1)).alias("n"), F.sum(F.size("keys")).alias("k"),
+                                F.sum(F.size("wkeys")).alias("w")).first()
         assert agg is not None  # an aggregate without grouping has exactly one row
         loaded.unpersist()
         self.stats.documents = int(agg.n)
         self.stats.key_rows = int(agg.k or 0)
+        self.stats.winnow_key_rows = int(agg.w or 0)
         self.stats.duplicate_ids = int(n_loaded - agg.n)
 
     def _candidates_and_trace(self) -> DataFrame:
-        """The band join (JVM), candidate ranking and verification (Python); returns the matches.
+        """The key join (JVM), candidate ranking and verification (Python); returns the matches.
 
         Every step streams: rows are hash-partitioned by document and sorted within the
         partition, and the Python side walks each document's consecutive rows, so no document's
@@ -602,28 +632,44 @@ class SparkScan:
 
         assert self.analysed is not None
         opts, schemas, n_parts = self.options, _schemas(), self._partitions()
-        doc_keys = self.analysed.select("id", F.explode("keys").alias("key")).repartition(n_parts, "key")
+        # One row per (document, distinct key it is filed under), band and winnow keys together as
+        # the memory store files them, flagged by the queries that look the key up.
+        doc_keys = (self.analysed.select("id", F.size("wkeys").alias("q"), "keys", "wkeys",
+                                         F.explode(F.array_union("keys", "wkeys")).alias("key"))
+                    .select("id", "q", "key", F.expr("array_contains(keys, key)").alias("band"),
+                            F.expr("array_contains(wkeys, key)").alias("win"))
+                    .repartition(n_parts, "key"))
         keyed = doc_keys.withColumn("size", F.count(F.lit(1)).over(Window.partitionBy("key")))
         keyed = keyed.persist(StorageLevel.MEMORY_AND_DISK)
         self._cached.append(keyed)
         over = F.col("size") > opts.max_bucket
         big = keyed.agg(F.countDistinct(F.when(over, F.col("key"))).alias("buckets"),
-                        F.count(F.when(over, F.lit(1))).alias("lookups"),
-                        F.countDistinct(F.when(over, F.col("id"))).alias("docs"),
+                        F.count(F.when(over & F.col("band"), F.lit(1))).alias("lookups"),
+                        F.count(F.when(over & F.col("win"), F.lit(1))).alias("wlookups"),
+                        F.countDistinct(F.when(over & F.col("band"), F.col("id"))).alias("docs"),
                         F.max("size").alias("largest")).first()
         assert big is not None  # an aggregate without grouping has exactly one row
         self.stats.buckets_skipped, self.stats.lookups_skipped = int(big.buckets), int(big.lookups)
+        self.stats.containment_lookups_skipped = int(big.wlookups)
         self.stats.documents_with_skipped, self.stats.largest_bucket = int(big.docs), int(big.largest or 0)
 
-        # Distinct shared keys per unordered pair, over the buckets that are not skipped (buckets
-        # of one document make no pair), then both directions of every pair.
-        kept = keyed.where((F.col("size") >= 2) & (F.col("size") <= opts.max_bucket)).select("key", "id")
+        # Per unordered pair, over the buckets that are not skipped (buckets of one document make
+        # no pair): how many of each one's band keys and winnow keys the other holds; then both
+        # directions of every pair, with the querying document's number of winnow keys.
+        kept = keyed.where((F.col("size") >= 2) & (F.col("size") <= opts.max_bucket))
+        kept = kept.select("key", "id", "q", F.col("band").cast("long").alias("band"),
+                           F.col("win").cast("long").alias("win"))
         x, y = kept.alias("x"), kept.alias("y")
         pairs = (x.join(y, F.col("x.key") == F.col("y.key")).where(F.col("x.id") < F.col("y.id"))
-                 .groupBy(F.col("x.id").alias("a"), F.col("y.id").alias("b")).agg(F.count(F.lit(1)).alias("n")))
-        both = pairs.select(F.explode(F.array(F.struct("a", "b", "n"),
-                                              F.struct(F.col("b").alias("a"), F.col("a").alias("b"), "n"))).alias("p"))
-        both = both.select("p.a", "p.b", "p.n").repartition(n_parts, "a").sortWithinPartitions("a")
+                 .groupBy(F.col("x.id").alias("a"), F.col("x.q").alias("qa"), F.col("y.id").alias("b"),
+                          F.col("y.q").alias("qb"))
+                 .agg(F.sum("x.band").alias("nb_ab"), F.sum("y.band").alias("nb_ba"),
+                      F.sum("x.win").alias("nw_ab"), F.sum("y.win").alias("nw_ba")))
+        forward = F.struct("a", "b", F.col("qa").alias("q"), F.col("nb_ab").alias("nb"), F.col("nw_ab").alias("nw"))
+        backward = F.struct(F.col("b").alias("a"), F.col("a").alias("b"), F.col("qb").alias("q"),
+                            F.col("nb_ba").alias("nb"), F.col("nw_ba").alias("nw"))
+        both = pairs.select(F.explode(F.array(forward, backward)).alias("p"))
+        both = both.select("p.a", "p.b", "p.q", "p.nb", "p.nw").repartition(n_parts, "a").sortWithinPartitions("a")
         self._pairs = self.spark.sparkContext.accumulator(0)
         ranked_rdd = both.rdd.mapPartitions(partial(_rank_partition, limit=opts.candidates_limit, counter=self._pairs))
         ranked = self.spark.createDataFrame(ranked_rdd, schemas["ranked"])
@@ -663,14 +709,29 @@ class SparkScan:
 
     # ------------------------------------------------------------------ results
 
-    def candidates(self) -> dict[str, list[tuple[str, int]]]:
-        """Each document's ranked candidates ``(id, shared keys)`` (collected; for tests and debugging)."""
+    def _ranked_lists(self, rank: str, value: str) -> dict[str, list[Any]]:
+        """``(b, value)`` of each document's ranked rows with ``rank`` set, in ``rank`` order."""
         if self._ranked is None:
             raise RuntimeError("run the scan first (SparkScan.run)")
-        out: dict[str, list[tuple[int, str, int]]] = {}
-        for r in self._ranked.collect():
-            out.setdefault(r.a, []).append((r.rank, r.b, r.n))
-        return {a: [(b, n) for _k, b, n in sorted(v)] for a, v in out.items()}
+        out: dict[str, list[tuple[int, str, Any]]] = {}
+        for r in self._ranked.where(f"{rank} IS NOT NULL").select("a", rank, "b", value).collect():
+            out.setdefault(r.a, []).append((r[rank], r.b, r[value]))
+        return {a: [(b, v) for _k, b, v in sorted(rows)] for a, rows in out.items()}
+
+    def candidates(self) -> dict[str, list[tuple[str, int]]]:
+        """Each document's band candidates ``(id, shared band keys)``, as ``Store.candidates``
+        ranks them (collected; for tests and debugging). Documents without any are absent."""
+        return self._ranked_lists("band_rank", "n")
+
+    def contained(self) -> dict[str, list[tuple[str, float]]]:
+        """Each document's contained sources ``(id, containment)``, as ``Index.trace`` keeps them
+        (``choose_candidates``; collected, for tests and debugging). Documents without any are absent."""
+        return self._ranked_lists("contained_rank", "containment")
+
+    def verified_candidates(self) -> dict[str, list[str]]:
+        """Each document's candidates in the order they are verified (band candidates, then
+        contained sources that are not among them; collected). Documents without any are absent."""
+        return {a: [b for b, _r in rows] for a, rows in self._ranked_lists("rank", "rank").items()}
 
     def scan_result(self, *, texts: bool = True) -> ScanResult:
         """Collect everything into the ``ScanResult`` the local ``scan`` returns: verdicts in input

@@ -49,9 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help=f"score at or above which a document is called spun (default: {DEFAULT_THRESHOLD})")
     ap.add_argument("--top", type=int, default=TOP_MATCHES, help=f"matches kept per document (default: {TOP_MATCHES})")
     ap.add_argument("--max-bucket", type=int, default=MAX_BUCKET,
-                    help=f"skip band buckets holding more documents (default: {MAX_BUCKET}, as the local engine)")
+                    help=f"skip key buckets (band or winnow) holding more documents (default: {MAX_BUCKET}, "
+                         "as the local engine)")
     ap.add_argument("--candidates", type=int, default=CANDIDATES_LIMIT,
-                    help=f"candidates verified per document (default: {CANDIDATES_LIMIT}, as the local engine)")
+                    help=f"band and containment candidates ranked per document (default: {CANDIDATES_LIMIT}, "
+                         "as the local engine)")
     ap.add_argument("--partitions", type=int, default=None,
                     help="partitions for checking and tracing (default: 4 per core of the cluster)")
     ap.add_argument("--db", default=None, metavar="FILE",

@@ -15,6 +15,7 @@ Every implementation gives the same guarantees:
 
 from __future__ import annotations
 
+import heapq
 import json
 import struct
 from collections.abc import Iterable, Iterator, Sequence
@@ -289,6 +290,14 @@ def check_learned_rows(rows: Iterable[tuple[str, str, str, str]]) -> list[tuple[
             raise TypeError(f"learned rows must be (spun, source, source_id, copy_id) strings, got {row!r}")
         out[row] = None
     return list(out)
+
+
+def rank_shared(shared: Iterable[tuple[str, int]], *, limit: int, exclude: str | None = None) -> list[tuple[str, int]]:
+    """The candidates a query gets from ``Store.candidates`` and ``Store.containment_candidates``:
+    of the (document id, distinct query keys held) pairs, at most ``limit``, most keys first,
+    ties by id (code-point order), without ``exclude``. Ids must be distinct. Pure: the memory
+    store ranks with it, and so does the Spark engine (``unspin.scan.rank_candidates``)."""
+    return heapq.nsmallest(limit, ((i, n) for i, n in shared if i != exclude), key=lambda kv: (-kv[1], kv[0]))
 
 
 def check_candidate_options(limit: int, max_bucket: int) -> None:

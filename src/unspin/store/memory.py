@@ -24,6 +24,7 @@ from unspin.store.base import (
     distinct_keys,
     encode_json,
     normalize_params,
+    rank_shared,
 )
 
 
@@ -147,9 +148,7 @@ class MemoryStore:
                     skipped += 1
                     continue
                 shared.update(bucket)
-        if exclude is not None:
-            shared.pop(exclude, None)
-        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        ranked = rank_shared(shared.items(), limit=limit, exclude=exclude)
         return CandidateQuery(tuple(Candidate(i, n) for i, n in ranked), skipped)
 
     def containment_candidates(

@@ -1,0 +1,42 @@
+"""Which indexed documents a query verifies: its band candidates and its containment sources, merged.
+
+A query gets two ranked lists from an index: the documents sharing most of its LSH band keys
+(``Store.candidates``, whole copies and same-story reports) and those holding most of its
+winnowed content-word hashes (``Store.containment_candidates``, passages copied into a longer or
+shorter text). ``choose_candidates`` is the one rule that turns both into the list verified by
+alignment; the local engine (``unspin.index.Index.trace``) and the Spark engine
+(``unspin.engines.spark``) both call it, so they verify the same documents in the same order.
+
+Pure; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from unspin.core.winnow import CONTAINMENT_LIMIT, rank_by_containment
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateChoice:
+    """What a query verifies. ``contained``: (source id, containment) of the sources kept by
+    ``rank_by_containment``, best first; ``ids``: the documents to verify, in order."""
+
+    contained: tuple[tuple[str, float], ...]
+    ids: tuple[str, ...]
+
+
+def choose_candidates(band: Iterable[str], held: Iterable[tuple[str, int]], query_keys: int, *,
+                      limit: int = CONTAINMENT_LIMIT) -> CandidateChoice:
+    """The documents a query verifies.
+
+    ``band``: its band candidates' ids, as the store ranked them. ``held``: (id, number of the
+    query's ``query_keys`` distinct winnow keys the document holds), as the store ranked and cut
+    them. Guarantees: ``contained`` is ``rank_by_containment(held, query_keys, limit=limit)``
+    (empty when the query has no winnow keys); ``ids`` holds every band candidate in its order,
+    then every contained source that is not a band candidate, in containment order, each id once.
+    """
+    contained = tuple(rank_by_containment(held, query_keys, limit=limit)) if query_keys else ()
+    ids = tuple(dict.fromkeys([*band, *(i for i, _c in contained)]))
+    return CandidateChoice(contained, ids)
