@@ -15,7 +15,11 @@ Fixtures (issue 15, "Evaluation"), built from ``bbc-news.jsonl`` and seeded:
   sentences, at two strengths: ``cut`` (verbatim) and ``light`` (``bench/spinner.py`` swaps 15%
   of the eligible words, then the taken sentences are shuffled);
 * **negatives**: each host traced as it is (an independent article never indexed; the index
-  holds many articles of its topic). Calling one ``derived`` is a false positive.
+  holds many articles of its topic). Calling one ``derived`` is a false positive;
+* **real same-story sentences** (``mrpc-train.jsonl``, human-judged pairs from news of one
+  event, split by the same hash of ``id1``): documents of 8 label-0 pairs ("related, not
+  equivalent"), side 1 indexed, side 2 traced: any ``derived`` match is a false positive; and
+  documents of 8 label-1 pairs (human paraphrases): recall@1 as ``derived``.
 
 Reported: recall@1 as ``derived`` (the top match is the source, or an article of the same text,
 and its relation is ``derived``) by strength and share; negatives called ``derived``; for the
@@ -140,6 +144,30 @@ def build(articles: Sequence[Article], *, half: str, n: int, seed: int,
     return hosts, fixtures
 
 
+MRPC_FILE = "mrpc-train.jsonl"
+MRPC_PER_DOC = 8  # sentence pairs per MRPC document
+
+
+def mrpc_documents(data: Path, *, half: str, label: int, n: int, seed: int) -> list[tuple[str, str, str]]:
+    """``n`` (id, side-1 text, side-2 text) documents of ``MRPC_PER_DOC`` MRPC pairs of ``label``
+    each, pairs drawn from ``half`` (by a hash of ``id1``): each side joins its sentences in the
+    same order. Label 0 (same-story sentences, "related, not equivalent"): side 2 must not be
+    called a copy of side 1; label 1 (human paraphrases): it is a rewrite of side 1."""
+    path = data / MRPC_FILE
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as f:
+        rows = [r for r in map(json.loads, f) if r["label"] == label and half_of(str(r["id1"])) == half]
+    rng = random.Random(seed * 7 + label)
+    rng.shuffle(rows)
+    docs = []
+    for k in range(min(n, len(rows) // MRPC_PER_DOC)):
+        part = rows[k * MRPC_PER_DOC:(k + 1) * MRPC_PER_DOC]
+        docs.append((f"mrpc-{label}-{k}", " ".join(r["sentence1"] for r in part),
+                     " ".join(r["sentence2"] for r in part)))
+    return docs
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", default=None, help="the shared folder holding data/")
@@ -162,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     hosts, fixtures = build(articles, half=args.half, n=n, seed=args.seed, spinner=spinner)
     host_ids = {i for h in hosts for i in near_duplicates(h, articles)}
     docs = [(a.id, a.text) for a in articles if a.id not in host_ids]
+    mrpc = {label: mrpc_documents(data, half=args.half, label=label, n=n, seed=args.seed) for label in (0, 1)}
+    docs += [(i, side1) for label in (0, 1) for i, side1, _side2 in mrpc[label]]
     Index = index_class()
     res: dict[str, Any] = {"meta": {"half": args.half, "n": n, "seed": args.seed, "indexed": len(docs)}}
     with tempfile.TemporaryDirectory(prefix="unspin-partial-") as tmp:
@@ -190,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 top = r.matches[0] if r.matches else None
                 found.append((top.source_id, top.relation, top.coverage) if top else ("", "", 0.0))
             neg = [idx.trace(h.text, id=h.id) for h in hosts]
+            mrpc_traced = {label: [(i, idx.trace(side2, id=f"{i}-side2")) for i, _s1, side2 in mrpc[label]]
+                           for label in (0, 1)}
         finally:
             idx.close()
     bl = MinHashBaseline()
@@ -229,6 +261,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 note="share of query: words of the query that come from the source")
     print_table("Same-topic independent negatives (hosts, never indexed)",
                 ["n", "unspin called derived", "datasketch: any LSH candidate"], [[len(hosts), neg_derived, bl_neg]])
+    same_story = mrpc_traced[0]
+    ss_derived = sum(any(m.relation == "derived" for m in r.matches) for _i, r in same_story)
+    paraphrase_ok = sum(bool(r.matches) and r.matches[0].source_id == i and r.matches[0].relation == "derived"
+                        for i, r in mrpc_traced[1])
+    res["mrpc"] = {"same_story_docs": len(same_story), "same_story_called_derived": ss_derived,
+                   "paraphrase_docs": len(mrpc_traced[1]), "paraphrase_recall_at_1_derived":
+                   paraphrase_ok / len(mrpc_traced[1]) if mrpc_traced[1] else float("nan"),
+                   "same_story_derived_examples": [[i, m.source_id, round(m.score, 3)] for i, r in same_story
+                                                   for m in r.matches if m.relation == "derived"][:10]}
+    print_table(f"Real same-story sentences and human rewrites (MRPC, {MRPC_PER_DOC} sentence pairs a document)",
+                ["documents", "kind", "called derived", "R@1 derived"],
+                [[len(same_story), "same story, not equivalent (label 0): negatives", ss_derived, float("nan")],
+                 [len(mrpc_traced[1]), "human paraphrases (label 1)", float("nan"),
+                  res["mrpc"]["paraphrase_recall_at_1_derived"]]],
+                note="side 1 of each document indexed; side 2 traced")
     ing = res["ingest"]
     print_table("Ingest and latency", ["", "docs/s", "bytes/article excl text", "query p50 ms"],
                 [["unspin (SQLite)", ing["unspin_docs_per_s"], ing["bytes_per_doc_excl_text"],

@@ -109,3 +109,44 @@ def test_typographic_and_plain_apostrophes_and_nfkc_forms_fingerprint_alike():
     a = hasher.fingerprint_text("The Bank’s governor said it isn’t over in the ﬁrst week of June, at 4.75% in London.")
     b = hasher.fingerprint_text("The Bank's governor said it isn't over in the first week of June, at 4.75% in London.")
     assert a.all_keys == b.all_keys
+
+
+HOST = (
+    "The village fete returned this summer after a two-year pause. Volunteers baked more than three hundred "
+    "cakes for the stalls. A brass band from the next town played on the green all afternoon. Children raced "
+    "wheelbarrows along the lane while their parents judged the vegetables. The organisers hope to hold it "
+    "again next year if the weather allows. Money raised will pay for a new roof on the church hall. "
+    "Several local shops donated prizes for the raffle. The vicar thanked everyone who had helped."
+)
+
+
+def _embed(host: str, passage: str) -> str:
+    cut = host.index("Children")
+    return host[:cut] + passage + " " + host[cut:]
+
+
+def test_a_passage_copied_into_a_longer_text_is_derived_both_ways():
+    """Two of the source's four sentences inside a text three times as long: the coverage of
+    the copy is low, but the copied passage is evidence of copying on its own."""
+    passage = SOURCE[: SOURCE.index("Analysts")].strip()
+    copy = _embed(HOST, passage)
+    res = trace_text(copy, [("src", SOURCE)])
+    m = res.matches[0]
+    assert m.relation == "derived" and m.coverage < 0.45
+    assert m.stats["source_coverage"] >= 0.45  # half the source was taken
+    unrelated = trace_text(HOST, [("src", SOURCE)])
+    assert all(m.relation != "derived" for m in unrelated.matches)
+
+
+def test_a_shared_quote_is_not_a_copied_passage():
+    """Independent reports repeat quotes word for word: quoted sentences count toward neither
+    copying rule."""
+    quote = ('"We have taken this decision to keep inflation close to its target, and we will act again '
+             'if we need to," the governor said. "Nobody should doubt our resolve on prices this year," '
+             'he told reporters at the bank.')
+    source = SOURCE + " " + quote
+    report = _embed(HOST, quote)
+    res = trace_text(report, [("src", source)])
+    assert all(m.relation != "derived" for m in res.matches), res.matches
+    copied = _embed(HOST, quote.replace('"', ""))  # the same words, not as a quote: a copied passage
+    assert trace_text(copied, [("src", source.replace('"', ""))]).matches[0].relation == "derived"

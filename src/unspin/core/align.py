@@ -8,6 +8,8 @@ spinner's substitutions (input phrase -> source phrase).
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -48,6 +50,9 @@ class AlignmentReport:
     mean_similarity: float
     source_aligned_words: int = 0
     source_words: int = 0
+    #: Per alignment (same order): (input words, source words, input sentence mostly quoted
+    #: speech). Quotes are what independent reports of one story share word for word.
+    sizes: tuple[tuple[int, int, bool], ...] = ()
 
     @property
     def coverage(self) -> float:
@@ -112,7 +117,9 @@ def align(input_text: str, input_tokens: list[Token], source_text: str, source_t
     partially.
     """
     inp, src = sentences(input_tokens), sentences(source_tokens)
+    quotes = quoted_spans(input_text)
     n_words = len(input_tokens)
+    sizes: list[tuple[int, int, bool]] = []
     alignments: list[Alignment] = []
     subs: list[Substitution] = []
     aligned_words = copied = 0
@@ -132,6 +139,7 @@ def align(input_text: str, input_tokens: list[Token], source_text: str, source_t
         used.add(j)
         aligned_words += len(a.tokens)
         alignments.append(Alignment(a.start, a.end, b.start, b.end, round(sim, 4)))
+        sizes.append((len(a.tokens), len(b.tokens), _mostly_quoted(a.tokens, quotes)))
         for op, i1, i2, j1, j2 in sm.get_opcodes():
             if op == "equal":
                 copied += i2 - i1
@@ -149,7 +157,29 @@ def align(input_text: str, input_tokens: list[Token], source_text: str, source_t
                 subs.append(Substitution(s0, s1, input_text[s0:s1], t0, t1, source_text[t0:t1]))
     mean_sim = sum(sims) / len(sims) if sims else 0.0
     return AlignmentReport(tuple(alignments), tuple(subs), aligned_words, n_words, copied, mean_sim,
-                           sum(len(src[j].tokens) for j in used), len(source_tokens))
+                           sum(len(src[j].tokens) for j in used), len(source_tokens), tuple(sizes))
+
+
+# A quotation: straight or curly double quotes around up to 600 characters.
+_QUOTE_RE = re.compile(r'"[^"\n]{1,600}"|“[^”\n]{1,600}”')
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of double-quoted passages in ``text``, in order (approximate: quotes
+    that run across a line break or longer than 600 characters are not found)."""
+    return [m.span() for m in _QUOTE_RE.finditer(text)]
+
+
+def _mostly_quoted(tokens: tuple[Token, ...], quotes: list[tuple[int, int]]) -> bool:
+    """Whether at least half of ``tokens`` lie inside ``quotes``."""
+    if not quotes:
+        return False
+    starts = [q[0] for q in quotes]
+    inside = 0
+    for t in tokens:
+        k = bisect_right(starts, t.start) - 1
+        inside += k >= 0 and quotes[k][1] >= t.end
+    return 2 * inside >= len(tokens)
 
 
 def restore_from_source(text: str, substitutions: tuple[Substitution, ...]) -> str:
