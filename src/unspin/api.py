@@ -85,12 +85,14 @@ def check(
     model_params: ModelParams | None = None,
     progress: Callable[[int], None] | None = None,
     window_chars: int = WINDOW_CHARS,
+    model: LanguageModel | None = None,
 ) -> CheckResult:
     """Is ``text`` machine-spun? Returns the calibrated score, findings with offsets into
     ``text``, and ``text`` restored with the suggestions applied.
 
     ``lexicon`` defaults to ``Lexicon.default()`` (no reference corpus); build it once and pass
-    it when checking many texts. ``tier`` defaults to ``default_tier()``. ``progress``, if given,
+    it when checking many texts. ``tier`` defaults to ``default_tier()``; the model tier reads
+    ``model``, by default the installed one (``language_model()``). ``progress``, if given,
     is called with the number of characters checked so far after each window. Pure: reads
     nothing but its arguments, the lexicon and (model tier) the language model.
 
@@ -113,7 +115,7 @@ def check(
     stats = {"eligible_words": float(n_eligible), "odd_words": float(n_odd), "evidence": evidence,
              "known_phrases": float(known)}
     if (tier or default_tier()) == "model":
-        findings, score, extra = _with_model(text, parts, score, lex, model_params)
+        findings, score, extra = _with_model(text, parts, score, lex, model_params, model or language_model())
         stats |= extra
     return CheckResult(
         id=id,
@@ -144,7 +146,7 @@ def _fast_window(detector: Detector, text: str, start: int, end: int) -> _Window
 
 
 def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex: Lexicon,
-                params: ModelParams | None) -> tuple[list[Finding], float, dict[str, float]]:
+                params: ModelParams | None, model: LanguageModel) -> tuple[list[Finding], float, dict[str, float]]:
     """The model tier on top of the fast tier's findings and score (``unspin.core.model_check``),
     window by window as the fast tier ran, the model's counts summed into one judgement."""
     p = params or ModelParams()
@@ -153,7 +155,6 @@ def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex:
     def candidates(norm: str) -> list[str]:
         return [c.form for c in lex.candidates(norm)[:limit] if " " not in c.form]
 
-    model = language_model()
     judged: list[ModelJudgement] = []
     for part in parts:
         window = text[part.start:part.end]

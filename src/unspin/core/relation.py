@@ -29,7 +29,9 @@ class RelationParams:
     A *passage* copied into a longer text, or a short text taking part of a longer source, is
     ``derived`` whatever its coverage when at least ``passage_min_sentences`` sentences and
     ``passage_min_words`` input words align at ``passage_similarity`` or more. Sentences that
-    are mostly quoted speech count for neither rule: independent reports repeat quotes.
+    are mostly quoted speech count for neither rule, since independent reports repeat quotes;
+    except that ``passage_quoted_sentences`` or more quoted sentences aligned that closely are a
+    copied passage too (a report rarely repeats four of another's quotes word for word).
 
     Fitted on real same-story text, the tuning half of ``bench/bench_partial.py``: documents of 8
     MRPC sentence pairs (``../shared/data/mrpc-train.jsonl``, human-judged pairs from news of one
@@ -50,6 +52,7 @@ class RelationParams:
     passage_similarity: float = 0.85
     passage_min_sentences: int = 2
     passage_min_words: int = 30
+    passage_quoted_sentences: int = 4
 
 
 def fact_overlap(a: set[str], b: set[str]) -> float:
@@ -91,15 +94,17 @@ def copied_passage(report: AlignmentReport, *, params: RelationParams | None = N
     speech not counted), else ``None``. ``share`` is the larger of the shares of the input's and
     of the source's words that the passage covers: containment both ways."""
     p = params or RelationParams()
-    strong = [(a.similarity, n_in, n_src) for a, (n_in, n_src, quoted) in zip(report.alignments, report.sizes,
-                                                                             strict=True)
-              if a.similarity >= p.passage_similarity and not quoted]
-    words = sum(n for _s, n, _m in strong)
+    strong = [(a.similarity, n_in, n_src, quoted) for a, (n_in, n_src, quoted)
+              in zip(report.alignments, report.sizes, strict=True) if a.similarity >= p.passage_similarity]
+    n_quoted = sum(q for *_x, q in strong)
+    if n_quoted < p.passage_quoted_sentences:  # a few shared quotes are what same-story reports share
+        strong = [s for s in strong if not s[3]]
+    words = sum(n for _s, n, _m, _q in strong)
     if len(strong) < p.passage_min_sentences or words < p.passage_min_words:
         return None
     share = max(words / report.input_words if report.input_words else 0.0,
-                sum(m for _s, _n, m in strong) / report.source_words if report.source_words else 0.0)
-    return share, sum(sim for sim, _n, _m in strong) / len(strong)
+                sum(m for _s, _n, m, _q in strong) / report.source_words if report.source_words else 0.0)
+    return share, sum(sim for sim, _n, _m, _q in strong) / len(strong)
 
 
 def unquoted_alignment(report: AlignmentReport) -> tuple[float, int, float]:
