@@ -131,6 +131,8 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
                          ("unreadable inputs", len(problems)), ("files passed over", len(documents.ignored))):
         table.add_row(label, str(value))
     Console(highlight=False).print(table)
+    if (summary := documents.summary()) is not None:
+        err.write(summary + "\n")
     if problems:
         sys.exit(ExitCode.SKIPPED)
     sys.exit(ExitCode.FOUND if n_spun or n_derived else ExitCode.OK)
