@@ -32,10 +32,12 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Security
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
@@ -367,6 +369,13 @@ def _describe_validation(errors: list[dict[str, Any]]) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def _invalid_json(reason: str) -> JSONResponse:
+    """The 422 of a body that is not valid JSON, as ``validation_error`` words it."""
+    error = {"type": "json_invalid", "loc": ["body"], "msg": "JSON decode error", "ctx": {"error": reason}}
+    listed = [{"loc": ["body"], "msg": f"JSON decode error ({reason})", "type": "json_invalid"}]
+    return JSONResponse({"detail": _describe_validation([error]), "errors": listed}, status_code=422)
+
+
 def _open_index(db: str, read_only: bool) -> Index:
     return Index.open(db, read_only=read_only)
 
@@ -472,6 +481,16 @@ def create_app(
         listed = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")),
                    "type": str(e.get("type", ""))} for e in errors]
         return JSONResponse({"detail": detail, "errors": listed}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers a JSON body it cannot even decode (not UTF-8, or nested deeper than
+        # the parser's recursion limit) with a bare 400 "There was an error parsing the body";
+        # it is invalid JSON like any other, so it gets the same 422 saying what to send.
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError | RecursionError):
+            why = ("not UTF-8" if isinstance(exc.__cause__, UnicodeDecodeError) else "nested too deeply")
+            return _invalid_json(why)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(StoreError)
     async def store_error(_request: Request, exc: StoreError) -> JSONResponse:
