@@ -336,6 +336,16 @@ def test_validation_errors_say_what_to_fix(client: httpx.Client) -> None:
         assert r.status_code == 422, (body[:10], r.text)
         assert "not valid JSON" in r.json()["detail"] and reason in r.json()["detail"]
         assert r.json()["errors"][0]["type"] == "json_invalid"
+    # Found by schemathesis: pydantic's lax mode took false for a threshold of 0, 0 for
+    # "learn": false and "5" for a top of 5, though the schema says number, boolean, integer.
+    for path, body in [("/check", {"text": "x", "threshold": False}), ("/check", {"text": "x", "threshold": "0.5"}),
+                       ("/trace", {"text": "x", "learn": 0}), ("/trace", {"text": "x", "top": "5"}),
+                       ("/trace", {"text": "x", "top": True})]:
+        r = client.post(path, json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert (set(body) - {"text"}).pop() in r.json()["detail"]
+    assert client.post("/check", json={"text": "x", "threshold": 1}).status_code == 200  # an int is a number
+    assert client.post("/trace", json={"text": "x", "top": 5.0}).status_code == 200  # and 5.0 an integer
     wrong_method = client.get("/check")
     assert wrong_method.status_code == 405 and "detail" in wrong_method.json()
 

@@ -36,7 +36,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -77,6 +77,18 @@ def _not_blank(text: str) -> str:
     return text
 
 
+def _json_integer(v: Any) -> Any:
+    """``v`` unless it is a boolean or a string, which pydantic's lax mode would read as an
+    integer (``true``, ``"5"``) although the schema says ``integer``; integral floats (``5.0``)
+    are integers to JSON Schema and stay accepted."""
+    if isinstance(v, bool | str):
+        raise ValueError("must be a whole number (a JSON number, not a string or boolean)")
+    return v
+
+
+_JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
 class CheckRequest(BaseModel):
     """Body of ``POST /check``."""
 
@@ -85,7 +97,7 @@ class CheckRequest(BaseModel):
     text: str = Field(min_length=1, description="The text to check (plain text; character offsets in the "
                                                 "answer refer to it).")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
-    threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=1,
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=1, strict=True,
                              description="Score at or above which the text is called spun.")
 
     @field_validator("text")
@@ -101,8 +113,8 @@ class TraceRequest(BaseModel):
 
     text: str = Field(min_length=1, description="The suspect text to trace to the indexed documents.")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
-    top: int = Field(5, ge=1, le=MAX_TOP, description="Matches kept, best first.")
-    learn: bool = Field(False, description="Write what a verified copy teaches (its swaps, with this "
+    top: _JsonInt = Field(5, ge=1, le=MAX_TOP, description="Matches kept, best first.")
+    learn: bool = Field(False, strict=True, description="Write what a verified copy teaches (its swaps, with this "
                                            "pair as their provenance) into the index. Only on a server "
                                            "started with --learn; 403 elsewhere.")
 
