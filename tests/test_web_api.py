@@ -5,6 +5,7 @@ and concurrency."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import threading
@@ -295,6 +296,19 @@ def test_openapi_lists_the_endpoints_and_cdn_pages_are_off(client: httpx.Client)
     assert {"CheckRequest", "TraceRequest", "CheckResponse", "TraceResponse"} <= set(schema["components"]["schemas"])
     for page in ("/docs", "/redoc", "/docs/oauth2-redirect"):
         assert client.get(page).status_code == 404
+
+
+def test_the_schema_says_which_texts_are_blank(client: httpx.Client) -> None:
+    # Found by schemathesis: "\x1c" (a space to str.strip) fits "minLength: 1" but got 422; the
+    # schema now has the pattern of a text that is not only whitespace, exactly as Python sees it.
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("CheckRequest", "TraceRequest"):
+        pattern = re.compile(schemas[name]["properties"]["text"]["pattern"])
+        for c in map(chr, range(0x3100)):
+            assert bool(pattern.search(c)) == bool(c.strip()), (name, hex(ord(c)))
+    for text in ("\x1c", "\x1f\x85", "\u3000 \u2028"):
+        assert client.post("/check", json={"text": text}).status_code == 422
+    assert client.post("/check", json={"text": "\ufeff"}).status_code == 200  # not a space to Python
 
 
 def test_page_is_served_with_a_strict_policy(client: httpx.Client) -> None:

@@ -69,6 +69,18 @@ _COMMON_HEADERS = (
 # results' own ``to_dict()``, so they are byte-for-byte what the CLI writes)
 
 
+# What ``str.strip`` removes (the characters ``str.isspace`` accepts). A text made only of
+# these is blank; the schema says so with a pattern (JSON Schema's ``\\s`` is ECMAScript's,
+# which differs: it lacks U+001C..U+001F and U+0085 and has U+FEFF).
+_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def _not_blank_schema(schema: dict[str, Any]) -> None:
+    """Document :func:`_not_blank` in the schema: the text holds a character that is not space."""
+    schema["pattern"] = f"[^{_WHITESPACE}]"
+
+
 def _not_blank(text: str) -> str:
     """The text, unless it is only whitespace: there is nothing to check (the CLI reports such an
     input as empty and exits 3; the API answers 422 instead of calling it clean)."""
@@ -94,8 +106,9 @@ class CheckRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, description="The text to check (plain text; character offsets in the "
-                                                "answer refer to it).")
+    text: str = Field(min_length=1, json_schema_extra=_not_blank_schema,
+                      description="The text to check (plain text; character offsets in the answer refer to "
+                                  "it); not only whitespace.")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=1, strict=True,
                              description="Score at or above which the text is called spun.")
@@ -111,7 +124,8 @@ class TraceRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, description="The suspect text to trace to the indexed documents.")
+    text: str = Field(min_length=1, json_schema_extra=_not_blank_schema,
+                      description="The suspect text to trace to the indexed documents; not only whitespace.")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
     top: _JsonInt = Field(5, ge=1, le=MAX_TOP, description="Matches kept, best first.")
     learn: bool = Field(False, strict=True, description="Write what a verified copy teaches (its swaps, with this "
