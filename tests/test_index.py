@@ -144,3 +144,14 @@ def test_learned_swaps_are_found_as_learned_swaps_not_known_phrases(tmp_path):
     listed = lex.with_known([("hiked loan costs", "raised interest rates")])  # a list entry stays a known phrase
     f = next(f for f in check("They hiked loan costs.", lexicon=listed).findings if f.text == "hiked loan costs")
     assert f.evidence == ("known-phrase",)
+
+
+def test_trace_accepts_lone_surrogates():
+    # Found by tests/test_fuzz.py: a str holding a lone surrogate ("\udcff", as surrogateescape
+    # decoding leaves them) crashed fingerprinting with UnicodeEncodeError inside Polars.
+    text = SOURCE.replace("rates", "rat\udcffes", 1)
+    with Index.open(":memory:") as idx:
+        idx.add([("boe", SOURCE), ("cats", OTHER)])
+        res = idx.trace(text, id="q")
+        assert res.matches and res.matches[0].source_id == "boe"
+        assert [r.id for r in idx.trace_many([("a", "\udcff"), ("b", text)])] == ["a", "b"]
