@@ -372,6 +372,14 @@ def mutated(draw: st.DrawFn, base: str) -> str:
     return " ".join(words)
 
 
+def valid_unicode(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def assert_trace_result(r: TraceResult, text: str, corpus: dict[str, str], top: int) -> None:
     assert isinstance(r, TraceResult) and len(r.matches) <= top
     for m in r.matches:
@@ -413,7 +421,13 @@ def test_trace(tmp_path_factory: pytest.TempPathFactory) -> None:
         corpus, queries = case
         where = fresh_path(tmp_path_factory.mktemp("idx"), "i.db") if sqlite else ":memory:"
         with Index.open(where) as idx:
+            invalid = [i for i, t in corpus.items() if not valid_unicode(t) or not valid_unicode(i)]
+            if invalid:  # refused, with the document named
+                with pytest.raises(ValueError, match="not valid Unicode"):
+                    idx.add(list(corpus.items()))
+                corpus = {i: t for i, t in corpus.items() if i not in invalid}
             idx.add(list(corpus.items()))
+            assert len(idx) == len(corpus)
             for q in queries:
                 assert_trace_result(idx.trace(q, id="q", top=top), q, corpus, top)
             many = list(idx.trace_many([(f"q{i}", q) for i, q in enumerate(queries)], top=top))
