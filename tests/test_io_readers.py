@@ -340,6 +340,15 @@ def test_html_fallback_to_body_text(tmp_path: Path) -> None:
     assert doc.text.strip() == "Bare body text"
 
 
+def test_html_fallback_keeps_text_with_control_characters(tmp_path: Path) -> None:
+    # Found by tests/test_fuzz.py: removing the script joined its tail, which holds a control
+    # character, through lxml's text setter, which raised ValueError out of iter_documents.
+    p = tmp_path / "ctrl.html"
+    p.write_bytes(b"<body><script>var x = 1;</script>\x01Body text after a control character</body>")
+    doc = only(read(p))
+    assert isinstance(doc, Document) and doc.text.strip() == "\x01Body text after a control character"
+
+
 def test_html_without_text_is_a_problem(tmp_path: Path) -> None:
     p = tmp_path / "blank.html"
     p.write_text("<html><head><title>t</title></head><body><script>x()</script></body></html>")

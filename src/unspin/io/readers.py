@@ -401,8 +401,9 @@ def _lxml_body_text(html: str) -> str | None:
     body = root.find(".//body")
     if body is None:
         body = root
-    for el in body.xpath(".//script|.//style|.//noscript|.//template"):
-        el.drop_tree()
+    # Not drop_tree(): it joins the element's tail to the text before it through lxml's text
+    # setter, which refuses the control characters the parser let in ("<script></script>\x01").
+    etree.strip_elements(body, "script", "style", "noscript", "template", with_tail=False)
     return str(body.text_content())
 
 
