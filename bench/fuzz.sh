@@ -22,7 +22,7 @@ seconds=$(( minutes * 60 ))
 run_hypothesis() {  # $1: test name in tests/test_fuzz.py
   echo "fuzz: $1 for $minutes min (HYPOTHESIS_PROFILE=long, tier $UNSPIN_TIER), started $(date -u +%H:%M:%S)"
   HYPOTHESIS_PROFILE=long UNSPIN_FUZZ_SECONDS=$seconds \
-    "$PY" -m pytest "tests/test_fuzz.py::$1" -q -s -p no:cacheprovider
+    "$PY" -m pytest "tests/test_fuzz.py::$1" -q -s -p no:cacheprovider -p no:logging
 }
 
 run_api() {
