@@ -650,6 +650,15 @@ def test_stdin_problems() -> None:
     assert isinstance(problem, InputProblem) and problem.reason.startswith("too large")
 
 
+def test_stdin_text_stream_with_surrogate_escapes_is_a_problem() -> None:
+    # Found by tests/test_fuzz.py: a text stream decoded with surrogateescape (how Python reads
+    # undecodable bytes under a C locale) gave a Document holding lone surrogates, which no
+    # writer can encode; JSONL records with them were already refused.
+    problem = only(read("-", stdin=io.StringIO("caf\udce9 au lait")))
+    assert problem == InputProblem("<stdin>", "text contains unpaired surrogate escapes (like \\udcff); "
+                                              "not valid Unicode")
+
+
 def test_stdin_named_twice() -> None:
     items = read("-", "-", stdin=io.StringIO("once"))
     assert items[0] == Document("-", "once", "<stdin>")

@@ -338,13 +338,16 @@ def _detect_charset(data: bytes) -> str | None:
 
 
 def _checked(text: str) -> str:
-    """``text`` itself, unless it is not a usable document (binary, empty): then ``_Skip``."""
+    """``text`` itself, unless it is not a usable document (binary, not valid Unicode, empty):
+    then ``_Skip``."""
     sample = text[:_SNIFF_BYTES]
     if "\x00" in sample:
         raise _Skip(_BINARY_NUL)
     controls = sum(1 for c in sample if (c < " " and c not in _ALLOWED_CONTROLS) or "\x7f" <= c <= "\x9f")
     if sample and controls > _CONTROL_SHARE * len(sample):
         raise _Skip(_BINARY_CONTROL)
+    if not text.isascii() and not _is_valid_unicode(text):  # a text stream read with surrogateescape
+        raise _Skip("text contains unpaired surrogate escapes (like \\udcff); not valid Unicode")
     if not text.strip():
         raise _Skip(_EMPTY)
     return text
