@@ -239,6 +239,7 @@ def test_readers_on_files(workdir: Path) -> None:
     @example((b"\xff\xfe\x00", ".txt", 100), "id", "text")
     @example((b'{"text": "a"}\n' * 3, ".jsonl", 13), "id", "text")
     @example((b"[" * 100_000, ".jsonl", 64 * 1024 * 1024), "id", "text")
+    @example((b"<script></script>\x01", ".html", 100), "id", "text")  # lxml's drop_tree raised ValueError
     def readers_on_files(case: tuple[bytes, str, int], id_field: str, text_field: str) -> None:
         data, ext, max_bytes = case
         path = fresh_path(workdir, "doc" + ext)
@@ -283,6 +284,7 @@ def test_readers_on_stdin() -> None:
     @given(file_contents, st.sampled_from(("text", "jsonl")), st.booleans(),
            st.sampled_from((64 * 1024 * 1024, 1, 10, 100)))
     @example(b"\xef\xbb\xbf", "text", False, 100)
+    @example(b"caf\xe9", "text", True, 100)  # a text stream with surrogate escapes gave a Document
     def readers_on_stdin(data: bytes, fmt: str, as_text: bool, max_bytes: int) -> None:
         stream: io.BytesIO | io.StringIO = io.BytesIO(data)
         if as_text:  # a text stream (sys.stdin without .buffer); undecodable bytes as surrogates
