@@ -47,9 +47,10 @@ settings.load_profile(PROFILE)
 FUZZ_SECONDS = float(os.environ.get("UNSPIN_FUZZ_SECONDS", "60"))
 
 
-def fuzz(prop: Callable[[], None]) -> None:
+def fuzz(prop: Callable[[], None], calls: list[int]) -> None:
     """Run the hypothesis test ``prop`` once (``ci``), or, in the ``long`` profile, again and
-    again (each run draws fresh examples) until ``UNSPIN_FUZZ_SECONDS`` have passed."""
+    again (each run draws fresh examples) until ``UNSPIN_FUZZ_SECONDS`` have passed. ``prop``
+    appends to ``calls`` once per example, for the count printed at the end."""
     if PROFILE != "long":
         prop()
         return
@@ -58,8 +59,7 @@ def fuzz(prop: Callable[[], None]) -> None:
     while runs == 0 or time.monotonic() - start < FUZZ_SECONDS:
         prop()
         runs += 1
-    n = runs * settings.default.max_examples
-    print(f"\nfuzz: {prop.__name__}: {runs} runs, up to {n} examples in {time.monotonic() - start:.0f} s")
+    print(f"\nfuzz: {prop.__name__}: {len(calls)} examples in {runs} runs, {time.monotonic() - start:.0f} s")
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,12 +244,14 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_readers_on_files(workdir: Path) -> None:
+    calls: list[int] = []
     @given(reader_cases(), st.sampled_from(("id", "text", "body", "")), st.sampled_from(("text", "id", "t")))
     @example((b"\xff\xfe\x00", ".txt", 100), "id", "text")
     @example((b'{"text": "a"}\n' * 3, ".jsonl", 13), "id", "text")
     @example((b"[" * 100_000, ".jsonl", 64 * 1024 * 1024), "id", "text")
     @example((b"<script></script>\x01", ".html", 100), "id", "text")  # lxml's drop_tree raised ValueError
     def readers_on_files(case: tuple[bytes, str, int], id_field: str, text_field: str) -> None:
+        calls.append(1)
         data, ext, max_bytes = case
         path = fresh_path(workdir, "doc" + ext)
         path.write_bytes(data)
@@ -262,15 +264,17 @@ def test_readers_on_files(workdir: Path) -> None:
         elif ext.lower() != ".parquet":
             assert len(items) == 1 and items[0].source == str(path)
 
-    fuzz(readers_on_files)
+    fuzz(readers_on_files, calls)
 
 
 def test_readers_on_directories(workdir: Path) -> None:
+    calls: list[int] = []
     names = st.sampled_from(("a", "b.txt", "c.md", ".hidden.txt", "d.jsonl", "e.html", "f.csv", "g.TXT"))
 
     @given(st.lists(st.tuples(st.sampled_from(("", "sub", "sub/deeper", ".git")), names, file_contents),
                     max_size=6))
     def readers_on_directories(files: list[tuple[str, str, bytes]]) -> None:
+        calls.append(1)
         root = fresh_path(workdir, "root")
         root.mkdir()
         for sub, name, data in files:
@@ -286,15 +290,17 @@ def test_readers_on_directories(workdir: Path) -> None:
             shown = os.path.join(str(root), sub, name) if sub else os.path.join(str(root), name)
             assert any(i.source == shown or i.source.startswith(shown + ":") for i in items), (shown, items)
 
-    fuzz(readers_on_directories)
+    fuzz(readers_on_directories, calls)
 
 
 def test_readers_on_stdin() -> None:
+    calls: list[int] = []
     @given(file_contents, st.sampled_from(("text", "jsonl")), st.booleans(),
            st.sampled_from((64 * 1024 * 1024, 1, 10, 100)))
     @example(b"\xef\xbb\xbf", "text", False, 100)
     @example(b"caf\xe9", "text", True, 100)  # a text stream with surrogate escapes gave a Document
     def readers_on_stdin(data: bytes, fmt: str, as_text: bool, max_bytes: int) -> None:
+        calls.append(1)
         stream: io.BytesIO | io.StringIO = io.BytesIO(data)
         if as_text:  # a text stream (sys.stdin without .buffer); undecodable bytes as surrogates
             stream = io.StringIO(data.decode("utf-8", errors="surrogateescape"))
@@ -307,7 +313,7 @@ def test_readers_on_stdin() -> None:
         elif not as_text:
             check_jsonl_items(items, data, "<stdin>", max_bytes)
 
-    fuzz(readers_on_stdin)
+    fuzz(readers_on_stdin, calls)
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,6 +353,7 @@ def assert_check_result(r: CheckResult, text: str) -> None:
 
 
 def test_check(lexicon: Lexicon) -> None:
+    calls: list[int] = []
     @given(texts, st.floats(0, 1))
     @example("\u0130stanbul bank\u0301 ra\u0308ised \ufb01nance", 0.5)
     @example("a" * 10_000, 0.5)
@@ -354,10 +361,11 @@ def test_check(lexicon: Lexicon) -> None:
     @example("\u2028", 0.0)  # write_jsonl wrote it raw: str.splitlines cut the record in two
     @example("\ud800\udcff", 0.5)  # lone surrogates that JSON reads back as one character
     def check_any_text(text: str, threshold: float) -> None:
+        calls.append(1)
         r = check(text, id="x", lexicon=lexicon, threshold=threshold, tier="fast")
         assert_check_result(r, text)
 
-    fuzz(check_any_text)
+    fuzz(check_any_text, calls)
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,8 +429,10 @@ def trace_cases(draw: st.DrawFn) -> tuple[dict[str, str], list[str]]:
 
 
 def test_trace(tmp_path_factory: pytest.TempPathFactory) -> None:
+    calls: list[int] = []
     @given(trace_cases(), st.booleans(), st.integers(1, 5))
     def trace_any_text(case: tuple[dict[str, str], list[str]], sqlite: bool, top: int) -> None:
+        calls.append(1)
         corpus, queries = case
         where = fresh_path(tmp_path_factory.mktemp("idx"), "i.db") if sqlite else ":memory:"
         with Index.open(where) as idx:
@@ -439,4 +449,4 @@ def test_trace(tmp_path_factory: pytest.TempPathFactory) -> None:
             many = list(idx.trace_many([(f"q{i}", q) for i, q in enumerate(queries)], top=top, chunk=2))
             assert many == one  # documented: the same results, only faster
 
-    fuzz(trace_any_text)
+    fuzz(trace_any_text, calls)
