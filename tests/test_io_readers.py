@@ -631,6 +631,16 @@ def test_corrupt_parquet_is_a_problem(tmp_path: Path) -> None:
 # Standard input
 
 
+def test_jsonl_number_with_too_many_digits_is_a_problem(tmp_path: Path) -> None:
+    # Found by tests/test_fuzz.py: json.loads raises a plain ValueError (not JSONDecodeError)
+    # for an integer longer than sys.get_int_max_str_digits(), and it escaped iter_documents.
+    p = tmp_path / "big.jsonl"
+    p.write_text('{"text": "fine", "id": ' + "9" * 5000 + '}\n{"text": "next"}\n', encoding="utf-8")
+    items = read(p)
+    assert items[0] == InputProblem(f"{p}:1", "malformed JSON (a number has too many digits to read)")
+    assert items[1] == Document(f"{p}:2", "next", f"{p}:2")
+
+
 def test_stdin_text_stream() -> None:
     doc = only(read("-", stdin=io.StringIO("Text from a pipe.\n")))
     assert doc == Document("-", "Text from a pipe.\n", "<stdin>")

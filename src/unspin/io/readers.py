@@ -527,6 +527,8 @@ def parse_jsonl_line(line: str | bytes, lineno: int, source: str, *,
         return InputProblem(source, f"malformed JSON ({json_error(e)})")
     except RecursionError:
         return InputProblem(source, "malformed JSON (nested too deeply)")
+    except ValueError:  # Python's limit on integer digits (sys.get_int_max_str_digits)
+        return InputProblem(source, "malformed JSON (a number has too many digits to read)")
     if not isinstance(obj, dict):
         hint = "; JSON Lines needs one object per line" if isinstance(obj, list) else ""
         return InputProblem(source, f"expected a JSON object, found {_json_kind(obj)}{hint}")
