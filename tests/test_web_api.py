@@ -345,7 +345,8 @@ def test_validation_errors_say_what_to_fix(client: httpx.Client) -> None:
     assert not_json.status_code == 422 and "not valid JSON" in not_json.json()["detail"]
     # Found by schemathesis: bodies the JSON parser cannot even decode got FastAPI's bare 400
     # "There was an error parsing the body", a status the schema does not list.
-    for body, reason in [(b"\xff\xfe{\"text\": \"x\"}", "not UTF-8"), (b"[" * 10_000, "nested too deeply")]:
+    for body, reason in [(b"\xff\xfe{\"text\": \"x\"}", "not UTF-8"), (b"[" * 10_000, "nested too deeply"),
+                         (b'{"text": "x", "id": ' + b"1" * 5000 + b"}", "too many digits")]:
         r = client.post("/check", content=body, headers={"content-type": "application/json"})
         assert r.status_code == 422, (body[:10], r.text)
         assert "not valid JSON" in r.json()["detail"] and reason in r.json()["detail"]

@@ -510,11 +510,14 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        # FastAPI answers a JSON body it cannot even decode (not UTF-8, or nested deeper than
-        # the parser's recursion limit) with a bare 400 "There was an error parsing the body";
-        # it is invalid JSON like any other, so it gets the same 422 saying what to send.
-        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError | RecursionError):
-            why = ("not UTF-8" if isinstance(exc.__cause__, UnicodeDecodeError) else "nested too deeply")
+        # FastAPI answers a JSON body it cannot even decode (not UTF-8, nested deeper than the
+        # parser's recursion limit, a number longer than Python's limit on integer digits) with
+        # a bare 400 "There was an error parsing the body"; it is invalid JSON like any other,
+        # so it gets the same 422 saying what to send. (JSONDecodeError never gets here.)
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, ValueError | RecursionError):
+            why = ("not UTF-8" if isinstance(cause, UnicodeDecodeError) else "nested too deeply"
+                   if isinstance(cause, RecursionError) else "a number has too many digits to read")
             return _invalid_json(why)
         return await http_exception_handler(request, exc)
 
