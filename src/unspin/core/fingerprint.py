@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-from unspin.core.text import Token
+from unspin.core.text import Token, encodable
 
 FORMAT_VERSION = 3
 
@@ -212,10 +212,11 @@ class _Words:
 
 
 def _plain(text: str) -> str:
-    """NFKC with typographic apostrophes made plain (ASCII text is returned as is)."""
+    """NFKC with typographic apostrophes made plain, lone surrogates as U+FFFD (ASCII text is
+    returned as is)."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKC", text).replace("’", "'")
+    return unicodedata.normalize("NFKC", encodable(text)).replace("’", "'")
 
 
 def _words(texts: Sequence[str]) -> _Words:

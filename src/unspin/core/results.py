@@ -8,8 +8,10 @@ read, so ``text[f.start:f.end] == f.text`` always holds for a finding ``f``.
 result from it: ``R.from_dict(json.loads(json.dumps(r.to_dict(exact=True)))) == r`` for every
 ``Finding``, ``CheckResult``, ``Alignment``, ``Substitution``, ``Match`` and ``TraceResult``
 (floats unrounded, which JSON keeps exactly; NaN and infinities as the strings ``"nan"``,
-``"inf"``, ``"-inf"``, so the JSON stays strict; tuples and nested results rebuilt). This is
-how the Spark engine moves results between processes.
+``"inf"``, ``"-inf"``, so the JSON stays strict; tuples and nested results rebuilt), provided
+their strings are valid Unicode (JSON reads a lone high and a lone low surrogate written one
+after the other, ``"\\ud800\\udcff"``, back as the one character they encode). This is how the
+Spark engine moves results between processes.
 """
 
 from __future__ import annotations

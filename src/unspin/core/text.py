@@ -19,6 +19,7 @@ _ABBREV = frozenset(
     "mr mrs ms dr prof st vs etc e.g i.e fig eq no al inc ltd co corp jr sr gen gov sen rep u.s u.k".split()
 )
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,16 @@ class Token:
     @property
     def is_alpha(self) -> bool:
         return self.norm.isalpha()
+
+
+def encodable(text: str) -> str:
+    """``text`` with every lone surrogate (``"\\udcff"``, as ``surrogateescape`` decoding leaves
+    them; a Python ``str`` can hold them, UTF-8 cannot) replaced by U+FFFD, so that it can be
+    encoded, e.g. handed to Polars. Same length, so offsets stay valid; ``text`` itself when it
+    holds none."""
+    if text.isascii():
+        return text
+    return _LONE_SURROGATE_RE.sub("\ufffd", text)
 
 
 def normalise(word: str) -> str:
