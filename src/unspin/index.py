@@ -32,6 +32,7 @@ from unspin.store import (
     Store,
     StoredDocument,
 )
+from unspin.store.base import CANDIDATES_LIMIT
 
 MAX_LEARNED_WORDS = 3
 """Longest phrase (in words, either side) a traced substitution may be to be learned: spinners
@@ -198,8 +199,8 @@ class Index:
     def __len__(self) -> int:
         return len(self.store)
 
-    def trace(self, text: str, *, id: str = "-", top: int = TOP_MATCHES, candidates: int = 20, learn: bool = False,
-              exclude: str | None = None) -> TraceResult:
+    def trace(self, text: str, *, id: str = "-", top: int = TOP_MATCHES, candidates: int = CANDIDATES_LIMIT,
+              learn: bool = False, exclude: str | None = None) -> TraceResult:
         """Find the sources of ``text`` in the index.
 
         LSH band keys give up to ``candidates`` candidates (skeleton bands find copies, fact
@@ -214,7 +215,7 @@ class Index:
         (result,) = self._trace_batch([(id, text, exclude)], top=top, candidates=candidates, learn=learn)
         return result
 
-    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = TOP_MATCHES, candidates: int = 20,
+    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = TOP_MATCHES, candidates: int = CANDIDATES_LIMIT,
                    learn: bool = False, exclude_self: bool = False, chunk: int = 256) -> Iterator[TraceResult]:
         """``trace`` for each (id, text), in order, fingerprinting and prefiltering ``chunk``
         documents at a time (much faster than one ``trace`` call each; the results are the

@@ -162,7 +162,7 @@ def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: 
                      candidates_limit: int | None) -> ScanResult:
     """The Spark engine (``unspin.engines.spark.scan_spark``) on documents read by the local reader,
     so that input rules, ids and problems are those of the local engine."""
-    from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET
+    from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
 
     try:
         from unspin.engines.spark import active_session, scan_spark, spark_session
