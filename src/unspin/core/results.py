@@ -34,6 +34,18 @@ def _exact_in(x: Any) -> Any:
     return float(x) if isinstance(x, str) else x
 
 
+def finite(value: Any) -> Any:
+    """``value`` (a ``to_dict()`` form) with NaN and infinities, which strict JSON cannot hold,
+    replaced by ``None``: what the JSONL writers and the HTTP service send."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
 def _stats_out(stats: Mapping[str, Any], exact: bool) -> dict[str, Any]:
     if exact:
         return {k: _exact_out(v) for k, v in stats.items()}

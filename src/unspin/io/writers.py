@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.text import Text
 
-from unspin.core.results import CheckResult, Finding, TraceResult
+from unspin.core.results import CheckResult, Finding, TraceResult, finite
 from unspin.core.text import sentence_spans
 from unspin.defaults import CSV_TOP_FINDINGS, TOP_MATCHES
 from unspin.io.readers import InputProblem
@@ -113,17 +113,6 @@ def json_line(record: Any) -> str:
     is, non-finite numbers as ``null``, and U+2028, U+2029 and U+0085 escaped (they can only
     occur inside strings), so that no line-splitting reader splits the record."""
     return json.dumps(finite(record), ensure_ascii=False, allow_nan=False).translate(_LINE_BREAKS_IN_STRINGS)
-
-
-def finite(value: Any) -> Any:
-    """``value`` with NaN and infinities (not valid JSON) replaced by ``None``."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    return value
 
 
 def write_csv(results: Iterable[CheckResult], out: TextIO, *, header: bool = True,

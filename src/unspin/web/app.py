@@ -42,9 +42,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
 from unspin.api import DEFAULT_THRESHOLD, Tier, check, default_tier
+from unspin.core.results import finite
 from unspin.defaults import TOP_MATCHES
 from unspin.index import Index
-from unspin.io.writers import finite
 from unspin.lexicon import Lexicon
 from unspin.store import StoreError
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TEXT_CHARS
