@@ -176,6 +176,21 @@ class Analysis:
     oddness: Oddness
 
 
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """What the passes of one ``Detector.analyse`` call share: the text, its tokens (compounds
+    split), the evidence slot of each eligible token and which tokens a finding covers (both
+    filled in by the passes, in order), and the per-word spin evidence."""
+
+    text: str
+    tokens: list[Token]
+    slots: list[_Slot | None]
+    covered: list[bool]
+    llrs: list[float | None]
+    odd: Oddness
+    model: SpinModel
+
+
 class Detector:
     """Scores tokens of one text against a lexicon. Stateless apart from its inputs."""
 
@@ -470,25 +485,40 @@ class Detector:
     def analyse(self, text: str, tokens: list[Token]) -> Analysis:
         """Findings (ordered by offset, offsets into ``text``) and document oddness for
         ``text``, whose tokens are ``tokenize(text)``; hyphenated compounds are split into their
-        parts here (``split_compounds``)."""
-        lex = self.lex
+        parts here (``split_compounds``).
+
+        Passes, in order (each leaves alone the tokens an earlier one covered or flagged): exact
+        known phrases; acronyms whose letters do not match their expansion; per word, the
+        context fit of its synonyms and the joint swap of it and the next word; rare synonyms;
+        words the spin model finds very unlikely; odd pairs; learned swaps chained to their
+        neighbours; suggestions re-ranked. Then confident slots become findings."""
         tokens = split_compounds(tokens)
-        findings: list[Finding] = []
-        n = len(tokens)
         eligible = eligibility(tokens)
-        slots: list[_Slot | None] = [_Slot() if e else None for e in eligible]
         model = SpinModel()
-        llrs = word_llrs(tokens, lex, model, eligible=eligible)
+        llrs = word_llrs(tokens, self.lex, model, eligible=eligible)
         odd = oddness_of(tokens, llrs, model)
+        w = _Work(text, tokens, [_Slot() if e else None for e in eligible], [False] * len(tokens), llrs, odd,
+                  model)
+        findings = known_phrase_findings(text, tokens, self.lex.known, w.covered)
+        findings += self._acronym_findings(text, tokens, w.covered)
+        for i in range(len(tokens)):
+            self._context_fit(w, i)
+        self._rare_synonyms(w)
+        self._unlikely_words(w)
+        self._odd_pairs(text, tokens, w.slots, w.covered, llrs)
+        self._chain_learned(tokens, w.slots, w.covered)
+        self._rerank_suggestions(tokens, w.slots, w.covered)
+        findings += self._slot_findings(w)
+        findings.sort(key=lambda f: f.start)
+        return Analysis(tuple(findings), odd)
 
-        # Exact known tortured phrases, of any length.
-        covered = [False] * n
-        findings.extend(known_phrase_findings(text, tokens, lex.known, covered))
+    def _context_fit(self, work: _Work, i: int) -> None:
+        """Pass 3, for token ``i``: candidate originals that form a more frequent pair with the
+        content-word neighbours (``_consider``), and the joint swap of the word and the next one."""
+        lex, tokens, slots, covered = self.lex, work.tokens, work.slots, work.covered
+        n = len(tokens)
 
-        for f in self._acronym_findings(text, tokens, covered):
-            findings.append(f)
-
-        def content(k: int, i: int) -> str | None:
+        def content(k: int) -> str | None:
             # The neighbour's form when it is a content word of the same sentence: pairs with
             # function words mostly measure a word's frequency, not its fit, so they are skipped.
             if 0 <= k < n and tokens[k].sentence == tokens[i].sentence and not apart(tokens[k], tokens[i]):
@@ -499,95 +529,98 @@ class Detector:
 
         pair = lex.pair
         zipf = lex.zipf
-        for i in range(n):
-            slot = slots[i]
-            if slot is None or covered[i]:
-                continue
-            w = tokens[i].norm
-            cands = lex.candidates(w)[: self.p.max_candidates]
-            if not cands:
-                continue
-            lw, rw = content(i - 1, i), content(i + 1, i)
-            obs_l = pair(lw, w) if lw else 0.0
-            obs_r = pair(w, rw) if rw else 0.0
-            attested = max(obs_l, obs_r)
-            zw = zipf(w)
-            ratio = lex.known.output_ratio(w)
-            # Whether the word sits where a writer would put it, which blocks a learned swap
-            # without pair evidence: for a word the list shows mostly as a spinner's pick and
-            # that has a content neighbour, only a frequent pair with a content neighbour counts
-            # (its pairs with function words only say that it is a common word); otherwise any
-            # frequent pair, function words included.
-            if not lex.known.swaps:
-                fits = True
-            elif ratio >= self.p.learned_pick_ratio and (lw is not None or rw is not None):
-                fits = attested > 0
-            else:
-                fits = fits_a_neighbour(tokens, i, lex)
-            # Candidate pairs come from the bigram list only: asking the language model too made
-            # checking 40% slower and changed no benchmark figure (its pairs feed the per-word
-            # context cue of ``oddness`` instead, where they do).
-            if lw is None and rw is None:
-                # No content neighbour, so no gain: only a learned swap can be kept (``_consider``).
-                if not fits:
-                    for c in cands:
-                        if c.learned:
-                            self._consider(slot, c, 0.0, c.zipf - zw, attested, fits=fits, ratio=ratio)
-            else:
-                best_learned: tuple[float, float, str] | None = None
+        slot = slots[i]
+        if slot is None or covered[i]:
+            return
+        w = tokens[i].norm
+        cands = lex.candidates(w)[: self.p.max_candidates]
+        if not cands:
+            return
+        lw, rw = content(i - 1), content(i + 1)
+        obs_l = pair(lw, w) if lw else 0.0
+        obs_r = pair(w, rw) if rw else 0.0
+        attested = max(obs_l, obs_r)
+        zw = zipf(w)
+        ratio = lex.known.output_ratio(w)
+        # Whether the word sits where a writer would put it, which blocks a learned swap
+        # without pair evidence: for a word the list shows mostly as a spinner's pick and
+        # that has a content neighbour, only a frequent pair with a content neighbour counts
+        # (its pairs with function words only say that it is a common word); otherwise any
+        # frequent pair, function words included.
+        if not lex.known.swaps:
+            fits = True
+        elif ratio >= self.p.learned_pick_ratio and (lw is not None or rw is not None):
+            fits = attested > 0
+        else:
+            fits = fits_a_neighbour(tokens, i, lex)
+        # Candidate pairs come from the bigram list only: asking the language model too made
+        # checking 40% slower and changed no benchmark figure (its pairs feed the per-word
+        # context cue of ``oddness`` instead, where they do).
+        if lw is None and rw is None:
+            # No content neighbour, so no gain: only a learned swap can be kept (``_consider``).
+            if not fits:
                 for c in cands:
-                    first_w = c.form.split(" ", 1)[0] if " " in c.form else c.form
-                    last_w = c.form.rsplit(" ", 1)[-1] if " " in c.form else c.form
-                    fl = pair(lw, first_w, model=False) if lw else 0.0
-                    fr = pair(last_w, rw, model=False) if rw else 0.0
-                    gain = max(fl - obs_l, 0.0) + max(fr - obs_r, 0.0)
-                    self._consider(slot, c, gain, c.zipf - zw, attested, fits=fits, ratio=ratio)
-                    if c.learned and (best_learned is None or (gain, c.weight) > best_learned[:2]):
-                        best_learned = (gain, c.weight, c.form)
-                # Whichever path flagged a learned swap, suggest the learned swap that fits the
-                # neighbours best ("feature choice": "selection" forms a known term, "decision"
-                # is the more frequent swap).
-                if slot.learned and best_learned is not None and best_learned[0] > slot.gain:
-                    slot.suggestion, slot.gain = best_learned[2], best_learned[0]
+                    if c.learned:
+                        self._consider(slot, c, 0.0, c.zipf - zw, attested, fits=fits, ratio=ratio)
+        else:
+            best_learned: tuple[float, float, str] | None = None
+            for c in cands:
+                first_w = c.form.split(" ", 1)[0] if " " in c.form else c.form
+                last_w = c.form.rsplit(" ", 1)[-1] if " " in c.form else c.form
+                fl = pair(lw, first_w, model=False) if lw else 0.0
+                fr = pair(last_w, rw, model=False) if rw else 0.0
+                gain = max(fl - obs_l, 0.0) + max(fr - obs_r, 0.0)
+                self._consider(slot, c, gain, c.zipf - zw, attested, fits=fits, ratio=ratio)
+                if c.learned and (best_learned is None or (gain, c.weight) > best_learned[:2]):
+                    best_learned = (gain, c.weight, c.form)
+            # Whichever path flagged a learned swap, suggest the learned swap that fits the
+            # neighbours best ("feature choice": "selection" forms a known term, "decision"
+            # is the more frequent swap).
+            if slot.learned and best_learned is not None and best_learned[0] > slot.gain:
+                slot.suggestion, slot.gain = best_learned[2], best_learned[0]
 
-            # Joint substitution of this word and the next content word.
-            j = i + 1
-            if (j < n and slots[j] is not None and not covered[j] and tokens[j].sentence == tokens[i].sentence
-                    and not apart(tokens[i], tokens[j]) and lex.term_slot(w, tokens[j].norm)):
-                wj = tokens[j].norm
-                cj = lex.candidates(wj)
-                obs = pair(w, wj)
-                if obs < 6.0:
-                    k, top = self.p.max_joint_candidates, self.p.joint_pair_candidates
-                    zj = zipf(wj)
-                    best: tuple[float, Candidate, Candidate] | None = None
-                    for ka, ca in enumerate(cands[:k]):
-                        a_last = ca.form.rsplit(" ", 1)[-1]
-                        for kb, cb in enumerate(cj[:k]):
-                            b_first = cb.form.split(" ", 1)[0]
-                            score = pair(a_last, b_first, model=False)
-                            if score <= 0 or (best is not None and score <= best[0]):
-                                continue
-                            if (ka < top and kb < top) or lex.is_term(f"{a_last} {b_first}"):
-                                best = (score, ca, cb)
-                    # The smaller edit first: when changing one word already gives a known pair
-                    # ("neural organization" -> "neural network"), both are not changed
-                    # ("nervous system"); the single-word pass judges that change.
-                    if best is not None and (any(pair(w, cb.form.split(" ", 1)[0], model=False) > 0 for cb in cj[:k])
-                                             or any(pair(ca.form.rsplit(" ", 1)[-1], wj, model=False) > 0
-                                                    for ca in cands[:k])):
-                        best = None
-                    if best is not None:
-                        gain = best[0] - obs
-                        rarity = max(best[1].zipf - zw, best[2].zipf - zj)
-                        self._consider(slot, best[1], gain, rarity, 0.0, joint=True)
-                        other = slots[j]
-                        assert other is not None
-                        self._consider(other, best[2], gain, rarity, 0.0, joint=True)
+        # Joint substitution of this word and the next content word.
+        j = i + 1
+        if (j < n and slots[j] is not None and not covered[j] and tokens[j].sentence == tokens[i].sentence
+                and not apart(tokens[i], tokens[j]) and lex.term_slot(w, tokens[j].norm)):
+            wj = tokens[j].norm
+            cj = lex.candidates(wj)
+            obs = pair(w, wj)
+            if obs < 6.0:
+                k, top = self.p.max_joint_candidates, self.p.joint_pair_candidates
+                zj = zipf(wj)
+                best: tuple[float, Candidate, Candidate] | None = None
+                for ka, ca in enumerate(cands[:k]):
+                    a_last = ca.form.rsplit(" ", 1)[-1]
+                    for kb, cb in enumerate(cj[:k]):
+                        b_first = cb.form.split(" ", 1)[0]
+                        score = pair(a_last, b_first, model=False)
+                        if score <= 0 or (best is not None and score <= best[0]):
+                            continue
+                        if (ka < top and kb < top) or lex.is_term(f"{a_last} {b_first}"):
+                            best = (score, ca, cb)
+                # The smaller edit first: when changing one word already gives a known pair
+                # ("neural organization" -> "neural network"), both are not changed
+                # ("nervous system"); the single-word pass judges that change.
+                if best is not None and (any(pair(w, cb.form.split(" ", 1)[0], model=False) > 0 for cb in cj[:k])
+                                         or any(pair(ca.form.rsplit(" ", 1)[-1], wj, model=False) > 0
+                                                for ca in cands[:k])):
+                    best = None
+                if best is not None:
+                    gain = best[0] - obs
+                    rarity = max(best[1].zipf - zw, best[2].zipf - zj)
+                    self._consider(slot, best[1], gain, rarity, 0.0, joint=True)
+                    other = slots[j]
+                    assert other is not None
+                    self._consider(other, best[2], gain, rarity, 0.0, joint=True)
 
-        # Rare synonyms of common words, used once, fitting no frequent pair: a spinner's pick.
-        odd_starts = {s for s, _e in odd.odd_offsets}
-        for i in range(n):
+    def _rare_synonyms(self, work: _Work) -> None:
+        """Pass 4: rare synonyms of common words, used once, fitting no frequent pair: a
+        spinner's pick (tokens the spin model marked odd, not flagged by pass 3)."""
+        lex, tokens, slots, covered = self.lex, work.tokens, work.slots, work.covered
+        zipf = lex.zipf
+        odd_starts = {s for s, _e in work.odd.odd_offsets}
+        for i in range(len(tokens)):
             slot = slots[i]
             if slot is None or covered[i] or tokens[i].start not in odd_starts:
                 continue
@@ -602,10 +635,13 @@ class Detector:
                 slot.logit = math.log(self.p.rare_synonym_confidence / (1 - self.p.rare_synonym_confidence))
                 slot.rare = True
 
-        # Words the per-word spin model finds very unlikely for a writer: shown as evidence,
-        # with the most frequent synonym as the suggestion (confidence from the model's ratio).
-        strong = dict(odd.strong)
-        for i in range(n):
+    def _unlikely_words(self, work: _Work) -> None:
+        """Pass 5: words the per-word spin model finds very unlikely for a writer, shown as
+        evidence with the most frequent synonym as the suggestion (confidence from the ratio)."""
+        lex, tokens, slots, covered, model = self.lex, work.tokens, work.slots, work.covered, work.model
+        zipf = lex.zipf
+        strong = dict(work.odd.strong)
+        for i in range(len(tokens)):
             slot = slots[i]
             llr = strong.get(tokens[i].start)
             if slot is None or covered[i] or llr is None:
@@ -621,7 +657,10 @@ class Detector:
                 slot.logit = llr - model.strong_offset
                 slot.odd = True
 
-        # Turn confident slots into findings; merge adjacent flagged words into one span.
+    def _slot_findings(self, work: _Work) -> list[Finding]:
+        """Confident slots as findings, adjacent flagged words of one sentence merged into one span."""
+        text, tokens, slots, covered = work.text, work.tokens, work.slots, work.covered
+        findings: list[Finding] = []
         run: list[tuple[int, _Slot, float]] = []
 
         def flush() -> None:
@@ -643,11 +682,7 @@ class Detector:
             findings.append(Finding(s, e, text[s:e], sugg, round(conf, 4), tuple(ev)))
             run.clear()
 
-        self._odd_pairs(text, tokens, slots, covered, llrs)
-        self._chain_learned(tokens, slots, covered)
-        self._rerank_suggestions(tokens, slots, covered)
-
-        for i in range(n):
+        for i in range(len(tokens)):
             slot = slots[i]
             conf = _sigmoid(slot.logit) if slot is not None and slot.suggestion else 0.0
             if slot is not None and conf >= self.p.min_confidence and not covered[i]:
@@ -657,7 +692,4 @@ class Detector:
             else:
                 flush()
         flush()
-        findings.sort(key=lambda f: f.start)
-        return Analysis(tuple(findings), odd)
-
-
+        return findings
