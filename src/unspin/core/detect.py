@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from unspin.core.acronyms import acronym_mismatches
 from unspin.core.odd_pairs import OddPairParams, odd_pair_features, odd_pair_logit, unlisted_pairs
-from unspin.core.results import Finding
+from unspin.core.results import Evidence, Finding
 from unspin.core.spin_evidence import (
     Oddness,
     SpinModel,
@@ -157,8 +157,8 @@ def known_phrase_findings(text: str, tokens: list[Token], known: KnownSubstituti
             if seq in phrases and tokens[i + length - 1].sentence == tokens[i].sentence:
                 s, e = tokens[i].start, tokens[i + length - 1].end
                 times = known.learned.get(seq, 0)
-                conf, evidence = ((learned_phrase_confidence(times), "learned-swap") if times
-                                  else (KNOWN_PHRASE_CONFIDENCE, "known-phrase"))
+                conf, evidence = ((learned_phrase_confidence(times), Evidence.LEARNED_SWAP) if times
+                                  else (KNOWN_PHRASE_CONFIDENCE, Evidence.KNOWN_PHRASE))
                 found.append(Finding(s, e, text[s:e], match_case(phrases[seq], tokens[i].surface), conf, (evidence,)))
                 covered[i:i + length] = [True] * length
                 i += length
@@ -349,7 +349,7 @@ class Detector:
                 continue
             s, e = tokens[span[0]].start, tokens[span[-1]].end
             sugg = self._acronym_suggestion(text, tokens, span, mm.acronym)
-            out.append(Finding(s, e, text[s:e], sugg, self.p.acronym_confidence, ("acronym-mismatch",)))
+            out.append(Finding(s, e, text[s:e], sugg, self.p.acronym_confidence, (Evidence.ACRONYM_MISMATCH,)))
             for k in span:
                 covered[k] = True
         return out
@@ -676,8 +676,8 @@ class Detector:
             # An odd pair with no candidate pair keeps its words: flagged, nothing to suggest.
             sugg = None if joined == text[s:e].casefold() else match_case(joined, tokens[run[0][0]].surface)
             conf = max(c for _k, _s, c in run)
-            ev = sorted({("learned-swap" if sl.learned else "rare-synonym" if sl.rare
-                          else "odd-word" if sl.odd else "odd-pair" if sl.pair else "context-fit")
+            ev = sorted({(Evidence.LEARNED_SWAP if sl.learned else Evidence.RARE_SYNONYM if sl.rare
+                          else Evidence.ODD_WORD if sl.odd else Evidence.ODD_PAIR if sl.pair else Evidence.CONTEXT_FIT)
                          for _k, sl, _c in run})
             findings.append(Finding(s, e, text[s:e], sugg, round(conf, 4), tuple(ev)))
             run.clear()

@@ -24,12 +24,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from unspin.core.model_fit import FitParams, WordFit
-from unspin.core.results import Finding
+from unspin.core.results import LISTED_EVIDENCE, Evidence, Finding
 from unspin.core.text import Token, match_case
 
 #: Evidence of a fast-tier finding whose suggestion comes from a list or an index, not from
 #: the lexicon's synonyms: the model does not overrule it.
-_LISTED = frozenset({"known-phrase", "learned-swap", "acronym-mismatch"})
+_LISTED = LISTED_EVIDENCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,7 @@ def judge(text: str, tokens: Sequence[Token], fits: Mapping[int, WordFit], findi
         if tok.start in covered or tok.end - 1 in covered:
             continue
         merged.append(Finding(tok.start, tok.end, text[tok.start:tok.end], match_case(fit.best, tok.surface),
-                              round(_confidence(fit.gain, p), 4), ("model-fit",)))
+                              round(_confidence(fit.gain, p), 4), (Evidence.MODEL_FIT,)))
     merged.sort(key=lambda f: f.start)
     surprisals = [f.surprisal for f in fits.values()]
     mean = sum(surprisals) / len(surprisals) if surprisals else 0.0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -56,13 +57,42 @@ def _stats_in(stats: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _exact_in(v) for k, v in stats.items()}
 
 
+class Evidence(StrEnum):
+    """The signals a finding names (``Finding.evidence``). String-valued, so that results
+    compare equal to, and serialise as, the plain names the JSON output has always carried."""
+
+    KNOWN_PHRASE = "known-phrase"  #: an exact match of a known tortured phrase (``--known``)
+    LEARNED_SWAP = "learned-swap"  #: a swap learned from a known list or from traced copies
+    ACRONYM_MISMATCH = "acronym-mismatch"  #: the words before a bracketed acronym no longer spell it
+    CONTEXT_FIT = "context-fit"  #: the likely original forms a common phrase with the neighbours
+    RARE_SYNONYM = "rare-synonym"  #: a rare word where a common synonym was expected
+    ODD_WORD = "odd-word"  #: a word the per-word spin model finds very unlikely for a writer
+    ODD_PAIR = "odd-pair"  #: two words that form no known pair and look like a spinner's picks
+    MODEL_FIT = "model-fit"  #: the language model reads a candidate original far better (model tier)
+
+
+#: Evidence from a list (``--known``, learned swaps, acronyms): the model tier keeps its suggestion.
+LISTED_EVIDENCE = frozenset({Evidence.KNOWN_PHRASE, Evidence.LEARNED_SWAP, Evidence.ACRONYM_MISMATCH})
+#: Evidence already weighed by the document's per-word oddness: not counted again in its score.
+PER_WORD_EVIDENCE = frozenset({Evidence.ODD_WORD, Evidence.ODD_PAIR})
+
+
+def _evidence(name: str) -> str:
+    """``Evidence(name)``, or ``name`` itself for a signal this version does not know."""
+    try:
+        return Evidence(name)
+    except ValueError:
+        return name
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One suspicious span and the wording it probably replaced.
 
     ``confidence`` is the detector's estimate (0..1) that the span is a spinner's substitution.
     ``suggestion`` is the most likely original wording, or ``None`` when the span looks spun
-    but no candidate original could be ranked; ``evidence`` names the signals that fired.
+    but no candidate original could be ranked; ``evidence`` names the signals that fired
+    (:class:`Evidence` values).
     """
 
     start: int
@@ -84,7 +114,7 @@ class Finding:
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
         """The finding ``to_dict(exact=True)`` describes."""
         return cls(data["start"], data["end"], data["text"], data["suggestion"], _exact_in(data["confidence"]),
-                   tuple(data["evidence"]))
+                   tuple(_evidence(e) for e in data["evidence"]))
 
 
 @dataclass(frozen=True, slots=True)
