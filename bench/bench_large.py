@@ -44,12 +44,12 @@ def make_text(size: int, data: Path) -> str:
 
 _ONE_WINDOW = """\
 import sys
-from unspin.api import check
+from unspin.api import CheckConfig, check
 from unspin.io.readers import iter_documents
 from unspin.io.writers import write_jsonl
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     for doc in iter_documents([sys.argv[1]]):
-        write_jsonl([check(doc.text, id=doc.id, tier="fast", window_chars=len(doc.text) + 1)], out)
+        write_jsonl([check(doc.text, id=doc.id, config=CheckConfig(window_chars=len(doc.text) + 1))], out)
 """
 
 

@@ -49,7 +49,7 @@ def test_workers_check_with_the_parents_lexicon():
              ("c", "The weather was mild for the time of year.")]
     expected = list(scan(texts, lexicon=lexicon).documents)
     with WorkerPool(2, lexicon, check_chunk=1) as pool:
-        got = list(pool.check(texts, threshold=0.5, tier="fast"))
+        got = list(pool.check(texts))
     assert got == expected
     assert any("known-phrase" in f.evidence for f in got[0].findings)
 
@@ -92,7 +92,7 @@ from unspin import Lexicon
 from unspin.engines.pool import WorkerPool
 pool = WorkerPool(2, Lexicon.default(), check_chunk=1)
 docs = (("d%d" % i, "The spokesman said the talks would resume next week in Geneva. " * 50) for i in range(100000))
-results = pool.check(docs, threshold=0.5, tier="fast")
+results = pool.check(docs)
 next(results)
 print(" ".join(str(p) for p in pool._executor._processes), flush=True)
 time.sleep(600)

@@ -24,7 +24,7 @@ httpx = pytest.importorskip("httpx", reason="these tests call the server with ht
 
 from click.testing import CliRunner  # noqa: E402
 
-from unspin import Index, Lexicon, __version__, check  # noqa: E402
+from unspin import CheckConfig, Index, Lexicon, __version__, check  # noqa: E402
 from unspin.cli import main as cli_main  # noqa: E402
 from unspin.web.app import create_app  # noqa: E402
 
@@ -181,7 +181,7 @@ def test_check_is_the_api_result(served: Served, client: httpx.Client) -> None:
         r = client.post("/check", json={"text": text, "id": doc_id, "threshold": threshold})
         assert r.status_code == 200, r.text
         assert r.headers["content-type"].startswith("application/json")
-        expected = check(text, id=doc_id, lexicon=served.lexicon, threshold=threshold).to_dict()
+        expected = check(text, id=doc_id, lexicon=served.lexicon, config=CheckConfig(threshold=threshold)).to_dict()
         assert r.json() == as_json(expected)
     spun = client.post("/check", json={"text": SPUN}).json()
     assert spun["id"] == "-" and spun["spun"] is True and spun["threshold"] == 0.5

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from unspin.api import DEFAULT_THRESHOLD, Tier, check
+from unspin.api import check
+from unspin.core.config import CheckConfig
 from unspin.core.relation import DERIVED, SAME_STORY
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult, TraceResult
 from unspin.core.text import tokenize
@@ -158,8 +159,7 @@ def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:
 
 
 def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, index: Index | None = None,
-         learn: bool = False, threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = TOP_MATCHES,
-         workers: int = 1,
+         learn: bool = False, config: CheckConfig | None = None, top: int = TOP_MATCHES, workers: int = 1,
          work_db: str | None = None,
          progress: Callable[[str, int], None] | None = None) -> ScanResult:
     """Check every (id, text) document, trace each against the others and against ``index``,
@@ -172,8 +172,9 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     ``workers`` processes check and trace in parallel (``unspin.engines.pool``); the result is
     the same for any number of workers. Duplicate ids keep their first document.
     ``progress(stage, n)`` is called as work is done. ``learn``: write what verified copies of
-    ``index`` documents teach into ``index`` (``Index.learn``; off by default). ``tier``: the
-    ``unspin.api.check`` tier every document is checked at.
+    ``index`` documents teach into ``index`` (``Index.learn``; off by default). ``config``: how
+    every document is checked (``unspin.api.check``; default ``CheckConfig()``, the fast tier),
+    the same in every worker.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -183,11 +184,11 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     for doc_id, text in docs:
         texts.setdefault(doc_id, text)
     lex = lexicon if lexicon is not None else Lexicon.default()
+    cfg = config if config is not None else CheckConfig()
     with ExitStack() as stack:
-        pool = stack.enter_context(WorkerPool(workers, lex)) if workers > 1 else None
-        checked = (pool.check(texts.items(), threshold=threshold, tier=tier) if pool is not None else
-                   (check(text, id=doc_id, lexicon=lex, threshold=threshold, tier=tier)
-                    for doc_id, text in texts.items()))
+        pool = stack.enter_context(WorkerPool(workers, lex, config=cfg)) if workers > 1 else None
+        checked = (pool.check(texts.items()) if pool is not None else
+                   (check(text, id=doc_id, lexicon=lex, config=cfg) for doc_id, text in texts.items()))
         results: dict[str, CheckResult] = {}
         for res in checked:
             results[res.id] = res

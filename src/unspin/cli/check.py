@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
-from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.api import check
 from unspin.cli.exit_codes import ExitCode
 from unspin.cli.options import (
     ReadableDocuments,
@@ -25,6 +25,7 @@ from unspin.cli.options import (
     with_references,
     workers_option,
 )
+from unspin.core.config import DEFAULT_THRESHOLD, CheckConfig
 from unspin.io.readers import Document
 from unspin.io.writers import render_terminal, write_csv, write_jsonl
 
@@ -68,7 +69,7 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
     for standard input. No reference corpus is needed.
     """
     err = sys.stderr  # read at call time: test runners swap it
-    chosen = resolve_tier(tier)
+    config = CheckConfig(threshold=threshold, tier=resolve_tier(tier))
     lexicon = known_lexicon(known_files)
     if db:
         from unspin.cli.index import open_index
@@ -103,11 +104,10 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
         if workers > 1:
             from unspin.engines.pool import WorkerPool
 
-            pool = stack.enter_context(WorkerPool(workers, lexicon))
-            results = pool.check(pairs(), threshold=threshold, tier=chosen)
+            pool = stack.enter_context(WorkerPool(workers, lexicon, config=config))
+            results = pool.check(pairs())
         else:
-            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold, tier=chosen,
-                             progress=within if show else None)
+            results = (check(text, id=doc_id, lexicon=lexicon, config=config, progress=within if show else None)
                        for doc_id, text in pairs())
         for result in results:
             doc = read.popleft()

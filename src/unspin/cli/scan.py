@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from unspin.api import DEFAULT_THRESHOLD, Tier
 from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import open_index
 from unspin.cli.options import (
@@ -26,6 +25,7 @@ from unspin.cli.options import (
     with_references,
     workers_option,
 )
+from unspin.core.config import DEFAULT_THRESHOLD, CheckConfig
 from unspin.core.results import ScanResult
 from unspin.defaults import SPARK_MASTER
 from unspin.io.tables import write_tables
@@ -85,7 +85,7 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     """Check every document of INPUT..., trace each against the others (and --db), and report
     derivation edges (copy -> source) and story clusters. Inputs are never modified."""
     err = sys.stderr  # read at call time: test runners swap it
-    chosen = resolve_tier(tier)
+    config = CheckConfig(threshold=threshold, tier=resolve_tier(tier))
     knobs = {"--partitions": partitions, "--max-bucket": max_bucket, "--candidates": candidates_limit}
     if engine == "local" and any(v is not None for v in knobs.values()):
         given = ", ".join(k for k, v in knobs.items() if v is not None)
@@ -104,12 +104,12 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
 
     show = sys.stderr.isatty() if progress is None else progress
     if engine == "spark":
-        result = _scan_with_spark(list(documents.pairs()), db=db, threshold=threshold, tier=chosen, master=spark_master,
+        result = _scan_with_spark(list(documents.pairs()), db=db, config=config, master=spark_master,
                                   show=show,
                                   partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
     else:
         lexicon = with_references(known_lexicon(known_files), references, id_field, text_field, max_bytes, err)
-        result = _scan_locally(documents.pairs(), lexicon=lexicon, db=db, learn=learn, threshold=threshold, tier=chosen,
+        result = _scan_locally(documents.pairs(), lexicon=lexicon, db=db, learn=learn, config=config,
                                show=show, workers=workers, work_db=work_db)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
@@ -137,7 +137,7 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
 
 
 def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: Lexicon, db: str | None, learn: bool,
-                  threshold: float, tier: Tier, show: bool, workers: int, work_db: str | None) -> ScanResult:
+                  config: CheckConfig, show: bool, workers: int, work_db: str | None) -> ScanResult:
     """The local engine (``unspin.scan.scan``) with progress bars, over ``lexicon`` strengthened
     by the index."""
     with ExitStack() as stack:
@@ -149,12 +149,12 @@ def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: Lexicon, db: str 
                                            TimeElapsedColumn(), console=Console(file=sys.stderr),
                                            disable=not show))
         tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
-        return scan(collected, lexicon=lexicon, index=idx, learn=learn, threshold=threshold, tier=tier, workers=workers,
+        return scan(collected, lexicon=lexicon, index=idx, learn=learn, config=config, workers=workers,
                     work_db=work_db,
                     progress=lambda stage, n: bar.advance(tasks[stage], n))
 
 
-def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: float, tier: Tier, master: str,
+def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, config: CheckConfig, master: str,
                      show: bool,
                      partitions: int | None, max_bucket: int | None,
                      candidates_limit: int | None) -> ScanResult:
@@ -174,7 +174,7 @@ def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: 
     try:
         if db is not None:
             open_index(db, read_only=True).close()  # fail early, with the local engine's message
-        return scan_spark(spark, docs, threshold=threshold, tier=tier, partitions=partitions,
+        return scan_spark(spark, docs, config=config, partitions=partitions,
                           index_path=os.path.abspath(db) if db is not None else None,
                           max_bucket=max_bucket or MAX_BUCKET, candidates_limit=candidates_limit or CANDIDATES_LIMIT)
     finally:

@@ -7,6 +7,7 @@ import ipaddress
 import click
 
 from unspin.cli.options import resolve_tier, tier_option
+from unspin.core.config import CheckConfig
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES
 
 
@@ -78,7 +79,7 @@ def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: 
     click.echo("unspin: loading the lexicon" + (f" and the index {db}" if db else "") + "...", err=True)
     try:
         app = create_app(db=db, read_only=read_only, learn=learn, token=token, max_request_bytes=max_bytes,
-                         tier=resolve_tier(tier))
+                         config=CheckConfig(tier=resolve_tier(tier)))
     except StoreError as e:
         from unspin.cli.index import IndexUnusable
 

@@ -46,8 +46,9 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from unspin.api import DEFAULT_THRESHOLD, Tier, check
+from unspin.api import check
 from unspin.core.candidates import choose_candidates
+from unspin.core.config import CheckConfig
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
@@ -84,7 +85,9 @@ _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".
 class SparkScanOptions:
     """What the Spark scan computes, and the knobs of its memory hot spot (the key join).
 
-    ``threshold``, ``tier`` and ``top`` mean what they mean for the local engine. ``max_bucket``:
+    ``config`` (how every document is checked: ``unspin.api.check``'s ``CheckConfig``, shipped
+    to the executors as ``CheckConfig.to_dict()``) and ``top`` mean what they mean for the local
+    engine. ``max_bucket``:
     key buckets (band and winnow keys) holding more documents are skipped (and counted), as the
     store's ``max_bucket``; ``candidates_limit``: band candidates, and containment candidates
     before ``choose_candidates`` keeps at most ``CONTAINMENT_LIMIT`` of them, per document, as
@@ -98,8 +101,7 @@ class SparkScanOptions:
     ``FingerprintParams()``).
     """
 
-    threshold: float = DEFAULT_THRESHOLD
-    tier: Tier = "fast"
+    config: CheckConfig = field(default_factory=CheckConfig)
     top: int = TOP_MATCHES
     max_bucket: int = MAX_BUCKET
     candidates_limit: int = CANDIDATES_LIMIT
@@ -109,8 +111,6 @@ class SparkScanOptions:
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming the option that cannot work."""
-        if not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
         for name in ("top", "max_bucket", "candidates_limit"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
@@ -289,16 +289,18 @@ def _match_from_json(data: str) -> Match:
     return Match.from_dict(json.loads(data))
 
 
-def _analyse_partition(rows: Iterable[Any], *, threshold: float, tier: Tier, params: FingerprintParams,
+def _analyse_partition(rows: Iterable[Any], *, config: dict[str, Any], params: FingerprintParams,
                        index_path: str | None, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
-    """Check every document (``unspin.api.check``) and fingerprint it with the function
-    ``Index.add`` uses (``fingerprint_documents``: skeleton and fact band keys, winnow keys)."""
+    """Check every document (``unspin.api.check`` with the shipped ``CheckConfig.to_dict()``) and
+    fingerprint it with the function ``Index.add`` uses (``fingerprint_documents``: skeleton and
+    fact band keys, winnow keys)."""
     lex = worker_lexicon(index_path)
+    cfg = CheckConfig.from_dict(config)
     it = iter(rows)
     while batch := list(itertools.islice(it, chunk)):
         stored = fingerprint_documents(params, [(r.id, r.text) for r in batch])
         for r, doc in zip(batch, stored, strict=True):
-            res = check(r.text, id=r.id, lexicon=lex, threshold=threshold, tier=tier)
+            res = check(r.text, id=r.id, lexicon=lex, config=cfg)
             yield (r.id, r.text, r.src, r.pos, distinct_keys(doc.band_keys), list(doc.winnow_keys),
                    float(res.score), bool(res.spun), _to_json(res))
 
@@ -606,7 +608,7 @@ class SparkScan:
         docs = loaded.where(F.col("problem").isNull()).drop("problem").repartition(self._partitions(), "id")
         first = Window.partitionBy("id").orderBy("src", "pos")
         docs = docs.withColumn("_n", F.row_number().over(first)).where(F.col("_n") == 1).drop("_n")
-        fn = partial(_analyse_partition, threshold=self.options.threshold, tier=self.options.tier, params=self._params,
+        fn = partial(_analyse_partition, config=self.options.config.to_dict(), params=self._params,
                      index_path=self.options.index_path)
         analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
         self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
@@ -817,7 +819,7 @@ class SparkScan:
 
 
 def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
-               threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = TOP_MATCHES,
+               config: CheckConfig | None = None, top: int = TOP_MATCHES,
                max_bucket: int = MAX_BUCKET, candidates_limit: int = CANDIDATES_LIMIT, partitions: int | None = None,
                index_path: str | None = None, params: FingerprintParams | None = None,
                input_format: str | None = None, max_bytes: int = MAX_BYTES, texts: bool = True,
@@ -827,9 +829,10 @@ def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_f
     :func:`load_documents`). Everything is collected on the driver, as the local engine holds
     it; for collections whose verdicts do not fit there use :class:`SparkScan` and
     ``write_tables`` (or ``python -m unspin.engines.spark_submit``). ``stats``, if given, is
-    filled in with the counts and timings of the run.
+    filled in with the counts and timings of the run. ``config``: as ``unspin.scan.scan``'s
+    (default ``CheckConfig()``).
     """
-    opts = SparkScanOptions(threshold=threshold, tier=tier, top=top, max_bucket=max_bucket,
+    opts = SparkScanOptions(config=config if config is not None else CheckConfig(), top=top, max_bucket=max_bucket,
                             candidates_limit=candidates_limit, partitions=partitions, index_path=index_path,
                             params=params)
     run = SparkScan.run(spark, source, options=opts, id_field=id_field, text_field=text_field,

@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from unspin.api import DEFAULT_THRESHOLD
+from unspin.core.config import DEFAULT_THRESHOLD, CheckConfig
 from unspin.defaults import MAX_BYTES, SPARK_MASTER, TOP_MATCHES
 from unspin.io.tables import FORMATS
 from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET
@@ -85,9 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("unspin: the Spark engine needs pyspark: pip install 'unspin[spark]'", file=sys.stderr)
         return 2
 
-    options = SparkScanOptions(threshold=args.threshold, top=args.top, max_bucket=args.max_bucket,
-                               candidates_limit=args.candidates, partitions=args.partitions, index_path=args.db)
     try:
+        options = SparkScanOptions(config=CheckConfig(threshold=args.threshold), top=args.top,
+                                   max_bucket=args.max_bucket, candidates_limit=args.candidates,
+                                   partitions=args.partitions, index_path=args.db)
         options.validate()
     except ValueError as e:
         print(f"unspin: {e}", file=sys.stderr)

@@ -29,6 +29,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Security
@@ -39,7 +40,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
-from unspin.api import DEFAULT_THRESHOLD, Tier, check, default_tier
+from unspin.api import check, default_config
+from unspin.core.config import CheckConfig
 from unspin.defaults import TOP_MATCHES
 from unspin.index import Index
 from unspin.io.writers import finite
@@ -84,8 +86,9 @@ class CheckRequest(BaseModel):
     text: str = Field(min_length=1, description="The text to check (plain text; character offsets in the "
                                                 "answer refer to it).")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
-    threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=1,
-                             description="Score at or above which the text is called spun.")
+    threshold: float | None = Field(None, ge=0, le=1,
+                                    description="Score at or above which the text is called spun (default: "
+                                                "the server's, 0.5 unless it was configured otherwise).")
 
     @field_validator("text")
     @classmethod
@@ -385,7 +388,7 @@ def create_app(
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     lexicon: Lexicon | None = None,
-    tier: Tier | None = None,
+    config: CheckConfig | None = None,
 ) -> FastAPI:
     """Build the ``unspin serve`` application.
 
@@ -395,13 +398,14 @@ def create_app(
     read-only). ``read_only``: open it read-only (excludes ``learn``). ``token``: when set,
     required as ``Authorization: Bearer <token>`` everywhere except ``/health`` and the page. ``max_request_bytes`` and
     ``max_text_chars``: larger bodies or texts get 413. ``lexicon``: the base lexicon (default
-    ``Lexicon.default()``), strengthened by the index when ``db`` is given. ``tier``: the
-    ``unspin.api.check`` tier of ``/check`` (default ``default_tier()``).
+    ``Lexicon.default()``), strengthened by the index when ``db`` is given. ``config``: how
+    ``/check`` checks (``unspin.api.check``; default ``default_config()``); a request's
+    ``threshold`` replaces the configured one for that request only.
 
     Opens the index and builds the lexicon now, so a bad ``db`` raises here
     (``unspin.store.StoreError``); the index is closed when the application shuts down.
     """
-    chosen: Tier = tier or default_tier()
+    cfg = config if config is not None else default_config()
     if max_request_bytes < 1 or max_text_chars < 1:
         raise ValueError("max_request_bytes and max_text_chars must be positive")
     if token is not None and not token:
@@ -491,7 +495,8 @@ def create_app(
         """Is the text machine-spun? The calibrated score, the suspicious spans with their likely
         originals, and the restored text: ``CheckResult.to_dict()``."""
         check_length(req.text)
-        result = check(req.text, id=req.id, lexicon=lex, threshold=req.threshold, tier=chosen)
+        asked = cfg if req.threshold is None else replace(cfg, threshold=req.threshold)
+        result = check(req.text, id=req.id, lexicon=lex, config=asked)
         return JSONResponse(finite(result.to_dict()))
 
     @app.post("/trace", dependencies=auth, response_model=None, tags=["unspin"],
@@ -523,7 +528,7 @@ def create_app(
         mode. Never needs the token."""
         return HealthResponse(status="ok", version=__version__,
                               documents=len(index) if index is not None else None, read_only=read_only,
-                              learn=learn and index is not None, tier=chosen)
+                              learn=learn and index is not None, tier=cfg.tier)
 
     page_config = PageConfig(has_index=index is not None, needs_token=bool(token), read_only=read_only,
                              version=__version__, max_text_chars=max_text_chars, learn=learn)
