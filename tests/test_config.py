@@ -63,3 +63,27 @@ def test_the_spin_model_and_the_odd_pair_model_are_read_from_the_config() -> Non
         DetectorParams(), odd_pairs=replace(OddPairParams(), threshold=0.99, threshold_other=0.99))))
     assert [f for f in pairs.findings if "odd-pair" in f.evidence] != [
         f for f in base.findings if "odd-pair" in f.evidence]
+
+
+def test_lexicon_spec_round_trips_and_builds_one_lexicon(tmp_path) -> None:
+    from unspin import Index
+    from unspin.spec import LexiconSpec
+
+    path = str(tmp_path / "i.db")
+    with Index.open(path) as idx:
+        idx.add([("a", "Researchers trained a random forest on the data. " * 3)])
+    spec = LexiconSpec(known=(("irregular timberland", "random forest"),), reference=("A clean text.", "Another."),
+                       index_path=path, index_reference_limit=7)
+    for s in (LexiconSpec(), spec):
+        assert LexiconSpec.from_dict(json.loads(json.dumps(s.to_dict()))) == s
+    assert LexiconSpec.from_dict({}) == LexiconSpec()
+    with pytest.raises(ValueError, match="unknown lexicon spec field"):
+        LexiconSpec.from_dict({"knwon": []})
+    with pytest.raises(ValueError, match="known: expected"):
+        LexiconSpec.from_dict({"known": [["only one"]]})
+    lex = spec.build()
+    assert ("irregular", "timberland") in lex.known.phrases
+    assert lex.reference is not None and lex.reference.n_documents == 2  # the corpus replaces the index's texts
+    from_index = LexiconSpec(index_path=path).build()
+    assert from_index.reference is not None and from_index.reference.n_documents == 1
+    assert LexiconSpec().build().known == Lexicon.default().known

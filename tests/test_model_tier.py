@@ -85,11 +85,12 @@ def test_no_suggestion_unless_a_candidate_clearly_wins() -> None:
 
 def test_worker_pool_gives_the_local_model_tier_answer() -> None:
     from unspin.engines.pool import WorkerPool
+    from unspin.spec import LexiconSpec
 
     lex = Lexicon.default()
     docs = [("a", SPUN), ("b", CLEAN)]
     local = [check(t, id=i, lexicon=lex, config=MODEL) for i, t in docs]
-    with WorkerPool(2, lex, config=MODEL) as pool:
+    with WorkerPool(2, LexiconSpec(), config=MODEL) as pool:
         pooled = list(pool.check(docs))
     assert [r.to_dict(exact=True) for r in pooled] == [r.to_dict(exact=True) for r in local]
 
@@ -101,7 +102,7 @@ def test_spark_gives_the_local_model_tier_answer() -> None:
     from unspin.scan import scan
 
     docs = [("a", SPUN), ("b", CLEAN)]
-    local = scan(docs, lexicon=Lexicon.default(), config=CheckConfig(tier="model", threshold=0.3))
+    local = scan(docs, config=CheckConfig(tier="model", threshold=0.3))
     spark = spark_session("local[1]", conf={"spark.sql.shuffle.partitions": "1",
                                             "spark.ui.showConsoleProgress": "false"})
     try:

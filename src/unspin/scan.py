@@ -23,7 +23,7 @@ from unspin.core.trace import match_source
 from unspin.defaults import TOP_MATCHES
 from unspin.engines.pool import WorkerPool
 from unspin.index import Index
-from unspin.lexicon import Lexicon
+from unspin.spec import LexiconSpec
 from unspin.store import MemoryStore
 from unspin.store.base import rank_shared
 
@@ -158,7 +158,7 @@ def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:
     return [Cluster(n, tuple(comp), derived[n], same[n]) for n, comp in enumerate(comps)]
 
 
-def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, index: Index | None = None,
+def scan(docs: Iterable[tuple[str, str]], *, lexicon: LexiconSpec | None = None, index: Index | None = None,
          learn: bool = False, config: CheckConfig | None = None, top: int = TOP_MATCHES, workers: int = 1,
          work_db: str | None = None,
          progress: Callable[[str, int], None] | None = None) -> ScanResult:
@@ -169,6 +169,9 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     fit). The collection's own index is in memory too, unless ``work_db`` names a SQLite file
     for it (created, and left for the caller to delete) or ``workers`` is 2 or more (then a
     temporary file is used and deleted): about 20 KB per document less memory.
+    ``lexicon``: what every document is checked with (default ``LexiconSpec()``, the default
+    lexicon; built here, or by each worker). ``index`` is only traced against (and learned
+    into): to check with what it knows, name it in ``lexicon`` (``LexiconSpec.index_path``).
     ``workers`` processes check and trace in parallel (``unspin.engines.pool``); the result is
     the same for any number of workers. Duplicate ids keep their first document.
     ``progress(stage, n)`` is called as work is done. ``learn``: write what verified copies of
@@ -183,12 +186,15 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     texts: dict[str, str] = {}
     for doc_id, text in docs:
         texts.setdefault(doc_id, text)
-    lex = lexicon if lexicon is not None else Lexicon.default()
+    spec = lexicon if lexicon is not None else LexiconSpec()
     cfg = config if config is not None else CheckConfig()
     with ExitStack() as stack:
-        pool = stack.enter_context(WorkerPool(workers, lex, config=cfg)) if workers > 1 else None
-        checked = (pool.check(texts.items()) if pool is not None else
-                   (check(text, id=doc_id, lexicon=lex, config=cfg) for doc_id, text in texts.items()))
+        pool = stack.enter_context(WorkerPool(workers, spec, config=cfg)) if workers > 1 else None
+        if pool is not None:
+            checked = pool.check(texts.items())
+        else:
+            lex = spec.build()
+            checked = (check(text, id=doc_id, lexicon=lex, config=cfg) for doc_id, text in texts.items())
         results: dict[str, CheckResult] = {}
         for res in checked:
             results[res.id] = res

@@ -16,13 +16,12 @@ from unspin.cli.exit_codes import ExitCode
 from unspin.cli.options import (
     ReadableDocuments,
     input_options,
-    known_lexicon,
     known_option,
+    lexicon_spec,
     output_options,
     reference_option,
     resolve_tier,
     tier_option,
-    with_references,
     workers_option,
 )
 from unspin.core.config import DEFAULT_THRESHOLD, CheckConfig
@@ -70,13 +69,8 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
     """
     err = sys.stderr  # read at call time: test runners swap it
     config = CheckConfig(threshold=threshold, tier=resolve_tier(tier))
-    lexicon = known_lexicon(known_files)
-    if db:
-        from unspin.cli.index import open_index
-
-        with open_index(db, read_only=True) as idx:
-            lexicon = idx.lexicon(lexicon)
-    lexicon = with_references(lexicon, references, id_field, text_field, max_bytes, err)
+    spec = lexicon_spec(known_files=known_files, references=references, db=db, id_field=id_field,
+                        text_field=text_field, max_bytes=max_bytes, err=err)
 
     spun = 0
     documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
@@ -104,9 +98,10 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
         if workers > 1:
             from unspin.engines.pool import WorkerPool
 
-            pool = stack.enter_context(WorkerPool(workers, lexicon, config=config))
+            pool = stack.enter_context(WorkerPool(workers, spec, config=config))
             results = pool.check(pairs())
         else:
+            lexicon = spec.build()
             results = (check(text, id=doc_id, lexicon=lexicon, config=config, progress=within if show else None)
                        for doc_id, text in pairs())
         for result in results:

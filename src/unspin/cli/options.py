@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
@@ -11,7 +12,8 @@ import click
 from unspin.defaults import MAX_BYTES
 from unspin.io.readers import STDIN_FORMATS, Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
-from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
+from unspin.lexicon import KnownListError, read_pairs_csv
+from unspin.spec import LexiconSpec
 
 if TYPE_CHECKING:
     from unspin.api import Tier
@@ -64,14 +66,6 @@ def reference_option(f: Callable[..., Any]) -> Callable[..., Any]:
                              "strengthen detection. Repeatable.")(f)
 
 
-def known_lexicon(known_files: tuple[str, ...]) -> Lexicon:
-    """``Lexicon.default()`` with the pairs of every ``--known`` file."""
-    lexicon = Lexicon.default()
-    if known_files:
-        lexicon = lexicon.with_known([p for path in known_files for p in known_pairs(path)])
-    return lexicon
-
-
 def known_pairs(path: str) -> list[tuple[str, str]]:
     """The pairs of one ``--known`` file, or a usage error (exit 2) saying what is wrong with it."""
     try:
@@ -82,21 +76,28 @@ def known_pairs(path: str) -> list[tuple[str, str]]:
         raise click.UsageError(f"--known {path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
 
 
-def with_references(lexicon: Lexicon, references: tuple[str, ...], id_field: str, text_field: str,
-                    max_bytes: int, err: TextIO) -> Lexicon:
-    """``lexicon`` with the ``--reference`` corpora's statistics (unreadable parts reported on
-    ``err``; a usage error when none of it is readable)."""
-    if not references:
-        return lexicon
-    texts = []
-    for item in iter_documents(references, id_field=id_field, text_field=text_field, max_bytes=max_bytes):
-        if isinstance(item, InputProblem):
-            write_problem(item, err)
-        else:
-            texts.append(item.text)
-    if not texts:
-        raise click.UsageError("--reference gave no readable text")
-    return lexicon.with_reference(texts)
+def lexicon_spec(*, known_files: tuple[str, ...], references: tuple[str, ...], db: str | None, id_field: str,
+                 text_field: str, max_bytes: int, err: TextIO) -> LexiconSpec:
+    """The ``LexiconSpec`` of ``--known``, ``--reference`` and ``--db``: the pairs of every known
+    list and the texts of every reference corpus, read here (a usage error for a bad known list
+    or when no reference text is readable; unreadable parts of a corpus are reported on
+    ``err``), and the index by its absolute path (opened first, so that an unusable one gets
+    the index commands' message)."""
+    pairs = [p for path in known_files for p in known_pairs(path)]
+    texts: list[str] = []
+    if references:
+        for item in iter_documents(references, id_field=id_field, text_field=text_field, max_bytes=max_bytes):
+            if isinstance(item, InputProblem):
+                write_problem(item, err)
+            else:
+                texts.append(item.text)
+        if not texts:
+            raise click.UsageError("--reference gave no readable text")
+    if db is not None:
+        from unspin.cli.index import open_index
+
+        open_index(db, read_only=True).close()
+    return LexiconSpec.of(known=pairs, reference=texts, index_path=os.path.abspath(db) if db is not None else None)
 
 
 @dataclass

@@ -6,9 +6,9 @@ lexicon tables and the same ``CheckConfig``, ``Index.trace_many`` against the sa
 file), so the results are the same, in input order; only the wall-clock time changes.
 
 Worker processes are started with ``spawn`` (a fresh interpreter: Polars and SQLite are not
-fork-safe). The lexicon is not pickled whole: a worker builds ``Lexicon.default()`` (shared
-tables, about a second) and adds the caller's known substitutions and reference statistics,
-which are plain data; the configuration travels as ``CheckConfig.to_dict()``.
+fork-safe). Each worker receives, once, the caller's ``LexiconSpec`` and ``CheckConfig`` as
+plain data (``to_dict()``) and builds its lexicon with ``LexiconSpec.build``, the function every
+front end builds its lexicon with (``Lexicon.default()``'s shared tables take about a second).
 """
 
 from __future__ import annotations
@@ -21,35 +21,18 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from unspin.api import check
 from unspin.core.config import CheckConfig
 from unspin.core.results import CheckResult, TraceResult
-from unspin.lexicon import KnownSubstitutions, Lexicon
-from unspin.lexicon.frequencies import ReferenceStats
+from unspin.lexicon import Lexicon
+from unspin.spec import LexiconSpec
 
 # Set once in each worker process by ``_start_worker`` (never in the parent): the lexicon that
 # process checks with, and the index files it has opened for tracing.
 _WORKER: dict[str, object] = {}
-
-
-@dataclass(frozen=True)
-class LexiconParts:
-    """What a lexicon adds to ``Lexicon.default()``: sent to each worker once, at start-up."""
-
-    known: KnownSubstitutions
-    reference: ReferenceStats | None
-
-    @classmethod
-    def of(cls, lexicon: Lexicon) -> LexiconParts:
-        return cls(lexicon.known, lexicon.reference)
-
-    def build(self) -> Lexicon:
-        """``Lexicon.default()`` with these parts: the same tables as the lexicon they came from."""
-        return Lexicon.default().with_parts(self.known, self.reference)
 
 
 def _exit_with_parent(parent: int, interval: float) -> None:
@@ -60,9 +43,9 @@ def _exit_with_parent(parent: int, interval: float) -> None:
     os._exit(1)
 
 
-def _start_worker(parts: LexiconParts, config: dict[str, Any], parent: int) -> None:
+def _start_worker(spec: dict[str, Any], config: dict[str, Any], parent: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent, 0.5), daemon=True, name="unspin-parent-watch").start()
-    _WORKER["lexicon"] = parts.build()
+    _WORKER["lexicon"] = LexiconSpec.from_dict(spec).build()
     _WORKER["config"] = CheckConfig.from_dict(config)
 
 
@@ -86,14 +69,14 @@ def _trace_chunk(chunk: Sequence[tuple[str, str]], index_path: str, top: int, ex
 class WorkerPool:
     """``workers`` processes that check and trace (id, text) pairs; results in input order.
 
-    Every worker checks with ``lexicon`` and ``config`` (default ``CheckConfig()``: the fast
-    tier), which it receives once, at start-up. Use as a context manager. Work is sent in
-    chunks (``check_chunk`` documents per check task, ``trace_chunk`` per trace task) and at
-    most ``2 * workers`` chunks are in flight, so memory stays bounded whatever the number of
-    documents.
+    Every worker checks with the lexicon ``lexicon.build()`` gives and with ``config`` (default
+    ``CheckConfig()``: the fast tier), both received once, at start-up, as plain data. Use as a
+    context manager. Work is sent in chunks (``check_chunk`` documents per check task,
+    ``trace_chunk`` per trace task) and at most ``2 * workers`` chunks are in flight, so memory
+    stays bounded whatever the number of documents.
     """
 
-    def __init__(self, workers: int, lexicon: Lexicon, *, config: CheckConfig | None = None, check_chunk: int = 64,
+    def __init__(self, workers: int, lexicon: LexiconSpec, *, config: CheckConfig | None = None, check_chunk: int = 64,
                  trace_chunk: int = 256) -> None:
         if workers < 2:
             raise ValueError(f"a pool needs at least 2 workers, got {workers}; use the single-process path")
@@ -103,7 +86,7 @@ class WorkerPool:
         self._executor: Executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(LexiconParts.of(lexicon), (config or CheckConfig()).to_dict(), os.getpid()))
+            initargs=(lexicon.to_dict(), (config or CheckConfig()).to_dict(), os.getpid()))
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -2,8 +2,10 @@
 
 Every decision is made by the pure functions the local engine (``unspin.scan.scan``) calls:
 
-* verdicts: ``unspin.api.check``, with ``Lexicon.default()`` (strengthened by ``--db`` exactly
-  as the CLI does) built once per Python worker and reused by every partition it runs;
+* verdicts: ``unspin.api.check`` with the run's ``CheckConfig`` and the lexicon of its
+  ``LexiconSpec`` (``LexiconSpec.build``, as every front end builds it), both shipped as plain
+  data (the spec in a broadcast variable: it may hold a reference corpus), the lexicon built
+  once per Python worker and reused by every partition it runs;
 * band and winnow keys: ``unspin.index.fingerprint_documents`` (what ``Index.add`` stores:
   skeleton and fact bands of ``MinHasher``, and the winnowed content-word hashes of
   ``unspin.core.winnow`` with the params' ``winnow_k`` and ``winnow_window``);
@@ -59,6 +61,7 @@ from unspin.io.readers import Document, InputProblem, ReadOptions, document_from
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, csv_cell, scan_tables
 from unspin.lexicon import Lexicon
 from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, FoundMatch, build_clusters, build_edges, rank_candidates
+from unspin.spec import LexiconSpec
 from unspin.store.base import distinct_keys
 
 if TYPE_CHECKING:
@@ -98,7 +101,8 @@ class SparkScanOptions:
     lexicon, as ``--db`` does locally; it must be readable on every executor (a shared file
     system, or shipped with ``spark-submit --files`` and named by its file name).
     ``params``: fingerprint parameters, band and winnow keys alike (default: the index's, else
-    ``FingerprintParams()``).
+    ``FingerprintParams()``). ``lexicon``: what documents are checked with (default
+    ``LexiconSpec(index_path=index_path)``: the default lexicon, strengthened by the index).
     """
 
     config: CheckConfig = field(default_factory=CheckConfig)
@@ -108,6 +112,11 @@ class SparkScanOptions:
     partitions: int | None = None
     index_path: str | None = None
     params: FingerprintParams | None = None
+    lexicon: LexiconSpec | None = None
+
+    def lexicon_spec(self) -> LexiconSpec:
+        """The spec documents are checked with: ``lexicon``, or by default the index's."""
+        return self.lexicon if self.lexicon is not None else LexiconSpec(index_path=self.index_path)
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming the option that cannot work."""
@@ -205,7 +214,7 @@ def active_session() -> SparkSession | None:
 # Everything below runs in Python workers; caches live as long as the worker process (Spark
 # reuses workers across tasks by default, so the lexicon is built once per worker).
 
-_LEXICONS: dict[str | None, Lexicon] = {}
+_LEXICONS: dict[str, Lexicon] = {}
 _INDEXES: dict[str, Index] = {}
 
 
@@ -229,15 +238,16 @@ def _worker_index(path: str) -> Index:
     return idx
 
 
-def worker_lexicon(index_path: str | None) -> Lexicon:
-    """The lexicon ``unspin scan`` uses: ``Lexicon.default()``, strengthened by the index's learned
-    substitutions and texts when ``index_path`` is given (``Index.lexicon``). Cached per process."""
-    lex = _LEXICONS.get(index_path)
+def worker_lexicon(spec: str) -> Lexicon:
+    """``LexiconSpec.build()`` of the spec whose ``to_dict()`` is the JSON ``spec``, its index
+    found where ``spark-submit --files`` put it when its path does not exist here. Cached per
+    process (keyed by the JSON text)."""
+    lex = _LEXICONS.get(spec)
     if lex is None:
-        lex = Lexicon.default()
-        if index_path is not None:
-            lex = _worker_index(index_path).lexicon(lex)
-        _LEXICONS[index_path] = lex
+        parsed = LexiconSpec.from_dict(json.loads(spec))
+        if parsed.index_path is not None:
+            parsed = replace(parsed, index_path=_resolve_index_path(parsed.index_path))
+        lex = _LEXICONS[spec] = parsed.build()
     return lex
 
 
@@ -290,11 +300,12 @@ def _match_from_json(data: str) -> Match:
 
 
 def _analyse_partition(rows: Iterable[Any], *, config: dict[str, Any], params: FingerprintParams,
-                       index_path: str | None, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
-    """Check every document (``unspin.api.check`` with the shipped ``CheckConfig.to_dict()``) and
-    fingerprint it with the function ``Index.add`` uses (``fingerprint_documents``: skeleton and
-    fact band keys, winnow keys)."""
-    lex = worker_lexicon(index_path)
+                       lexicon: Any, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
+    """Check every document (``unspin.api.check`` with the shipped ``CheckConfig.to_dict()`` and
+    the lexicon of the ``LexiconSpec`` JSON broadcast as ``lexicon``) and fingerprint it with the
+    function ``Index.add`` uses (``fingerprint_documents``: skeleton and fact band keys, winnow
+    keys)."""
+    lex = worker_lexicon(lexicon.value)
     cfg = CheckConfig.from_dict(config)
     it = iter(rows)
     while batch := list(itertools.islice(it, chunk)):
@@ -539,6 +550,7 @@ class SparkScan:
         self._params = options.params or FingerprintParams()
         self._ranked: DataFrame | None = None
         self._pairs: Any = None  # accumulator: candidates chosen
+        self._spec: Any = None  # broadcast: the LexiconSpec as JSON
 
     # ------------------------------------------------------------------ pipeline
 
@@ -608,8 +620,8 @@ class SparkScan:
         docs = loaded.where(F.col("problem").isNull()).drop("problem").repartition(self._partitions(), "id")
         first = Window.partitionBy("id").orderBy("src", "pos")
         docs = docs.withColumn("_n", F.row_number().over(first)).where(F.col("_n") == 1).drop("_n")
-        fn = partial(_analyse_partition, config=self.options.config.to_dict(), params=self._params,
-                     index_path=self.options.index_path)
+        self._spec = self.spark.sparkContext.broadcast(json.dumps(self.options.lexicon_spec().to_dict()))
+        fn = partial(_analyse_partition, config=self.options.config.to_dict(), params=self._params, lexicon=self._spec)
         analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
         self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
         agg = self.analysed.agg(F.count(F.lit(1)).alias("n"), F.sum(F.size("keys")).alias("k"),
@@ -816,13 +828,17 @@ class SparkScan:
         self._cached.clear()
         if self.analysed is not None:
             self.analysed.unpersist()
+        if self._spec is not None:
+            self._spec.unpersist()
+            self._spec = None
 
 
 def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
                config: CheckConfig | None = None, top: int = TOP_MATCHES,
                max_bucket: int = MAX_BUCKET, candidates_limit: int = CANDIDATES_LIMIT, partitions: int | None = None,
                index_path: str | None = None, params: FingerprintParams | None = None,
-               input_format: str | None = None, max_bytes: int = MAX_BYTES, texts: bool = True,
+               lexicon: LexiconSpec | None = None, input_format: str | None = None, max_bytes: int = MAX_BYTES,
+               texts: bool = True,
                stats: SparkScanStats | None = None) -> ScanResult:
     """``unspin.scan.scan`` on Spark: the same ``ScanResult`` (verdicts, edges, clusters) for the
     same documents. ``source``: ``(id, text)`` pairs, a DataFrame or Parquet/JSONL path(s) (see
@@ -834,7 +850,7 @@ def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_f
     """
     opts = SparkScanOptions(config=config if config is not None else CheckConfig(), top=top, max_bucket=max_bucket,
                             candidates_limit=candidates_limit, partitions=partitions, index_path=index_path,
-                            params=params)
+                            params=params, lexicon=lexicon)
     run = SparkScan.run(spark, source, options=opts, id_field=id_field, text_field=text_field,
                         input_format=input_format, max_bytes=max_bytes)
     try:

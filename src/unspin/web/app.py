@@ -6,8 +6,9 @@ exactly the objects ``unspin check --format jsonl`` and ``unspin trace --format 
 
 Guarantees:
 
-* the lexicon is built once, when the application is created (``Lexicon.default()``, or the
-  given one, strengthened by the index's learned substitutions and texts when ``db`` is given);
+* the lexicon is built once, when the application is created, by ``LexiconSpec.build`` (by
+  default ``Lexicon.default()`` strengthened by the index's learned substitutions and texts
+  when ``db`` is given), and ``/check`` checks with the given ``CheckConfig``;
   substitutions learned while serving reach ``/check`` after a restart, as with the CLI;
 * the index is written only by a server created with ``learn`` (``unspin serve --learn``), and
   only by a ``/trace`` request that asks for it (``"learn": true``; 403 on other servers); without
@@ -45,7 +46,7 @@ from unspin.core.config import CheckConfig
 from unspin.defaults import TOP_MATCHES
 from unspin.index import Index
 from unspin.io.writers import finite
-from unspin.lexicon import Lexicon
+from unspin.spec import LexiconSpec
 from unspin.store import StoreError
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TEXT_CHARS
 from unspin.web.page import PageConfig, page_headers, render_page
@@ -387,7 +388,7 @@ def create_app(
     token: str | None = None,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
-    lexicon: Lexicon | None = None,
+    lexicon: LexiconSpec | None = None,
     config: CheckConfig | None = None,
 ) -> FastAPI:
     """Build the ``unspin serve`` application.
@@ -397,8 +398,9 @@ def create_app(
     requests that ask for it write learned swaps into the index (otherwise the index is opened
     read-only). ``read_only``: open it read-only (excludes ``learn``). ``token``: when set,
     required as ``Authorization: Bearer <token>`` everywhere except ``/health`` and the page. ``max_request_bytes`` and
-    ``max_text_chars``: larger bodies or texts get 413. ``lexicon``: the base lexicon (default
-    ``Lexicon.default()``), strengthened by the index when ``db`` is given. ``config``: how
+    ``max_text_chars``: larger bodies or texts get 413. ``lexicon``: what ``/check`` checks
+    with (default ``LexiconSpec(index_path=db)``: the default lexicon, strengthened by the index
+    when there is one). ``config``: how
     ``/check`` checks (``unspin.api.check``; default ``default_config()``); a request's
     ``threshold`` replaces the configured one for that request only.
 
@@ -415,8 +417,7 @@ def create_app(
     read_only = read_only or (db is not None and not learn)  # without --learn nothing may write
     index = _open_index(db, read_only) if db is not None else None
     try:
-        base = lexicon if lexicon is not None else Lexicon.default()
-        lex = index.lexicon(base) if index is not None else base
+        lex = (lexicon if lexicon is not None else LexiconSpec(index_path=db)).build()
     except BaseException:
         if index is not None:
             index.close()
