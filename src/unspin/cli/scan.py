@@ -16,15 +16,17 @@ from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import open_index
 from unspin.cli.options import (
     ReadableDocuments,
+    check_config,
+    config_option,
     input_options,
     known_option,
     lexicon_spec,
     reference_option,
-    resolve_tier,
+    threshold_option,
     tier_option,
     workers_option,
 )
-from unspin.core.config import DEFAULT_THRESHOLD, CheckConfig
+from unspin.core.config import CheckConfig
 from unspin.core.results import ScanResult
 from unspin.defaults import SPARK_MASTER
 from unspin.io.tables import write_tables
@@ -57,8 +59,8 @@ Examples:
               help="Write documents, edges and clusters tables (JSONL, CSV, Parquet) to DIR.")
 @click.option("--report", "report", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
               help="Write a self-contained HTML report.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
-              help="Score at or above which a document is called spun.")
+@threshold_option
+@config_option
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
 @tier_option("fast")
 @workers_option
@@ -78,13 +80,14 @@ Examples:
               help="--engine spark: band and containment candidates ranked per document [default: 20, as local].")
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                  db: str | None, references: tuple[str, ...], known_files: tuple[str, ...], learn: bool,
-                 out_dir: str | None, report: str | None, threshold: float,
-                 progress: bool | None, tier: str, workers: int, work_db: str | None, engine: str, spark_master: str,
-                 partitions: int | None, max_bucket: int | None, candidates_limit: int | None) -> None:
+                 out_dir: str | None, report: str | None, threshold: float | None, config_file: str | None,
+                 progress: bool | None, tier: str | None, workers: int, work_db: str | None, engine: str,
+                 spark_master: str, partitions: int | None, max_bucket: int | None,
+                 candidates_limit: int | None) -> None:
     """Check every document of INPUT..., trace each against the others (and --db), and report
     derivation edges (copy -> source) and story clusters. Inputs are never modified."""
     err = sys.stderr  # read at call time: test runners swap it
-    config = CheckConfig(threshold=threshold, tier=resolve_tier(tier))
+    config = check_config(config_file=config_file, threshold=threshold, tier=tier, default_tier="fast")
     knobs = {"--partitions": partitions, "--max-bucket": max_bucket, "--candidates": candidates_limit}
     if engine == "local" and any(v is not None for v in knobs.values()):
         given = ", ".join(k for k, v in knobs.items() if v is not None)

@@ -15,6 +15,7 @@ Imports only the core: no front end, no engine, no lexicon.
 
 from __future__ import annotations
 
+import json
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -82,6 +83,19 @@ class CheckConfig:
         default, so a file may name only what it changes; an unknown field or a value of the
         wrong type raises ``ValueError`` naming it."""
         return from_plain_data(cls, data)
+
+
+def read_config_file(path: str) -> dict[str, Any]:
+    """The JSON object of a configuration file (``--config``), for ``CheckConfig.from_dict`` after
+    a front end's overrides; ``ValueError`` saying why it cannot be one."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"not a readable JSON file ({e})") from None
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    return data
 
 
 def plain_data(obj: Any) -> dict[str, Any]:
