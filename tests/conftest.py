@@ -40,7 +40,7 @@ def run_cli(*args: str, stdin: str | None = None) -> Ran:
     from unspin.cli import main
 
     with contextlib.chdir(ROOT):
-        result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+        result = CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False, prog_name="unspin")
     return Ran(result.exit_code, result.stdout, result.stderr)
 
 

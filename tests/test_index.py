@@ -144,3 +144,26 @@ def test_learned_swaps_are_found_as_learned_swaps_not_known_phrases(tmp_path):
     listed = lex.with_known([("hiked loan costs", "raised interest rates")])  # a list entry stays a known phrase
     f = next(f for f in check("They hiked loan costs.", lexicon=listed).findings if f.text == "hiked loan costs")
     assert f.evidence == ("known-phrase",)
+
+
+def test_trace_accepts_lone_surrogates():
+    # Found by tests/test_fuzz.py: a str holding a lone surrogate ("\udcff", as surrogateescape
+    # decoding leaves them) crashed fingerprinting with UnicodeEncodeError inside Polars.
+    text = SOURCE.replace("rates", "rat\udcffes", 1)
+    with Index.open(":memory:") as idx:
+        idx.add([("boe", SOURCE), ("cats", OTHER)])
+        res = idx.trace(text, id="q")
+        assert res.matches and res.matches[0].source_id == "boe"
+        assert [r.id for r in idx.trace_many([("a", "\udcff"), ("b", text)])] == ["a", "b"]
+
+
+@pytest.mark.parametrize("where", ["memory", "sqlite"])
+def test_add_refuses_lone_surrogates_with_a_clear_error(tmp_path, where):
+    # Found by tests/test_fuzz.py: SQLite failed with a bare UnicodeEncodeError from deep in
+    # the store, while the memory store took the text; both now refuse it, naming the document.
+    with Index.open(":memory:" if where == "memory" else tmp_path / "i.db") as idx:
+        with pytest.raises(ValueError, match=r"document 'bad': its text is not valid Unicode.*'\\udcff' at 3"):
+            idx.add([("a", SOURCE), ("bad", "abc\udcff"), ("c", OTHER)], batch_size=1)
+        assert len(idx) == 1 and idx.store.get("a") is not None  # the batches before it are kept
+        with pytest.raises(ValueError, match="its id is not valid Unicode"):
+            idx.add([("b\ud800", OTHER)])

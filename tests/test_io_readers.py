@@ -364,6 +364,15 @@ def test_html_fallback_to_body_text(tmp_path: Path) -> None:
     assert doc.text.strip() == "Bare body text"
 
 
+def test_html_fallback_keeps_text_with_control_characters(tmp_path: Path) -> None:
+    # Found by tests/test_fuzz.py: removing the script joined its tail, which holds a control
+    # character, through lxml's text setter, which raised ValueError out of iter_documents.
+    p = tmp_path / "ctrl.html"
+    p.write_bytes(b"<body><script>var x = 1;</script>\x01Body text after a control character</body>")
+    doc = only(read(p))
+    assert isinstance(doc, Document) and doc.text.strip() == "\x01Body text after a control character"
+
+
 def test_html_without_text_is_a_problem(tmp_path: Path) -> None:
     p = tmp_path / "blank.html"
     p.write_text("<html><head><title>t</title></head><body><script>x()</script></body></html>")
@@ -646,6 +655,16 @@ def test_corrupt_parquet_is_a_problem(tmp_path: Path) -> None:
 # Standard input
 
 
+def test_jsonl_number_with_too_many_digits_is_a_problem(tmp_path: Path) -> None:
+    # Found by tests/test_fuzz.py: json.loads raises a plain ValueError (not JSONDecodeError)
+    # for an integer longer than sys.get_int_max_str_digits(), and it escaped iter_documents.
+    p = tmp_path / "big.jsonl"
+    p.write_text('{"text": "fine", "id": ' + "9" * 5000 + '}\n{"text": "next"}\n', encoding="utf-8")
+    items = read(p)
+    assert items[0] == InputProblem(f"{p}:1", "malformed JSON (a number has too many digits to read)")
+    assert items[1] == Document(f"{p}:2", "next", f"{p}:2")
+
+
 def test_stdin_text_stream() -> None:
     doc = only(read("-", stdin=io.StringIO("Text from a pipe.\n")))
     assert doc == Document("-", "Text from a pipe.\n", "<stdin>")
@@ -663,6 +682,15 @@ def test_stdin_problems() -> None:
     )
     problem = only(read("-", stdin=io.StringIO("x" * 50), max_bytes=10))
     assert isinstance(problem, InputProblem) and problem.reason.startswith("too large")
+
+
+def test_stdin_text_stream_with_surrogate_escapes_is_a_problem() -> None:
+    # Found by tests/test_fuzz.py: a text stream decoded with surrogateescape (how Python reads
+    # undecodable bytes under a C locale) gave a Document holding lone surrogates, which no
+    # writer can encode; JSONL records with them were already refused.
+    problem = only(read("-", stdin=io.StringIO("caf\udce9 au lait")))
+    assert problem == InputProblem("<stdin>", "text contains unpaired surrogate escapes (like \\udcff); "
+                                              "not valid Unicode")
 
 
 def test_stdin_named_twice() -> None:

@@ -97,6 +97,19 @@ def test_jsonl_keeps_non_ascii_and_include_text() -> None:
     assert json.loads(out.getvalue())["text"] == text
 
 
+def test_jsonl_escapes_unicode_line_separators() -> None:
+    # Found by tests/test_fuzz.py: a text holding U+2028 was written raw, and a reader splitting
+    # with str.splitlines (or JavaScript) saw the record cut in two.
+    text = "one\u2028two\u2029three\x85four"
+    r = make_result(text, id="ls\u2028", findings=())
+    out = io.StringIO()
+    write_jsonl([r], out, include_text=True, texts=[text])
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and "\\u2028" in lines[0] and "\\u0085" in lines[0]
+    record = json.loads(lines[0])
+    assert record["text"] == text and record["id"] == "ls\u2028"
+
+
 def test_jsonl_include_text_errors() -> None:
     r = make_result()
     with pytest.raises(ValueError):

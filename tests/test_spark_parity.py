@@ -29,8 +29,9 @@ from unspin.core.fingerprint import FingerprintParams
 from unspin.core.winnow import winnow_keys_batch
 from unspin.index import Index
 from unspin.io.tables import write_tables
-from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, rank_candidates, scan
+from unspin.scan import rank_candidates, scan
 from unspin.spec import LexiconSpec
+from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
 
 pytest.importorskip("pyspark", reason="the Spark engine needs pyspark: pip install -e '.[spark]'")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):

@@ -189,6 +189,35 @@ def test_oversized_buckets_are_skipped_and_counted(store: Store) -> None:
     assert store.candidates([0, 1], max_bucket=1).candidates == ()
 
 
+def _reference_candidates(docs: list[StoredDocument], query: list[int], *, limit: int, max_bucket: int,
+                          exclude: str | None) -> tuple[list[Candidate], int]:
+    """The ranking rule from its definition: buckets holding more than ``max_bucket`` documents are
+    skipped (and counted), then ``store.base.rank_shared`` over the distinct keys each holds."""
+    from unspin.store.base import rank_shared
+
+    keys = set(query)
+    buckets = {k: [d.id for d in docs if k in set(d.band_keys)] for k in keys}
+    kept = {k for k, ids in buckets.items() if ids and len(ids) <= max_bucket}
+    held = {d.id: len(kept & set(d.band_keys)) for d in docs}
+    ranked = rank_shared(((i, n) for i, n in held.items() if n), limit=limit, exclude=exclude)
+    return [Candidate(i, n) for i, n in ranked], sum(1 for ids in buckets.values() if len(ids) > max_bucket)
+
+
+def test_every_store_ranks_candidates_by_the_one_rule(store: Store) -> None:
+    """Conformance: for a table of random corpora and queries, every backend's candidates equal
+    the rule computed from its definition (``rank_shared`` after skipping oversized buckets)."""
+    rng = random.Random(17)
+    docs = [doc(f"d{i:02d}", tuple(rng.sample(range(40), rng.randrange(1, 9)))) for i in range(60)]
+    store.add(docs)
+    for _case in range(200):
+        query = rng.sample(range(45), rng.randrange(1, 10))
+        limit, max_bucket = rng.randrange(1, 12), rng.randrange(1, 30)
+        exclude = rng.choice([None, "d03", "nope"])
+        got = store.candidates(query, limit=limit, max_bucket=max_bucket, exclude=exclude)
+        want, skipped = _reference_candidates(docs, query, limit=limit, max_bucket=max_bucket, exclude=exclude)
+        assert (list(got.candidates), got.skipped_buckets) == (want, skipped), (query, limit, max_bucket, exclude)
+
+
 def test_removed_documents_leave_no_band_keys(store: Store) -> None:
     store.add([doc("a", (1, 2)), doc("b", (2, 3))])
     store.remove(["a"])

@@ -1,6 +1,9 @@
 """The pure tracing core: fingerprints, alignment, relation, restoration from the source."""
 
+import json
+
 import numpy as np
+import pytest
 
 from unspin.core.align import align, restore_from_source
 from unspin.core.fingerprint import FingerprintParams, MinHasher, estimate_jaccard, profile_texts, skeleton_words
@@ -150,3 +153,42 @@ def test_a_shared_quote_is_not_a_copied_passage():
     assert all(m.relation != "derived" for m in res.matches), res.matches
     copied = _embed(HOST, quote.replace('"', ""))  # the same words, not as a quote: a copied passage
     assert trace_text(copied, [("src", source.replace('"', ""))]).matches[0].relation == "derived"
+
+
+TRICKY = ("Shares in eBay and iPhone maker Apple rose 4.75% on Monday. Mr. Smith met J. R. Jones in the U.S. "
+          "Army base, e.g. at 5 p.m. on Friday! \"It went well.\" (Really.) 'Twas fine.\n\nNew paragraph: COVID-19 "
+          "cases fell. No. 10 said so. The plan A. Then plan B? Yes.")
+
+
+def _per_token(text: str) -> tuple[list[list[str]], set[str]]:
+    from unspin.core.align import sentences
+    from unspin.core.fingerprint import facts
+
+    tokens = tokenize(text)
+    return [list(s.skeleton) for s in sentences(tokens) if s.skeleton], facts(tokens)
+
+
+def test_the_vectorised_skeleton_and_facts_equal_the_per_token_rules():
+    """One definition of immutable, fact and sentence: the per-token rules (align, trace) are the
+    specification; the fingerprint's vectorised copy must give the same words."""
+    from unspin.core.fingerprint import fact_words
+
+    skeleton, facts = _per_token(TRICKY)
+    assert skeleton == skeleton_words(TRICKY)
+    assert facts == fact_words(TRICKY)
+    assert "ebay" in facts and "iphone" in facts  # a capital anywhere makes a name
+    # "J. R." and "U.S." are initials, so the sentence runs on to "Friday!"
+    assert ["smith", "j", "r", "jones", "in", "the", "u", "s", "army", "at", "5", "on", "friday"] in skeleton
+
+
+@pytest.mark.shared
+def test_the_vectorised_rules_equal_the_per_token_ones_on_the_bbc_corpus():
+    from bench.evaldata import BBC_FILE, data_dir
+    from unspin.core.fingerprint import fact_words
+
+    path = data_dir() / BBC_FILE
+    if not path.is_file():
+        pytest.skip(f"evaluation data not found: {path}")
+    texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    differ = [i for i, t in enumerate(texts) if _per_token(t) != (skeleton_words(t), fact_words(t))]
+    assert not differ, f"{len(differ)} of {len(texts)} articles differ, e.g. #{differ[:3]}"

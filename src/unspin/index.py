@@ -32,6 +32,7 @@ from unspin.store import (
     Store,
     StoredDocument,
 )
+from unspin.store.base import CANDIDATES_LIMIT
 
 MAX_LEARNED_WORDS = 3
 """Longest phrase (in words, either side) a traced substitution may be to be learned: spinners
@@ -145,6 +146,10 @@ class Index:
         fingerprinted in ``workers`` background threads (the vectorised fingerprint releases
         the interpreter lock) while this thread writes the previous ones, in input order.
 
+        Raises ``ValueError`` naming the document when an id or text is not valid Unicode
+        (holds lone surrogates, which no index can store), before its batch is written; the
+        batches before it are kept, as after an interruption.
+
         ``batch_size`` None grows batches with the index (``auto_batch_size``): band keys are
         random, so a batch touches pages all over the key table, and writing each page once
         per many documents keeps large indexes fast to extend.
@@ -163,6 +168,13 @@ class Index:
 
             sizes = (batch_size or auto_batch_size(indexed + total) for _ in itertools.count())
             for batch in _batches(docs, sizes):
+                try:
+                    for doc_id, text in batch:
+                        _require_unicode(doc_id, text)
+                except ValueError:
+                    while pending:  # keep what came before, as an interruption would
+                        write_oldest()
+                    raise
                 total += len(batch)
                 present = self.store.contains([i for i, _t in batch])
                 fresh: dict[str, tuple[str, str]] = {}
@@ -187,8 +199,8 @@ class Index:
     def __len__(self) -> int:
         return len(self.store)
 
-    def trace(self, text: str, *, id: str = "-", top: int = TOP_MATCHES, candidates: int = 20, learn: bool = False,
-              exclude: str | None = None) -> TraceResult:
+    def trace(self, text: str, *, id: str = "-", top: int = TOP_MATCHES, candidates: int = CANDIDATES_LIMIT,
+              learn: bool = False, exclude: str | None = None) -> TraceResult:
         """Find the sources of ``text`` in the index.
 
         LSH band keys give up to ``candidates`` candidates (skeleton bands find copies, fact
@@ -203,7 +215,7 @@ class Index:
         (result,) = self._trace_batch([(id, text, exclude)], top=top, candidates=candidates, learn=learn)
         return result
 
-    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = TOP_MATCHES, candidates: int = 20,
+    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = TOP_MATCHES, candidates: int = CANDIDATES_LIMIT,
                    learn: bool = False, exclude_self: bool = False, chunk: int = 256) -> Iterator[TraceResult]:
         """``trace`` for each (id, text), in order, fingerprinting and prefiltering ``chunk``
         documents at a time (much faster than one ``trace`` call each; the results are the
@@ -292,6 +304,17 @@ class Index:
         if len(self) and reference_limit:
             lex = lex.with_reference(self.reference_texts(limit=reference_limit))
         return lex
+
+
+def _require_unicode(doc_id: str, text: str) -> None:
+    """``ValueError`` unless ``doc_id`` and ``text`` can be encoded as UTF-8."""
+    for what, value in (("id", doc_id), ("text", text)):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                raise ValueError(f"document {doc_id!r}: its {what} is not valid Unicode (a lone surrogate "
+                                 f"{value[e.start]!r} at {e.start}); decode it strictly, or replace them") from None
 
 
 def teaches(match: Match) -> bool:

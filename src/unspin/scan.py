@@ -7,7 +7,6 @@ pure core, exactly as the Spark engine uses them.
 
 from __future__ import annotations
 
-import inspect
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -24,16 +23,11 @@ from unspin.defaults import TOP_MATCHES
 from unspin.engines.pool import WorkerPool
 from unspin.index import Index
 from unspin.spec import LexiconSpec
-from unspin.store import MemoryStore
-from unspin.store.base import rank_shared
+from unspin.store.base import CANDIDATES_LIMIT, rank_shared
 
 # Spin scores closer than this cannot tell which of two copies is the source.
 DIRECTION_MARGIN = 0.1
 
-# Candidate selection of the local engine (``Index.trace`` over a ``MemoryStore`` inside ``scan``):
-# read from those signatures so that the Spark engine's defaults can never drift from them.
-CANDIDATES_LIMIT: int = inspect.signature(Index.trace).parameters["candidates"].default
-MAX_BUCKET: int = inspect.signature(MemoryStore.candidates).parameters["max_bucket"].default
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,8 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
                          ("unreadable inputs", len(problems)), ("files passed over", len(documents.ignored))):
         table.add_row(label, str(value))
     Console(highlight=False).print(table)
+    if (summary := documents.summary()) is not None:
+        err.write(summary + "\n")
     if problems:
         sys.exit(ExitCode.SKIPPED)
     sys.exit(ExitCode.FOUND if n_spun or n_derived else ExitCode.OK)
@@ -161,7 +163,7 @@ def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, lexicon: Le
                      candidates_limit: int | None) -> ScanResult:
     """The Spark engine (``unspin.engines.spark.scan_spark``) on documents read by the local reader,
     so that input rules, ids and problems are those of the local engine."""
-    from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET
+    from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
 
     try:
         from unspin.engines.spark import active_session, scan_spark, spark_session

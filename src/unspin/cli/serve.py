@@ -65,14 +65,10 @@ def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: 
         raise click.UsageError("--learn and --read-only exclude each other")
     if learn and db is None:
         raise click.UsageError("--learn needs --db FILE: the index it writes to")
-    try:
-        import uvicorn
+    import uvicorn  # imported here: only serve needs the web stack (a dependency of unspin)
 
-        from unspin.web.app import create_app
-    except ImportError as e:  # the web dependencies are optional
-        raise click.ClickException(f"unspin serve needs FastAPI and uvicorn ({e}); "
-                                   "install them with: pip install fastapi uvicorn") from e
     from unspin.store import StoreError
+    from unspin.web.app import create_app
 
     token = token or None
     if not _is_loopback(host) and token is None:

@@ -16,10 +16,11 @@ calls :meth:`MinHasher.fingerprint_texts` or :func:`profile_texts`, never a copy
 
 Approximate by design:
 
-* Sentences are found by a vectorised rule (terminal punctuation, optional closing quotes,
-  whitespace, then a capital or digit; or a blank line; not after a short abbreviation or an
-  initial such as "U.S."). It is close to :func:`unspin.core.text.sentence_spans` but is its own
-  definition; only fingerprints compare with fingerprints.
+* Sentences, immutables and facts follow the per-token rules (``unspin.core.text`` for what a
+  sentence is, ``is_immutable`` and ``is_fact`` here), computed vectorised; a test pins the two
+  to the same words on the whole BBC set. Words are read from the NFKC form of the whole text
+  and lower-cased, where the tokenizer case-folds each word: they differ only for the few
+  letters whose case folding is not their lower case ("ß").
 * The signature is *one-permutation* MinHash (Li, Owen and Zhang, NIPS 2012) with optimal
   densification (Shrivastava, ICML 2017): one hash per shingle, the minimum per bin, empty bins
   filled from a fixed pseudo-random sequence of other bins. Two signatures agree in a bin with
@@ -31,6 +32,7 @@ Approximate by design:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -43,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-from unspin.core.text import Token
+from unspin.core.text import ABBREVIATION_DOT, SENTENCE_CLOSERS, SENTENCE_OPENERS, Token, encodable
 
 FORMAT_VERSION = 3
 
@@ -57,20 +59,16 @@ SKELETON_WORDS = frozenset(
     here then so""".split()
 )
 # Words after which ". " does not end a sentence (single letters cover initials: "U.S.", "e.g.").
-ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st vs etc fig eq no al inc ltd co corp jr sr gen gov sen rep".split()
-)
 
 # A word: letters and digits, with inner apostrophes or hyphens ("don't", "high-speed"); or the
 # mark put where a sentence ends.
 _MARK = "\x00"
 _WORD_OR_MARK = r"[^\W_]+(?:['\-][^\W_]+)*|\x00"
 _SKELETON_LIST = sorted(SKELETON_WORDS)
-# The dot after an abbreviation or an initial is hidden before sentence ends are marked.
-_ABBREVIATION_DOT = r"(?i)\b(" + "|".join(sorted(ABBREVIATIONS)) + r"|\pL)\."
-# Terminal punctuation, optional closing quotes, whitespace, then a capital or a digit
-# (optionally after an opening quote) ends a sentence; so does a blank line.
-_SENTENCE_END = "([.!?][\"'”)\\]]*\\s+)([\"'“‘(\\[]?[A-Z0-9])"
+# The sentence rule of ``unspin.core.text`` (one definition), as Polars regular expressions: the
+# dot after an abbreviation or an initial is hidden before sentence ends are marked.
+_ABBREVIATION_DOT = ABBREVIATION_DOT
+_SENTENCE_END = f"([.!?][{re.escape(SENTENCE_CLOSERS)}]*\\s+)([{re.escape(SENTENCE_OPENERS)}]?[A-Z0-9])"
 _BLANK_LINE = r"\n\s*\n"
 _MAX32 = np.uint64(0xFFFFFFFF)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -143,27 +141,32 @@ class Profile:
     facts: np.ndarray
 
 
+def has_capital(surface: str) -> bool:
+    """A capital letter anywhere in the word ("London", "IBM", "eBay", "iPhone")."""
+    return surface != surface.lower()
+
+
+def has_digit(norm: str) -> bool:
+    """A decimal digit anywhere in the word ("2024", "4.75%" gives "4", "covid-19")."""
+    return any(c.isdecimal() for c in norm)
+
+
 def is_immutable(tok: Token, first_in_sentence: bool) -> bool:
-    """True for tokens a spinner leaves alone: closed-class words, numbers and names (the
-    per-token rule the aligner uses to pair sentences)."""
-    n = tok.norm
-    if n in SKELETON_WORDS or (not n.isalpha() and any(c.isdecimal() for c in n)):
-        return True
-    return tok.surface[:1].isupper() and not first_in_sentence
+    """True for tokens a spinner leaves alone: skeleton words, words with a digit, and names (a
+    capital letter, not opening the sentence). The specification: the fingerprint's vectorised
+    ``_Words.immutable`` computes the same flags (pinned by a test)."""
+    return tok.norm in SKELETON_WORDS or has_digit(tok.norm) or (has_capital(tok.surface) and not first_in_sentence)
+
+
+def is_fact(tok: Token, first_in_sentence: bool) -> bool:
+    """Names and numbers: words with a digit, and words of two or more letters with a capital
+    letter that do not open a sentence. The specification of the vectorised ``is_fact``."""
+    return has_digit(tok.norm) or (not first_in_sentence and len(tok.norm) > 1 and has_capital(tok.surface))
 
 
 def facts(tokens: list[Token]) -> set[str]:
-    """Names and numbers of a tokenised text: capitalised words of two or more letters not
-    opening a sentence, and words with a digit (the per-token rule that verification uses)."""
-    out = set()
-    prev_sentence = -1
-    for t in tokens:
-        first = t.sentence != prev_sentence
-        prev_sentence = t.sentence
-        n = t.norm
-        if (not n.isalpha() and any(c.isdecimal() for c in n)) or (not first and len(n) > 1 and t.surface[0].isupper()):
-            out.add(n)
-    return out
+    """The facts (``is_fact``) of a tokenised text, as normal forms: what verification compares."""
+    return {t.norm for i, t in enumerate(tokens) if is_fact(t, i == 0 or tokens[i - 1].sentence != t.sentence)}
 
 
 # --------------------------------------------------------------------------- vectorised parts
@@ -212,10 +215,11 @@ class _Words:
 
 
 def _plain(text: str) -> str:
-    """NFKC with typographic apostrophes made plain (ASCII text is returned as is)."""
+    """NFKC with typographic apostrophes made plain, lone surrogates as U+FFFD (ASCII text is
+    returned as is)."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKC", text).replace("’", "'")
+    return unicodedata.normalize("NFKC", encodable(text)).replace("’", "'")
 
 
 def _words(texts: Sequence[str]) -> _Words:
@@ -367,6 +371,15 @@ def skeleton_words(text: str) -> list[list[str]]:
         if keep:
             out[-1].append(word)
     return [s for s in out if s]
+
+
+def fact_words(text: str) -> set[str]:
+    """The facts of ``text`` as the fingerprint finds them (lower case), for tests: the fact
+    bands hash exactly these."""
+    w = _words([text])
+    lengths = w.lower.str.len_chars().to_numpy()
+    keep = w.digit | (w.cap & ~w.first & (lengths > 1))
+    return {word for word, k in zip(w.lower.to_list(), keep, strict=True) if k}
 
 
 class MinHasher:

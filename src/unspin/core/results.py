@@ -8,8 +8,10 @@ read, so ``text[f.start:f.end] == f.text`` always holds for a finding ``f``.
 result from it: ``R.from_dict(json.loads(json.dumps(r.to_dict(exact=True)))) == r`` for every
 ``Finding``, ``CheckResult``, ``Alignment``, ``Substitution``, ``Match`` and ``TraceResult``
 (floats unrounded, which JSON keeps exactly; NaN and infinities as the strings ``"nan"``,
-``"inf"``, ``"-inf"``, so the JSON stays strict; tuples and nested results rebuilt). This is
-how the Spark engine moves results between processes.
+``"inf"``, ``"-inf"``, so the JSON stays strict; tuples and nested results rebuilt), provided
+their strings are valid Unicode (JSON reads a lone high and a lone low surrogate written one
+after the other, ``"\\ud800\\udcff"``, back as the one character they encode). This is how the
+Spark engine moves results between processes.
 """
 
 from __future__ import annotations
@@ -30,6 +32,18 @@ def _exact_out(x: Any) -> Any:
 def _exact_in(x: Any) -> Any:
     """The inverse of :func:`_exact_out` (ints stay ints, floats stay floats)."""
     return float(x) if isinstance(x, str) else x
+
+
+def finite(value: Any) -> Any:
+    """``value`` (a ``to_dict()`` form) with NaN and infinities, which strict JSON cannot hold,
+    replaced by ``None``: what the JSONL writers and the HTTP service send."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
 
 
 def _stats_out(stats: Mapping[str, Any], exact: bool) -> dict[str, Any]:

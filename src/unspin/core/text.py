@@ -13,12 +13,25 @@ from dataclasses import dataclass
 
 # A word: letters/digits, with inner apostrophes or hyphens ("don't", "high-speed").
 WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-# Sentence ends: . ! ? (possibly followed by quotes/brackets) then whitespace; or blank lines.
-_SENT_END_RE = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-_ABBREV = frozenset(
-    "mr mrs ms dr prof st vs etc e.g i.e fig eq no al inc ltd co corp jr sr gen gov sen rep u.s u.k".split()
+
+# What a sentence is: one definition, read by ``sentence_spans`` (the specification) and by the
+# vectorised fingerprint (``unspin.core.fingerprint``, pinned to it by a test). A sentence ends
+# at ``.``, ``!`` or ``?``, then any ``SENTENCE_CLOSERS``, whitespace, and a capital or a digit
+# (perhaps after one of ``SENTENCE_OPENERS``); or at a blank line. A dot after one of
+# ``ABBREVIATIONS`` or after a single letter (an initial: "J. Smith", "U.S. Army", "e.g.") ends
+# no sentence.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st vs etc fig eq no al inc ltd co corp jr sr gen gov sen rep".split()
 )
+SENTENCE_CLOSERS = "\"'”)]"
+SENTENCE_OPENERS = "\"'“‘(["
+_SENT_END_RE = re.compile(rf"(?<=[.!?])[{re.escape(SENTENCE_CLOSERS)}]*\s+(?=[{re.escape(SENTENCE_OPENERS)}]?[A-Z0-9])"
+                          r"|\n\s*\n")
+ABBREVIATION_DOT = r"(?i)\b(" + "|".join(sorted(ABBREVIATIONS)) + r"|[^\W\d_])\."
+_ABBREVIATION_END_RE = re.compile(ABBREVIATION_DOT + r"$")
+_BLANK_LINE_RE = re.compile(r"\n\s*\n")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +53,16 @@ class Token:
         return self.norm.isalpha()
 
 
+def encodable(text: str) -> str:
+    """``text`` with every lone surrogate (``"\\udcff"``, as ``surrogateescape`` decoding leaves
+    them; a Python ``str`` can hold them, UTF-8 cannot) replaced by U+FFFD, so that it can be
+    encoded, e.g. handed to Polars. Same length, so offsets stay valid; ``text`` itself when it
+    holds none."""
+    if text.isascii():
+        return text
+    return _LONE_SURROGATE_RE.sub("\ufffd", text)
+
+
 def normalise(word: str) -> str:
     """Return the lookup form of a word: NFKC, case-folded, typographic apostrophes made plain."""
     if word.isascii():
@@ -50,16 +73,16 @@ def normalise(word: str) -> str:
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)`` covering all non-space text.
 
-    Approximate: a rule-based splitter (terminal punctuation followed by a capital, or a blank
-    line), with a short abbreviation list. Good enough to stop n-grams crossing sentences.
+    Approximate: a rule-based splitter (the rule above the module's ``ABBREVIATIONS``), good
+    enough to stop n-grams crossing sentences.
     """
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _SENT_END_RE.finditer(text):
-        before = text[pos : m.start()].rstrip()
-        last = before.rsplit(None, 1)[-1].rstrip(".").casefold() if before.split() else ""
-        if m.group(0).strip() == "" and "\n" not in m.group(0) and last in _ABBREV:
+        before = text[pos : m.start()]
+        if not _BLANK_LINE_RE.search(m.group(0)) and _ABBREVIATION_END_RE.search(before):
             continue
+        before = before.rstrip()
         if before.strip():  # its leading space is the text's at ``pos`` (not text[pos:]: O(n) per sentence)
             spans.append((pos + len(before) - len(before.lstrip()), pos + len(before)))
         pos = m.end()

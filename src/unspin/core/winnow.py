@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import xxhash
 
 from unspin.core.stopwords import STOPWORDS
+from unspin.core.text import encodable
 
 WINNOW_K = 3
 WINNOW_WINDOW = 10
@@ -57,7 +58,8 @@ _SEED = 0x756E7370  # xxh64 seed of word hashes ("unsp")
 
 def _content_words(texts: Sequence[str]) -> tuple[np.ndarray, pl.Series]:
     """(document number of each word, the words) of a batch, in text order, vectorised."""
-    df = pl.DataFrame({"doc": np.arange(len(texts), dtype=np.int64), "w": pl.Series(list(texts), dtype=pl.String)})
+    df = pl.DataFrame({"doc": np.arange(len(texts), dtype=np.int64), "w": pl.Series([encodable(t) for t in texts],
+                                                                            dtype=pl.String)})
     w = pl.col("w")
     df = (df.with_columns(w.str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
                           .str.split(" "))
@@ -85,7 +87,7 @@ def _mix(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
 def shingle_hashes(words: Sequence[str], k: int = WINNOW_K) -> np.ndarray:
     """Signed 64-bit hashes of the ``k``-grams of ``words`` (one hash of all when fewer),
     stable across runs and machines: xxh64 of each word, mixed in order."""
-    return _gram_hashes(_word_hashes(pl.Series(list(words), dtype=pl.String)), k)
+    return _gram_hashes(_word_hashes(pl.Series([encodable(w) for w in words], dtype=pl.String)), k)
 
 
 def _word_hashes(words: pl.Series) -> np.ndarray:

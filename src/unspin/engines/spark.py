@@ -60,9 +60,9 @@ from unspin.index import Index, fingerprint_documents
 from unspin.io.readers import Document, InputProblem, ReadOptions, document_from_value, parse_jsonl_line
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, csv_cell, scan_tables
 from unspin.lexicon import Lexicon
-from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET, FoundMatch, build_clusters, build_edges, rank_candidates
+from unspin.scan import FoundMatch, build_clusters, build_edges, rank_candidates
 from unspin.spec import LexiconSpec
-from unspin.store.base import distinct_keys
+from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET, distinct_keys
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from unspin.core.config import DEFAULT_THRESHOLD, CheckConfig, read_config_file
 from unspin.defaults import MAX_BYTES, SPARK_MASTER, TOP_MATCHES
 from unspin.io.tables import FORMATS
-from unspin.scan import CANDIDATES_LIMIT, MAX_BUCKET
+from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
 
 
 def build_parser() -> argparse.ArgumentParser:

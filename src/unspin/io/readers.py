@@ -421,13 +421,16 @@ def _detect_charset(data: bytes) -> str | None:
 
 
 def _checked(text: str) -> str:
-    """``text`` itself, unless it is not a usable document (binary, empty): then ``_Skip``."""
+    """``text`` itself, unless it is not a usable document (binary, not valid Unicode, empty):
+    then ``_Skip``."""
     sample = text[:_SNIFF_BYTES]
     if "\x00" in sample:
         raise _Skip(_BINARY_NUL)
     controls = sum(1 for c in sample if (c < " " and c not in _ALLOWED_CONTROLS) or "\x7f" <= c <= "\x9f")
     if sample and controls > _CONTROL_SHARE * len(sample):
         raise _Skip(_BINARY_CONTROL)
+    if not text.isascii() and not _is_valid_unicode(text):  # a text stream read with surrogateescape
+        raise _Skip("text contains unpaired surrogate escapes (like \\udcff); not valid Unicode")
     if not text.strip():
         raise _Skip(_EMPTY)
     return text
@@ -484,8 +487,9 @@ def _lxml_body_text(html: str) -> str | None:
     body = root.find(".//body")
     if body is None:
         body = root
-    for el in body.xpath(".//script|.//style|.//noscript|.//template"):
-        el.drop_tree()
+    # Not drop_tree(): it joins the element's tail to the text before it through lxml's text
+    # setter, which refuses the control characters the parser let in ("<script></script>\x01").
+    etree.strip_elements(body, "script", "style", "noscript", "template", with_tail=False)
     return str(body.text_content())
 
 
@@ -606,6 +610,8 @@ def parse_jsonl_line(line: str | bytes, lineno: int, source: str, *,
         return InputProblem(source, f"malformed JSON ({json_error(e)})")
     except RecursionError:
         return InputProblem(source, "malformed JSON (nested too deeply)")
+    except ValueError:  # Python's limit on integer digits (sys.get_int_max_str_digits)
+        return InputProblem(source, "malformed JSON (a number has too many digits to read)")
     if not isinstance(obj, dict):
         hint = "; JSON Lines needs one object per line" if isinstance(obj, list) else ""
         return InputProblem(source, f"expected a JSON object, found {_json_kind(obj)}{hint}")

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.text import Text
 
-from unspin.core.results import CheckResult, Finding, TraceResult
+from unspin.core.results import CheckResult, Finding, TraceResult, finite
 from unspin.core.text import sentence_spans
 from unspin.defaults import CSV_TOP_FINDINGS, TOP_MATCHES
 from unspin.io.readers import InputProblem
@@ -25,6 +25,7 @@ from unspin.io.readers import InputProblem
 __all__ = [
     "CSV_COLUMNS",
     "TRACE_CSV_COLUMNS",
+    "json_line",
     "problem_to_dict",
     "render_terminal",
     "render_trace_terminal",
@@ -60,8 +61,9 @@ def write_jsonl(
     With ``include_text``, each object also gets a ``"text"`` key holding the document text,
     taken from ``texts``: either a mapping from result id to text, or an iterable of texts in
     the same order as ``results`` (e.g. ``[doc.text]`` when writing one result at a time).
-    Guarantees: every line is valid JSON (``ensure_ascii=False``; a non-finite number, which
-    JSON cannot represent, is written as ``null``) and ends with ``"\\n"``.
+    Guarantees: every line is valid JSON (:func:`json_line`: ``ensure_ascii=False``; a
+    non-finite number, which JSON cannot represent, is written as ``null``), ends with
+    ``"\\n"`` and holds no other character that ``str.splitlines`` splits on.
 
     Raises ``ValueError`` when ``include_text`` is set without ``texts`` or when an iterable
     ``texts`` is shorter or longer than ``results``; ``KeyError`` when a mapping lacks an id.
@@ -76,7 +78,7 @@ def write_jsonl(
         record = result.to_dict()
         if include_text:
             record["text"] = text
-        out.write(json.dumps(finite(record), ensure_ascii=False, allow_nan=False))
+        out.write(json_line(record))
         out.write("\n")
         n += 1
     return n
@@ -101,15 +103,16 @@ def _with_texts(
         raise ValueError("more texts than results")
 
 
-def finite(value: Any) -> Any:
-    """``value`` with NaN and infinities (not valid JSON) replaced by ``None``."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    return value
+# Characters that ``str.splitlines`` (and JavaScript before ES2019) take for line breaks but
+# ``json.dumps(ensure_ascii=False)`` leaves raw inside strings; JSON escapes them losslessly.
+_LINE_BREAKS_IN_STRINGS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(record: Any) -> str:
+    """``record`` as one line of strict JSON, without the line break: non-ASCII text kept as it
+    is, non-finite numbers as ``null``, and U+2028, U+2029 and U+0085 escaped (they can only
+    occur inside strings), so that no line-splitting reader splits the record."""
+    return json.dumps(finite(record), ensure_ascii=False, allow_nan=False).translate(_LINE_BREAKS_IN_STRINGS)
 
 
 def write_csv(results: Iterable[CheckResult], out: TextIO, *, header: bool = True,

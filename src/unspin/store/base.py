@@ -23,6 +23,15 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol, Self, cast, runtime_checkable
 
+#: Candidates a query verifies per path, most keys shared first (``Index.trace``'s
+#: ``candidates``, the stores' ``limit``, Spark's ``candidates_limit``): verification by
+#: alignment costs about a millisecond each, and a copy's source ranks first or second.
+CANDIDATES_LIMIT = 20
+#: A key held by more documents than this is boilerplate every document shares (a dateline, a
+#: sign-off): its bucket is skipped and counted. The band join's memory hot spot.
+MAX_BUCKET = 1000
+
+
 STORE_FORMAT_VERSION = 2
 """Version of the storage layout (tables, encodings). Independent of the fingerprint format,
 which travels inside the recorded params."""
@@ -159,7 +168,8 @@ class Store(Protocol):
         ...
 
     def candidates(
-        self, band_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+        self, band_keys: Sequence[int], *, limit: int = CANDIDATES_LIMIT, max_bucket: int = MAX_BUCKET,
+        exclude: str | None = None,
     ) -> CandidateQuery:
         """Up to ``limit`` documents sharing at least one of ``band_keys``, most shared (distinct)
         keys first, ties by id. Buckets with more than ``max_bucket`` documents are skipped and
@@ -167,7 +177,8 @@ class Store(Protocol):
         ...
 
     def containment_candidates(
-        self, winnow_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+        self, winnow_keys: Sequence[int], *, limit: int = CANDIDATES_LIMIT, max_bucket: int = MAX_BUCKET,
+        exclude: str | None = None,
     ) -> CandidateQuery:
         """Up to ``limit`` documents holding at least one of ``winnow_keys`` (a query's winnowed
         hashes, ``unspin.core.winnow``), most held (distinct) keys first, ties by id: divided by

@@ -11,6 +11,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from unspin.store.base import (
+    CANDIDATES_LIMIT,
+    MAX_BUCKET,
     STORE_FORMAT_VERSION,
     Candidate,
     CandidateQuery,
@@ -132,7 +134,8 @@ class MemoryStore:
             return {i for i in ids if i in self._docs}
 
     def candidates(
-        self, band_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+        self, band_keys: Sequence[int], *, limit: int = CANDIDATES_LIMIT, max_bucket: int = MAX_BUCKET,
+        exclude: str | None = None,
     ) -> CandidateQuery:
         """Documents sharing band keys, most shared first (ties by id); see ``Store``."""
         check_candidate_options(limit, max_bucket)
@@ -152,7 +155,8 @@ class MemoryStore:
         return CandidateQuery(tuple(Candidate(i, n) for i, n in ranked), skipped)
 
     def containment_candidates(
-        self, winnow_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+        self, winnow_keys: Sequence[int], *, limit: int = CANDIDATES_LIMIT, max_bucket: int = MAX_BUCKET,
+        exclude: str | None = None,
     ) -> CandidateQuery:
         """Documents holding the query's winnow keys, most held first; see ``Store``. Winnow keys
         share the buckets of band keys: they are hashes of another family (collisions as

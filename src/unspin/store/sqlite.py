@@ -49,6 +49,8 @@ from typing import Any, Self
 import numpy as np
 
 from unspin.store.base import (
+    CANDIDATES_LIMIT,
+    MAX_BUCKET,
     STORE_FORMAT_VERSION,
     Candidate,
     CandidateQuery,
@@ -423,7 +425,8 @@ class SQLiteStore:
         return out
 
     def candidates(
-        self, band_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+        self, band_keys: Sequence[int], *, limit: int = CANDIDATES_LIMIT, max_bucket: int = MAX_BUCKET,
+        exclude: str | None = None,
     ) -> CandidateQuery:
         """Up to ``limit`` documents sharing at least one of ``band_keys``, most shared distinct
         keys first, ties by id; buckets holding more than ``max_bucket`` documents (including
@@ -457,7 +460,8 @@ class SQLiteStore:
         return CandidateQuery(tuple(Candidate(i, n) for i, n in rows), skipped)
 
     def containment_candidates(
-        self, winnow_keys: Sequence[int], *, limit: int = 20, max_bucket: int = 1000, exclude: str | None = None
+        self, winnow_keys: Sequence[int], *, limit: int = CANDIDATES_LIMIT, max_bucket: int = MAX_BUCKET,
+        exclude: str | None = None,
     ) -> CandidateQuery:
         """Documents holding the query's winnow keys, most held first; see ``Store``. Winnow keys
         live in the ``lsh`` table beside band keys (hashes of another family: collisions are as

@@ -34,18 +34,20 @@ from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Security
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
 from unspin.api import check, default_config
 from unspin.core.config import CheckConfig
+from unspin.core.results import finite
 from unspin.defaults import TOP_MATCHES
 from unspin.index import Index
-from unspin.io.writers import finite
 from unspin.spec import LexiconSpec
 from unspin.store import StoreError
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TEXT_CHARS
@@ -71,6 +73,18 @@ _COMMON_HEADERS = (
 # results' own ``to_dict()``, so they are byte-for-byte what the CLI writes)
 
 
+# What ``str.strip`` removes (the characters ``str.isspace`` accepts). A text made only of
+# these is blank; the schema says so with a pattern (JSON Schema's ``\\s`` is ECMAScript's,
+# which differs: it lacks U+001C..U+001F and U+0085 and has U+FEFF).
+_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def _not_blank_schema(schema: dict[str, Any]) -> None:
+    """Document :func:`_not_blank` in the schema: the text holds a character that is not space."""
+    schema["pattern"] = f"[^{_WHITESPACE}]"
+
+
 def _not_blank(text: str) -> str:
     """The text, unless it is only whitespace: there is nothing to check (the CLI reports such an
     input as empty and exits 3; the API answers 422 instead of calling it clean)."""
@@ -79,15 +93,28 @@ def _not_blank(text: str) -> str:
     return text
 
 
+def _json_integer(v: Any) -> Any:
+    """``v`` unless it is a boolean or a string, which pydantic's lax mode would read as an
+    integer (``true``, ``"5"``) although the schema says ``integer``; integral floats (``5.0``)
+    are integers to JSON Schema and stay accepted."""
+    if isinstance(v, bool | str):
+        raise ValueError("must be a whole number (a JSON number, not a string or boolean)")
+    return v
+
+
+_JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
 class CheckRequest(BaseModel):
     """Body of ``POST /check``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, description="The text to check (plain text; character offsets in the "
-                                                "answer refer to it).")
+    text: str = Field(min_length=1, json_schema_extra=_not_blank_schema,
+                      description="The text to check (plain text; character offsets in the answer refer to "
+                                  "it); not only whitespace.")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
-    threshold: float | None = Field(None, ge=0, le=1,
+    threshold: float | None = Field(None, ge=0, le=1, strict=True,
                                     description="Score at or above which the text is called spun (default: "
                                                 "the server's, 0.5 unless it was configured otherwise).")
 
@@ -102,10 +129,11 @@ class TraceRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, description="The suspect text to trace to the indexed documents.")
+    text: str = Field(min_length=1, json_schema_extra=_not_blank_schema,
+                      description="The suspect text to trace to the indexed documents; not only whitespace.")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
-    top: int = Field(TOP_MATCHES, ge=1, le=MAX_TOP, description="Matches kept, best first.")
-    learn: bool = Field(False, description="Write what a verified copy teaches (its swaps, with this "
+    top: _JsonInt = Field(TOP_MATCHES, ge=1, le=MAX_TOP, description="Matches kept, best first.")
+    learn: bool = Field(False, strict=True, description="Write what a verified copy teaches (its swaps, with this "
                                            "pair as their provenance) into the index. Only on a server "
                                            "started with --learn; 403 elsewhere.")
 
@@ -372,6 +400,13 @@ def _describe_validation(errors: list[dict[str, Any]]) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def _invalid_json(reason: str) -> JSONResponse:
+    """The 422 of a body that is not valid JSON, as ``validation_error`` words it."""
+    error = {"type": "json_invalid", "loc": ["body"], "msg": "JSON decode error", "ctx": {"error": reason}}
+    listed = [{"loc": ["body"], "msg": f"JSON decode error ({reason})", "type": "json_invalid"}]
+    return JSONResponse({"detail": _describe_validation([error]), "errors": listed}, status_code=422)
+
+
 def _open_index(db: str, read_only: bool) -> Index:
     return Index.open(db, read_only=read_only)
 
@@ -478,6 +513,19 @@ def create_app(
         listed = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")),
                    "type": str(e.get("type", ""))} for e in errors]
         return JSONResponse({"detail": detail, "errors": listed}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers a JSON body it cannot even decode (not UTF-8, nested deeper than the
+        # parser's recursion limit, a number longer than Python's limit on integer digits) with
+        # a bare 400 "There was an error parsing the body"; it is invalid JSON like any other,
+        # so it gets the same 422 saying what to send. (JSONDecodeError never gets here.)
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, ValueError | RecursionError):
+            why = ("not UTF-8" if isinstance(cause, UnicodeDecodeError) else "nested too deeply"
+                   if isinstance(cause, RecursionError) else "a number has too many digits to read")
+            return _invalid_json(why)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(StoreError)
     async def store_error(_request: Request, exc: StoreError) -> JSONResponse:
