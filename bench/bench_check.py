@@ -32,7 +32,7 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,10 +113,12 @@ Detector = Callable[[str], Verdict]
 def unspin_detector(lexicon: Any, threshold: float = THRESHOLD) -> Detector:
     """Wrap ``unspin.check`` with a given lexicon as a :data:`Detector`."""
     ensure_unspin_importable()
-    from unspin import check
+    from unspin.api import check, default_config
+
+    config = replace(default_config(), threshold=threshold)
 
     def run(text: str) -> Verdict:
-        r = check(text, id="bench", lexicon=lexicon, threshold=threshold)
+        r = check(text, id="bench", lexicon=lexicon, config=config)
         spans = tuple(Span(f.start, f.end, f.suggestion) for f in r.findings)
         return Verdict(float(r.score), bool(r.spun), spans, int(r.n_words))
 
@@ -629,10 +631,11 @@ def default_check_fn(lexicon: Any = None, threshold: float = THRESHOLD, tier: st
     to compare other settings."""
     ensure_unspin_importable()
     from unspin import Lexicon
-    from unspin.api import check
+    from unspin.api import CheckConfig, check
 
     lex = lexicon if lexicon is not None else Lexicon.default()
-    return lambda text: check(text, id="bench", lexicon=lex, threshold=threshold, tier=tier)  # type: ignore[arg-type]
+    config = CheckConfig(threshold=threshold, tier=tier)  # type: ignore[arg-type]  # tier: a Tier's name
+    return lambda text: check(text, id="bench", lexicon=lex, config=config)
 
 
 def detector_from_check(check_fn: CheckFn) -> Detector:

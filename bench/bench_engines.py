@@ -108,14 +108,13 @@ def child(engine: str, corpus: Path, master: str, partitions: int | None, result
     if engine.startswith("local"):
         import pyarrow.parquet as pq
 
-        from unspin import Lexicon
         from unspin.scan import scan
 
         table = pq.read_table(corpus)
         docs = list(zip(table.column("id").to_pylist(), table.column("text").to_pylist(), strict=True))
         del table
         workers = int(engine.partition(":")[2] or 1)
-        res = scan(docs, lexicon=Lexicon.default(), workers=workers)
+        res = scan(docs, workers=workers)
         out["startup_s"] = 0.0
     else:
         from unspin.engines.spark import SparkScan, SparkScanOptions, spark_session

@@ -8,8 +8,8 @@ and repeated or cut to the size asked for, written to a temporary file and check
 command, ``unspin check FILE --tier fast --format jsonl``, in a fresh process each time; wall
 time and the process's peak resident memory come from ``wait4``. Baseline, in the same run:
 the same read, check and JSONL output in a fresh process with the whole text as one window
-(``unspin.api.check(..., window_chars=len(text) + 1)``, the behaviour before windows), for
-sizes up to ``--baseline-max`` MB (beyond that it needs more memory than a worker may have).
+(``unspin.api.check(..., config=CheckConfig(window_chars=len(text) + 1))``, the behaviour
+before windows), for sizes up to ``--baseline-max`` MB (beyond that it needs more memory than a worker may have).
 Target (issue 16): 50 MB in under 10 minutes and 1.5 GB, time per MB flat.
 """
 
@@ -44,12 +44,12 @@ def make_text(size: int, data: Path) -> str:
 
 _ONE_WINDOW = """\
 import sys
-from unspin.api import check
+from unspin.api import CheckConfig, check
 from unspin.io.readers import iter_documents
 from unspin.io.writers import write_jsonl
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     for doc in iter_documents([sys.argv[1]]):
-        write_jsonl([check(doc.text, id=doc.id, tier="fast", window_chars=len(doc.text) + 1)], out)
+        write_jsonl([check(doc.text, id=doc.id, config=CheckConfig(window_chars=len(doc.text) + 1))], out)
 """
 
 

@@ -76,7 +76,7 @@ class CountingModel:
 
 def run_setting(fit: Any, docs: list[tuple[str, float, Any]], lex: Any, model: CountingModel) -> dict[str, float]:
     """Check every document at the model tier with ``fit``; the measures of the table."""
-    from unspin.api import check
+    from unspin.api import CheckConfig, check
     from unspin.core.model_check import ModelParams
 
     params = dataclasses.replace(ModelParams(), fit=fit)
@@ -85,7 +85,7 @@ def run_setting(fit: Any, docs: list[tuple[str, float, Any]], lex: Any, model: C
     scores: dict[float, list[float]] = {}
     found = exact = edits = suggested = n_words = 0
     for text, rate, spun in docs:
-        r = check(text, lexicon=lex, tier="model", model_params=params, model=model)  # type: ignore[arg-type]
+        r = check(text, lexicon=lex, config=CheckConfig(tier="model", model=params), model=model)  # type: ignore[arg-type]
         scores.setdefault(rate, []).append(r.score)
         n_words += r.n_words
         if spun is None:

@@ -66,7 +66,7 @@ def dump(half: str, n: int, conditions: list[str], shared: str | None) -> Path:
                 st = spinners[w].spin(a.text, rate=float(r), seed=spin_seed(a.id, float(r), DEFAULT_SEED))
                 docs.append((c, st.text, list(st.substitutions)))
             for cond, text, subs in docs:
-                res = api.check(text, lexicon=lex, tier="fast")
+                res = api.check(text, lexicon=lex, config=api.CheckConfig())
                 toks = split_compounds(tokenize(text))
                 t0 = time.perf_counter()
                 fits = word_fits(text, toks, eligibility(toks), candidates, lm, sentence_starts=sentence_starts(toks))

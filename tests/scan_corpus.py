@@ -1,13 +1,21 @@
 """A corpus with known copy relations, shared by the engine tests (Spark parity, worker pool).
 
 Synthetic news-like articles written by the project (no shared data): spun copies, verbatim
-copies, a copy of a copy, a duplicate id, two independent reports of one story.
+copies, a copy of a copy, a duplicate id, two independent reports of one story; and the
+non-default settings the engines must agree at (``non_default_settings``).
 """
 
 from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
+
+from unspin.core.config import CheckConfig
+from unspin.core.detect import DetectorParams
+from unspin.core.odd_pairs import OddPairParams
+from unspin.core.spin_evidence import SpinModel
+from unspin.spec import LexiconSpec
 
 FIRST = ["Mark", "Sarah", "David", "Helen", "Rhys", "Priya", "Tom", "Claire", "Kofi", "Fiona", "Owen", "Nadia",
          "Gareth", "Aisha", "Colin", "Ruth"]
@@ -166,3 +174,15 @@ def partial_copies() -> list[tuple[str, str]]:
         out += [(f"source-{source:03d}", article(source)),
                 (f"passage-of-{source:03d}", embed(" ".join(article(h) for h in hosts), article(source), 0.4))]
     return out
+
+
+def non_default_settings() -> tuple[LexiconSpec, CheckConfig]:
+    """A lexicon and a configuration far from the defaults, for the engines' parity tests: known
+    pairs of the corpus's own swaps, a lower threshold, the per-word spin model's pivot moved
+    (more odd words: every spun score changes) and a stricter odd-pair model."""
+    spec = LexiconSpec(known=(("spending plan", "budget"), ("manufacturing plant", "factory"),
+                              ("educational institution", "school")))
+    config = CheckConfig(threshold=0.35, detector=replace(
+        DetectorParams(), spin=replace(SpinModel(), pivot_zipf=4.4),
+        odd_pairs=replace(OddPairParams(), threshold=0.7)))
+    return spec, config

@@ -51,6 +51,34 @@ def test_threshold_sets_verdict_and_exit_status(tmp_path, cli):
     assert header.startswith("id,spun,score") and ",true," in row
 
 
+def test_config_file_sets_every_check_setting_and_the_options_override_it(tmp_path, cli):
+    """``--config FILE.json`` (``CheckConfig.to_dict()``'s shape, fields not named keep their
+    defaults) reaches ``check``: the answer is ``unspin.api.check``'s at that configuration, and
+    differs from the default one; ``--threshold`` replaces the file's threshold."""
+    from unspin import CheckConfig, Lexicon, check
+
+    (tmp_path / "a.txt").write_text(SPUN, encoding="utf-8")
+    data = {"threshold": 0.9, "tier": "fast", "detector": {"spin": {"pivot_zipf": 4.6}, "bias": -4.0}}
+    (tmp_path / "config.json").write_text(json.dumps(data), encoding="utf-8")
+    config = CheckConfig.from_dict(data)
+    p = cli("check", str(tmp_path / "a.txt"), "--config", str(tmp_path / "config.json"), "--format", "jsonl")
+    got = json.loads(p.stdout)
+    expected = check(SPUN, id=got["id"], lexicon=Lexicon.default(), config=config).to_dict()
+    assert got == json.loads(json.dumps(expected))
+    assert got["threshold"] == 0.9
+    default = json.loads(cli("check", str(tmp_path / "a.txt"), "--format", "jsonl").stdout)
+    assert default["score"] != got["score"]
+    low = json.loads(cli("check", str(tmp_path / "a.txt"), "--config", str(tmp_path / "config.json"),
+                         "--threshold", "0.1", "--format", "jsonl").stdout)
+    assert low["threshold"] == 0.1 and low["score"] == got["score"]
+
+    (tmp_path / "bad.json").write_text(json.dumps({"detector": {"spin": {"pivot": 4}}}), encoding="utf-8")
+    bad = cli("check", str(tmp_path / "a.txt"), "--config", str(tmp_path / "bad.json"))
+    assert bad.returncode == 2 and "detector.spin: unknown field(s) 'pivot'" in bad.stderr
+    scan = cli("scan", str(tmp_path / "a.txt"), "--config", str(tmp_path / "bad.json"), "--no-progress")
+    assert scan.returncode == 2 and "unknown field" in scan.stderr
+
+
 def test_bad_inputs_are_reported_and_the_rest_still_checked(tmp_path, cli):
     (tmp_path / "good.txt").write_text(SPUN, encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x00" * 100)

@@ -1,6 +1,6 @@
 import pytest
 
-from unspin import Lexicon, check
+from unspin import CheckConfig, Lexicon, check
 from unspin.core.restore import restore
 from unspin.core.results import Finding
 from unspin.lexicon.known import expected_variants, parse_query
@@ -44,8 +44,8 @@ def test_known_pairs_flag_exactly_and_teach_swaps(lexicon):
 
 def test_score_is_a_probability_and_threshold_moves_the_verdict(lexicon):
     text = "The irregular timberland classifier beat the counterfeit consciousness baseline on preparation information."
-    low = check(text, lexicon=lexicon, threshold=0.01)
-    high = check(text, lexicon=lexicon, threshold=0.9999)
+    low = check(text, lexicon=lexicon, config=CheckConfig(threshold=0.01))
+    high = check(text, lexicon=lexicon, config=CheckConfig(threshold=0.9999))
     assert 0.0 <= low.score <= 1.0 and low.score == high.score
     assert low.spun and not high.spun
 
@@ -330,21 +330,21 @@ def test_a_long_text_is_checked_in_windows_with_offsets_into_the_whole(lexicon):
     clean = (Path(__file__).parents[1] / "examples" / "clean-news.txt").read_text(encoding="utf-8")
     text = "\n\n".join([clean, spun, clean, spun])
     window = len(text) // 3
-    whole = check(text, lexicon=lexicon, tier="fast", window_chars=window)
+    whole = check(text, lexicon=lexicon, config=CheckConfig(window_chars=window))
     spans = text_windows(text, max_chars=window)
     assert len(spans) >= 3
     expected = []
     for start, end in spans:
-        part = check(text[start:end], lexicon=lexicon, tier="fast", window_chars=window)
+        part = check(text[start:end], lexicon=lexicon, config=CheckConfig(window_chars=window))
         expected += [(f.start + start, f.end + start, f.suggestion) for f in part.findings]
     assert [(f.start, f.end, f.suggestion) for f in whole.findings] == expected
     assert all(text[f.start:f.end] == f.text for f in whole.findings)
-    one = check(text, lexicon=lexicon, tier="fast")  # default window: one window, as before
+    one = check(text, lexicon=lexicon, config=CheckConfig())  # default window: one window, as before
     assert one.n_words == whole.n_words > 0
     assert whole.stats["eligible_words"] == one.stats["eligible_words"]
     assert whole.spun
     seen: list[int] = []
-    check(text, lexicon=lexicon, tier="fast", window_chars=window, progress=seen.append)
+    check(text, lexicon=lexicon, config=CheckConfig(window_chars=window), progress=seen.append)
     assert seen == [end for _s, end in spans]
 
 
@@ -353,7 +353,7 @@ def test_known_phrases_of_any_length_match_whole_and_never_overlap(lexicon):
     known = lexicon.with_known([("profound neural organization learning system", "deep neural network learning system"),
                                 ("profound neural", "deep neural")])
     text = "We train a profound neural organization learning system on the data. A profound neural net too."
-    found = [(f.text, f.suggestion, f.evidence) for f in check(text, lexicon=known, tier="fast").findings
+    found = [(f.text, f.suggestion, f.evidence) for f in check(text, lexicon=known, config=CheckConfig()).findings
              if "known-phrase" in f.evidence]
     assert found == [("profound neural organization learning system", "deep neural network learning system",
                       ("known-phrase",)), ("profound neural", "deep neural", ("known-phrase",))]

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from unspin import Index, Lexicon
-from unspin.api import check
+from unspin.api import CheckConfig, check
 from unspin.core.results import CheckResult, TraceResult
 from unspin.io.readers import Document, InputProblem, iter_documents
 from unspin.io.writers import write_jsonl
@@ -362,7 +362,7 @@ def test_check(lexicon: Lexicon) -> None:
     @example("\ud800\udcff", 0.5)  # lone surrogates that JSON reads back as one character
     def check_any_text(text: str, threshold: float) -> None:
         calls.append(1)
-        r = check(text, id="x", lexicon=lexicon, threshold=threshold, tier="fast")
+        r = check(text, id="x", lexicon=lexicon, config=CheckConfig(threshold=threshold))
         assert_check_result(r, text)
 
     fuzz(check_any_text, calls)

@@ -29,6 +29,8 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
+from unspin import CheckConfig  # noqa: E402
+
 from .test_web_api import build_index, running_server  # noqa: E402
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
@@ -42,7 +44,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """(base URL, whether it has an index) of a running server."""
     db = build_index(tmp_path_factory.mktemp("api") / "i.db") if request.param == "index" else None
     before = Path(db).read_bytes() if db else None
-    with running_server(db=str(db) if db else None, tier="fast", max_request_bytes=64_000,
+    with running_server(db=str(db) if db else None, config=CheckConfig(), max_request_bytes=64_000,
                         max_text_chars=20_000) as url:
         yield url, db is not None
     if db is not None:  # learning is off: the fuzz must not have written to the index

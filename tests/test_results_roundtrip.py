@@ -78,7 +78,7 @@ def test_trace_results_and_matches_round_trip() -> None:
 
 
 def test_scan_results_round_trip(lexicon: Lexicon) -> None:
-    res = scan([("src", SOURCE), ("copy", SPUN), ("story", SAME_STORY), ("short", SHORT_SPUN)], lexicon=lexicon)
+    res = scan([("src", SOURCE), ("copy", SPUN), ("story", SAME_STORY), ("short", SHORT_SPUN)])
     matches = [e.match for e in res.edges if e.match is not None]
     assert matches and res.documents
     for r in res.documents:

@@ -26,7 +26,7 @@ UNRELATED = ("Cats sleep for most of the day in warm places, and many of them hu
 
 def test_scan_finds_copies_with_direction_and_clusters():
     docs = [("src", BOE_LONG), ("copy", BOE_LONG_SPUN), ("story", SAME_STORY), ("cats", UNRELATED)]
-    res = scan(docs, lexicon=Lexicon.default())
+    res = scan(docs)
     assert [r.id for r in res.documents] == ["src", "copy", "story", "cats"]
     derived = [e for e in res.edges if e.relation == "derived"]
     assert [(e.copy_id, e.source_id) for e in derived] == [("copy", "src")]
@@ -38,7 +38,7 @@ def test_scan_finds_copies_with_direction_and_clusters():
 
 
 def test_tables_in_three_formats(tmp_path):
-    res = scan([("src", SOURCE), ("copy", SPUN_COPY), ("cats", UNRELATED)], lexicon=Lexicon.default())
+    res = scan([("src", SOURCE), ("copy", SPUN_COPY), ("cats", UNRELATED)])
     written = write_tables(res, tmp_path)
     assert len(written) == 9
     rows = [json.loads(line) for line in (tmp_path / "edges.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -51,7 +51,7 @@ def test_tables_in_three_formats(tmp_path):
 
 
 def test_tables_write_booleans_as_check_does_and_every_edge_has_a_match_key(tmp_path):
-    res = scan([("src", BOE_LONG), ("copy", BOE_LONG_SPUN), ("story", SAME_STORY)], lexicon=Lexicon.default())
+    res = scan([("src", BOE_LONG), ("copy", BOE_LONG_SPUN), ("story", SAME_STORY)])
     write_tables(res, tmp_path, formats=("jsonl", "csv"))
     with (tmp_path / "documents.csv").open(encoding="utf-8") as fh:
         spun = {row["spun"] for row in csv.DictReader(fh)}
@@ -127,7 +127,7 @@ def test_every_edge_match_reads_copy_to_source():
     cut = len(whole) // 2
     half = whole[: whole.index(". ", cut) + 1]
     docs = [*corpus(), ("battery-spun", spin(whole)), ("battery-partial-reprint", half)]
-    res = scan(docs, lexicon=Lexicon.default())
+    res = scan(docs)
     texts = dict(res.texts)
     pairs = {(e.copy_id, e.source_id) for e in res.edges}
     assert any("battery-partial-reprint" in p and "battery-spun" in p for p in pairs)

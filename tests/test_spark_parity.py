@@ -8,7 +8,8 @@ copies, a copy of a spun copy, a duplicate id, two independent reports of one st
 passages copied into longer texts that only the containment path (winnow keys) finds
 (``scan_corpus.partial_copies``). Parity is also checked at non-default settings: winnow
 parameters (through an index, as ``--db`` gives them), ``top``, ``max_bucket`` and
-``candidates_limit``.
+``candidates_limit``, and a non-default ``CheckConfig`` and ``LexiconSpec`` (shipped to the
+executors as data).
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from unspin import Lexicon
 from unspin.core.candidates import choose_candidates
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.winnow import winnow_keys_batch
 from unspin.index import Index
 from unspin.io.tables import write_tables
 from unspin.scan import rank_candidates, scan
+from unspin.spec import LexiconSpec
 from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
 
 pytest.importorskip("pyspark", reason="the Spark engine needs pyspark: pip install -e '.[spark]'")
@@ -38,7 +39,7 @@ if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
 
 from unspin.engines.spark import SparkScan, SparkScanOptions, SparkScanStats, scan_spark, spark_session
 
-from .scan_corpus import corpus, partial_copies
+from .scan_corpus import corpus, non_default_settings, partial_copies
 
 # The pairs of ``partial_copies``: (copy, source), related by containment only.
 PASSAGE = ("passage-of-044", "source-044")  # derived at the default winnow parameters
@@ -67,7 +68,7 @@ def docs() -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def local(docs: list[tuple[str, str]]):
-    return scan(docs, lexicon=Lexicon.default())
+    return scan(docs)
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +204,26 @@ def test_tables_written_by_spark_match_the_local_tables(tmp_path, local, spark_r
         assert tb.to_pylist() == ta.to_pylist(), name
 
 
+def test_non_default_check_config_and_lexicon_give_the_local_answer(spark, docs, local) -> None:
+    """A changed detector constant, threshold and odd-pair model (``CheckConfig``) and a known
+    list (``LexiconSpec``), shipped to the executors as data: the verdicts differ from the
+    default ones (so this test can fail) and are the local engine's, field for field."""
+    spec, config = non_default_settings()
+    here = scan(docs, lexicon=spec, config=config)
+    assert verdicts(here) != verdicts(local)
+    assert sum(a.score != b.score for a, b in zip(here.documents, local.documents, strict=True)) > len(docs) // 2
+    assert {r.threshold for r in here.documents} == {0.35}
+    assert any("known-phrase" in f.evidence for r in here.documents for f in r.findings)
+    run = SparkScan.run(spark, docs, options=SparkScanOptions(partitions=2, config=config, lexicon=spec))
+    try:
+        there = run.scan_result()
+    finally:
+        run.close()
+    assert [r.to_dict(exact=True) for r in there.documents] == [r.to_dict(exact=True) for r in here.documents]
+    assert edges(there) == edges(here)
+    assert clusters(there) == clusters(here)
+
+
 def test_jsonl_input_and_small_buckets(tmp_path, spark, docs, local) -> None:
     """Read by Spark from JSON Lines (the local reader's rules), with a tiny ``max_bucket``:
     the same verdicts, and candidates chosen and buckets skipped exactly as the store does."""
@@ -231,7 +252,7 @@ def test_non_default_winnow_params_and_top_from_an_index(tmp_path, spark, docs, 
     path = str(tmp_path / "k2w4.db")
     Index.open(path, params=NON_DEFAULT).close()
     with Index.open(path, read_only=True) as idx:
-        here = scan(docs, lexicon=idx.lexicon(Lexicon.default()), index=idx, top=1)
+        here = scan(docs, lexicon=LexiconSpec(index_path=path), index=idx, top=1)
     run = SparkScan.run(spark, docs, options=SparkScanOptions(partitions=2, index_path=path, top=1))
     try:
         there = run.scan_result()

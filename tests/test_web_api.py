@@ -25,8 +25,9 @@ httpx = pytest.importorskip("httpx", reason="these tests call the server with ht
 
 from click.testing import CliRunner  # noqa: E402
 
-from unspin import Index, Lexicon, __version__, check  # noqa: E402
+from unspin import CheckConfig, Index, Lexicon, __version__, check  # noqa: E402
 from unspin.cli import main as cli_main  # noqa: E402
+from unspin.spec import LexiconSpec  # noqa: E402
 from unspin.web.app import create_app  # noqa: E402
 
 SOURCE = (
@@ -144,9 +145,8 @@ def served(pristine_db: Path, base_lexicon: Lexicon, tmp_path_factory: pytest.Te
     """A learning server (``--learn``) over a copy of the index."""
     db = tmp_path_factory.mktemp("served") / "served.db"
     shutil.copy(pristine_db, db)
-    with Index.open(pristine_db, read_only=True) as idx:
-        expected_lexicon = idx.lexicon(base_lexicon)  # what the server must build at startup
-    with running_server(db=str(db), lexicon=base_lexicon, learn=True, max_request_bytes=MAX_BYTES,
+    expected_lexicon = LexiconSpec(index_path=str(pristine_db)).build()  # what the server must build at startup
+    with running_server(db=str(db), learn=True, max_request_bytes=MAX_BYTES,
                         max_text_chars=MAX_CHARS) as url:
         yield Served(url, db, pristine_db, expected_lexicon)
 
@@ -156,14 +156,14 @@ def read_only(pristine_db: Path, base_lexicon: Lexicon, tmp_path_factory: pytest
     """A read-only server over another copy of the index."""
     db = tmp_path_factory.mktemp("ro") / "ro.db"
     shutil.copy(pristine_db, db)
-    with running_server(db=str(db), read_only=True, lexicon=base_lexicon) as url:
+    with running_server(db=str(db), read_only=True) as url:
         yield Served(url, db, pristine_db, None)
 
 
 @pytest.fixture(scope="module")
 def secured(base_lexicon: Lexicon) -> Iterator[Served]:
     """A server with an API token and no index."""
-    with running_server(token=TOKEN, lexicon=base_lexicon) as url:
+    with running_server(token=TOKEN) as url:
         yield Served(url, None, None, base_lexicon)
 
 
@@ -182,12 +182,31 @@ def test_check_is_the_api_result(served: Served, client: httpx.Client) -> None:
         r = client.post("/check", json={"text": text, "id": doc_id, "threshold": threshold})
         assert r.status_code == 200, r.text
         assert r.headers["content-type"].startswith("application/json")
-        expected = check(text, id=doc_id, lexicon=served.lexicon, threshold=threshold).to_dict()
+        expected = check(text, id=doc_id, lexicon=served.lexicon, config=CheckConfig(threshold=threshold)).to_dict()
         assert r.json() == as_json(expected)
     spun = client.post("/check", json={"text": SPUN}).json()
     assert spun["id"] == "-" and spun["spun"] is True and spun["threshold"] == 0.5
     assert {f["suggestion"] for f in spun["findings"]} >= {"training data"}
     assert client.post("/check", json={"text": SOURCE}).json()["spun"] is False
+
+
+def test_check_uses_the_servers_configuration(base_lexicon: Lexicon) -> None:
+    """A server created with a non-default ``CheckConfig`` answers ``/check`` with it (a
+    request's threshold replaces only the threshold), and its lexicon is the spec's."""
+    from dataclasses import replace
+
+    from unspin.core.detect import DetectorParams
+    from unspin.core.spin_evidence import SpinModel
+
+    config = CheckConfig(threshold=0.8, detector=replace(DetectorParams(), spin=replace(SpinModel(), pivot_zipf=4.4)))
+    spec = LexiconSpec(known=(("preparation information", "training data"),))
+    lexicon = spec.build()
+    with running_server(config=config, lexicon=spec) as url, httpx.Client(base_url=url, timeout=30) as c:
+        got = c.post("/check", json={"text": SPUN}).json()
+        asked = c.post("/check", json={"text": SPUN, "threshold": 0.2}).json()
+    assert got == as_json(check(SPUN, lexicon=lexicon, config=config).to_dict())
+    assert got != as_json(check(SPUN, lexicon=base_lexicon, config=CheckConfig(threshold=0.8)).to_dict())
+    assert asked == as_json(check(SPUN, lexicon=lexicon, config=replace(config, threshold=0.2)).to_dict())
 
 
 def test_check_and_trace_match_the_cli_jsonl(served: Served, client: httpx.Client, tmp_path: Path) -> None:
@@ -253,13 +272,13 @@ def test_a_server_learns_only_when_started_with_learn(pristine_db: Path, base_le
     db = tmp_path / "default.db"
     shutil.copy(pristine_db, db)
     before = learned_rows(db)
-    with running_server(db=str(db), lexicon=base_lexicon) as url, httpx.Client(base_url=url, timeout=30) as c:
+    with running_server(db=str(db)) as url, httpx.Client(base_url=url, timeout=30) as c:
         assert c.post("/trace", json={"text": SPUN, "learn": True}).status_code == 403
         assert c.post("/trace", json={"text": SPUN}).status_code == 200
         assert c.get("/health").json()["read_only"] is True
     assert learned_rows(db) == before
     with pytest.raises(ValueError, match="exclude"):
-        create_app(db=str(db), learn=True, read_only=True, lexicon=base_lexicon)
+        create_app(db=str(db), learn=True, read_only=True)
 
 
 def test_the_learning_page_says_it_writes_to_the_index(client: httpx.Client) -> None:

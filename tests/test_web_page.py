@@ -21,7 +21,7 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="the page tests drive Chromium with the 'playwright' "
                                                              "package (pip install playwright; no browser download)")
 
-from unspin import Index, Lexicon  # noqa: E402
+from unspin import Index  # noqa: E402
 
 from .test_web_api import SOURCE, SPUN, build_index, running_server  # noqa: E402
 
@@ -58,11 +58,6 @@ EVIL_SPUN = (
 
 
 @pytest.fixture(scope="module")
-def lexicon() -> Lexicon:
-    return Lexicon.default()
-
-
-@pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     other = ("Cats sleep for most of the day in warm places, and many of them hunt at night. Owners in Leeds "
              "said their pets were calmer in winter, according to a survey of 2,000 homes.")
@@ -71,8 +66,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(db: Path, lexicon: Lexicon) -> Iterator[str]:
-    with running_server(db=str(db), lexicon=lexicon) as url:
+def server(db: Path) -> Iterator[str]:
+    with running_server(db=str(db)) as url:
         yield url
 
 
@@ -277,13 +272,13 @@ def test_payloads_in_an_uploaded_html_file_do_not_run(session: Session, tmp_path
 # Token
 
 
-def test_token_field(browser: sync_api.Browser, db: Path, lexicon: Lexicon, tmp_path: Path) -> None:
+def test_token_field(browser: sync_api.Browser, db: Path, tmp_path: Path) -> None:
     ro_db = tmp_path / "ro.db"
     shutil.copy(db, ro_db)
     before = Index.open(ro_db, read_only=True)
     learned = before.info().substitutions
     before.close()
-    with running_server(db=str(ro_db), lexicon=lexicon, token=TOKEN, read_only=True) as url:
+    with running_server(db=str(ro_db), token=TOKEN, read_only=True) as url:
         s = Session(browser, url)
         try:
             page = s.page
@@ -316,7 +311,7 @@ def test_token_field(browser: sync_api.Browser, db: Path, lexicon: Lexicon, tmp_
 
 
 def test_the_learn_box_is_unticked_and_learns_only_when_ticked(browser: sync_api.Browser, db: Path,
-                                                                lexicon: Lexicon, tmp_path: Path) -> None:
+                                                                tmp_path: Path) -> None:
     learning_db = tmp_path / "learn.db"
     shutil.copy(db, learning_db)
 
@@ -325,7 +320,7 @@ def test_the_learn_box_is_unticked_and_learns_only_when_ticked(browser: sync_api
             return idx.info().substitutions
 
     before = learned()
-    with running_server(db=str(learning_db), lexicon=lexicon, learn=True) as url:
+    with running_server(db=str(learning_db), learn=True) as url:
         s = Session(browser, url)
         try:
             page = s.page

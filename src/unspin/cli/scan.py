@@ -12,25 +12,26 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from unspin.api import DEFAULT_THRESHOLD, Tier
 from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import open_index
 from unspin.cli.options import (
     ReadableDocuments,
+    check_config,
+    config_option,
     input_options,
-    known_lexicon,
     known_option,
+    lexicon_spec,
     reference_option,
-    resolve_tier,
+    threshold_option,
     tier_option,
-    with_references,
     workers_option,
 )
+from unspin.core.config import CheckConfig
 from unspin.core.results import ScanResult
 from unspin.defaults import SPARK_MASTER
 from unspin.io.tables import write_tables
-from unspin.lexicon import Lexicon
 from unspin.scan import scan
+from unspin.spec import LexiconSpec
 
 
 @click.command("scan", epilog="""\b
@@ -58,8 +59,8 @@ Examples:
               help="Write documents, edges and clusters tables (JSONL, CSV, Parquet) to DIR.")
 @click.option("--report", "report", type=click.Path(dir_okay=False), default=None, metavar="FILE.html",
               help="Write a self-contained HTML report.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
-              help="Score at or above which a document is called spun.")
+@threshold_option
+@config_option
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: on a terminal).")
 @tier_option("fast")
 @workers_option
@@ -79,13 +80,14 @@ Examples:
               help="--engine spark: band and containment candidates ranked per document [default: 20, as local].")
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                  db: str | None, references: tuple[str, ...], known_files: tuple[str, ...], learn: bool,
-                 out_dir: str | None, report: str | None, threshold: float,
-                 progress: bool | None, tier: str, workers: int, work_db: str | None, engine: str, spark_master: str,
-                 partitions: int | None, max_bucket: int | None, candidates_limit: int | None) -> None:
+                 out_dir: str | None, report: str | None, threshold: float | None, config_file: str | None,
+                 progress: bool | None, tier: str | None, workers: int, work_db: str | None, engine: str,
+                 spark_master: str, partitions: int | None, max_bucket: int | None,
+                 candidates_limit: int | None) -> None:
     """Check every document of INPUT..., trace each against the others (and --db), and report
     derivation edges (copy -> source) and story clusters. Inputs are never modified."""
     err = sys.stderr  # read at call time: test runners swap it
-    chosen = resolve_tier(tier)
+    config = check_config(config_file=config_file, threshold=threshold, tier=tier, default_tier="fast")
     knobs = {"--partitions": partitions, "--max-bucket": max_bucket, "--candidates": candidates_limit}
     if engine == "local" and any(v is not None for v in knobs.values()):
         given = ", ".join(k for k, v in knobs.items() if v is not None)
@@ -93,23 +95,23 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     if engine == "spark" and (workers != 1 or work_db is not None):
         raise click.UsageError("--workers and --work-db apply to --engine local (Spark sizes its own work: "
                                "--spark-master local[N], --partitions)")
-    if engine == "spark" and (known_files or references):
-        raise click.UsageError("--known and --reference apply to --engine local")
     if learn and (db is None or engine != "local"):
         raise click.UsageError("--learn needs --db FILE (the index it writes to) and --engine local")
     if work_db is not None and os.path.exists(work_db):
         raise click.UsageError(f"--work-db {work_db} exists: name a new file (scan builds its own index there)")
+    spec = lexicon_spec(known_files=known_files, references=references, db=db, id_field=id_field,
+                        text_field=text_field, max_bytes=max_bytes, err=err)
     documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
     problems = documents.problems
 
     show = sys.stderr.isatty() if progress is None else progress
     if engine == "spark":
-        result = _scan_with_spark(list(documents.pairs()), db=db, threshold=threshold, tier=chosen, master=spark_master,
+        result = _scan_with_spark(list(documents.pairs()), db=spec.index_path, lexicon=spec, config=config,
+                                  master=spark_master,
                                   show=show,
                                   partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
     else:
-        lexicon = with_references(known_lexicon(known_files), references, id_field, text_field, max_bytes, err)
-        result = _scan_locally(documents.pairs(), lexicon=lexicon, db=db, learn=learn, threshold=threshold, tier=chosen,
+        result = _scan_locally(documents.pairs(), lexicon=spec, db=db, learn=learn, config=config,
                                show=show, workers=workers, work_db=work_db)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
@@ -138,25 +140,24 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     sys.exit(ExitCode.FOUND if n_spun or n_derived else ExitCode.OK)
 
 
-def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: Lexicon, db: str | None, learn: bool,
-                  threshold: float, tier: Tier, show: bool, workers: int, work_db: str | None) -> ScanResult:
-    """The local engine (``unspin.scan.scan``) with progress bars, over ``lexicon`` strengthened
-    by the index."""
+def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: LexiconSpec, db: str | None, learn: bool,
+                  config: CheckConfig, show: bool, workers: int, work_db: str | None) -> ScanResult:
+    """The local engine (``unspin.scan.scan``) with progress bars, checking with ``lexicon``
+    and tracing against the index ``db`` too."""
     with ExitStack() as stack:
         idx = stack.enter_context(open_index(db, read_only=not learn)) if db else None
-        if idx is not None:
-            lexicon = idx.lexicon(lexicon)
         collected = list(docs)
         bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                            TimeElapsedColumn(), console=Console(file=sys.stderr),
                                            disable=not show))
         tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
-        return scan(collected, lexicon=lexicon, index=idx, learn=learn, threshold=threshold, tier=tier, workers=workers,
+        return scan(collected, lexicon=lexicon, index=idx, learn=learn, config=config, workers=workers,
                     work_db=work_db,
                     progress=lambda stage, n: bar.advance(tasks[stage], n))
 
 
-def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: float, tier: Tier, master: str,
+def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, lexicon: LexiconSpec, config: CheckConfig,
+                     master: str,
                      show: bool,
                      partitions: int | None, max_bucket: int | None,
                      candidates_limit: int | None) -> ScanResult:
@@ -174,10 +175,7 @@ def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, threshold: 
     if existing is None:
         spark.sparkContext.setLogLevel("ERROR")
     try:
-        if db is not None:
-            open_index(db, read_only=True).close()  # fail early, with the local engine's message
-        return scan_spark(spark, docs, threshold=threshold, tier=tier, partitions=partitions,
-                          index_path=os.path.abspath(db) if db is not None else None,
+        return scan_spark(spark, docs, config=config, lexicon=lexicon, partitions=partitions, index_path=db,
                           max_bucket=max_bucket or MAX_BUCKET, candidates_limit=candidates_limit or CANDIDATES_LIMIT)
     finally:
         if existing is None:

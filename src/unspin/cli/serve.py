@@ -6,7 +6,7 @@ import ipaddress
 
 import click
 
-from unspin.cli.options import resolve_tier, tier_option
+from unspin.cli.options import check_config, config_option, threshold_option, tier_option
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES
 
 
@@ -55,9 +55,12 @@ Examples:
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_REQUEST_BYTES, show_default=True,
               help="Largest request body accepted (larger ones get 413).")
 @tier_option(None)
+@threshold_option
+@config_option
 def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: bool, token: str | None,
-                  max_bytes: int, tier: str | None) -> None:
+                  max_bytes: int, tier: str | None, threshold: float | None, config_file: str | None) -> None:
     """Serve the unspin API and web page over HTTP."""
+    config = check_config(config_file=config_file, threshold=threshold, tier=tier, default_tier=None)
     if learn and read_only:
         raise click.UsageError("--learn and --read-only exclude each other")
     if learn and db is None:
@@ -74,7 +77,7 @@ def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: 
     click.echo("unspin: loading the lexicon" + (f" and the index {db}" if db else "") + "...", err=True)
     try:
         app = create_app(db=db, read_only=read_only, learn=learn, token=token, max_request_bytes=max_bytes,
-                         tier=resolve_tier(tier))
+                         config=config)
     except StoreError as e:
         from unspin.cli.index import IndexUnusable
 

@@ -36,7 +36,7 @@ weak evidence; a reference corpus (``Lexicon.with_reference``) makes it stronger
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from unspin.core.acronyms import acronym_mismatches
 from unspin.core.odd_pairs import OddPairParams, odd_pair_features, odd_pair_logit, unlisted_pairs
@@ -79,6 +79,9 @@ class DetectorParams:
     ``KnownSubstitutions.output_ratio`` where that is negative (a word of established terms).
     Set by hand (0 = a coin flip for a swap seen once in a context that fits no frequent pair),
     checked on the development benchmark.
+
+    ``spin``: the per-word spin evidence (``SpinModel``), ``odd_pairs``: the odd-pair model
+    (``OddPairParams``); both are read by the detector only through these fields.
     """
 
     gain_weight: float = 0.6
@@ -120,6 +123,8 @@ class DetectorParams:
     # places ("Serena Williams (US)") also needs every word known to WordNet.
     acronym_confidence: float = 0.8
     acronym_min_zipf: float = 2.5
+    spin: SpinModel = field(default_factory=SpinModel)
+    odd_pairs: OddPairParams = field(default_factory=OddPairParams)
 
 
 @dataclass(slots=True)
@@ -194,11 +199,10 @@ class _Work:
 class Detector:
     """Scores tokens of one text against a lexicon. Stateless apart from its inputs."""
 
-    def __init__(self, lexicon: Lexicon, params: DetectorParams | None = None,
-                 pair_params: OddPairParams | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, params: DetectorParams | None = None) -> None:
         self.lex = lexicon
         self.p = params or DetectorParams()
-        self.pp = pair_params or OddPairParams()
+        self.pp = self.p.odd_pairs
 
     def odd_pair_features(self, first: str, second: str, llr_first: float | None, llr_second: float | None, *,
                           hyphen: bool = False) -> tuple[float, ...]:
@@ -234,7 +238,7 @@ class Detector:
             counts: dict[str, int] = {}
             for t in tokens:
                 counts[t.norm] = counts.get(t.norm, 0) + 1
-            model = SpinModel()
+            model = self.p.spin
             for i in found:
                 slots[i] = _Slot()
                 llrs[i] = word_spin_llr(tokens, i, counts[tokens[i].norm], lex, model)
@@ -494,7 +498,7 @@ class Detector:
         neighbours; suggestions re-ranked. Then confident slots become findings."""
         tokens = split_compounds(tokens)
         eligible = eligibility(tokens)
-        model = SpinModel()
+        model = self.p.spin
         llrs = word_llrs(tokens, self.lex, model, eligible=eligible)
         odd = oddness_of(tokens, llrs, model)
         w = _Work(text, tokens, [_Slot() if e else None for e in eligible], [False] * len(tokens), llrs, odd,

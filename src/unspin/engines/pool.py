@@ -2,13 +2,13 @@
 
 ``unspin.scan.scan(..., workers=N)`` checks and traces with ``N`` processes. Each worker
 process runs exactly what the single-process engine runs (``unspin.api.check`` with the same
-lexicon tables, ``Index.trace_many`` against the same index file), so the results are the
-same, in input order; only the wall-clock time changes.
+lexicon tables and the same ``CheckConfig``, ``Index.trace_many`` against the same index
+file), so the results are the same, in input order; only the wall-clock time changes.
 
 Worker processes are started with ``spawn`` (a fresh interpreter: Polars and SQLite are not
-fork-safe). The lexicon is not pickled whole: a worker builds ``Lexicon.default()`` (shared
-tables, about a second) and adds the caller's known substitutions and reference statistics,
-which are plain data.
+fork-safe). Each worker receives, once, the caller's ``LexiconSpec`` and ``CheckConfig`` as
+plain data (``to_dict()``) and builds its lexicon with ``LexiconSpec.build``, the function every
+front end builds its lexicon with (``Lexicon.default()``'s shared tables take about a second).
 """
 
 from __future__ import annotations
@@ -21,34 +21,18 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from unspin.api import Tier, check
+from unspin.api import check
+from unspin.core.config import CheckConfig
 from unspin.core.results import CheckResult, TraceResult
-from unspin.lexicon import KnownSubstitutions, Lexicon
-from unspin.lexicon.frequencies import ReferenceStats
+from unspin.lexicon import Lexicon
+from unspin.spec import LexiconSpec
 
 # Set once in each worker process by ``_start_worker`` (never in the parent): the lexicon that
 # process checks with, and the index files it has opened for tracing.
 _WORKER: dict[str, object] = {}
-
-
-@dataclass(frozen=True)
-class LexiconParts:
-    """What a lexicon adds to ``Lexicon.default()``: sent to each worker once, at start-up."""
-
-    known: KnownSubstitutions
-    reference: ReferenceStats | None
-
-    @classmethod
-    def of(cls, lexicon: Lexicon) -> LexiconParts:
-        return cls(lexicon.known, lexicon.reference)
-
-    def build(self) -> Lexicon:
-        """``Lexicon.default()`` with these parts: the same tables as the lexicon they came from."""
-        return Lexicon.default().with_parts(self.known, self.reference)
 
 
 def _exit_with_parent(parent: int, interval: float) -> None:
@@ -59,15 +43,16 @@ def _exit_with_parent(parent: int, interval: float) -> None:
     os._exit(1)
 
 
-def _start_worker(parts: LexiconParts, parent: int) -> None:
+def _start_worker(spec: dict[str, Any], config: dict[str, Any], parent: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent, 0.5), daemon=True, name="unspin-parent-watch").start()
-    _WORKER["lexicon"] = parts.build()
+    _WORKER["lexicon"] = LexiconSpec.from_dict(spec).build()
+    _WORKER["config"] = CheckConfig.from_dict(config)
 
 
-def _check_chunk(chunk: Sequence[tuple[str, str]], threshold: float, tier: Tier) -> list[CheckResult]:
-    lexicon = _WORKER["lexicon"]
-    assert isinstance(lexicon, Lexicon)
-    return [check(text, id=doc_id, lexicon=lexicon, threshold=threshold, tier=tier) for doc_id, text in chunk]
+def _check_chunk(chunk: Sequence[tuple[str, str]]) -> list[CheckResult]:
+    lexicon, config = _WORKER["lexicon"], _WORKER["config"]
+    assert isinstance(lexicon, Lexicon) and isinstance(config, CheckConfig)
+    return [check(text, id=doc_id, lexicon=lexicon, config=config) for doc_id, text in chunk]
 
 
 def _trace_chunk(chunk: Sequence[tuple[str, str]], index_path: str, top: int, exclude_self: bool) -> list[TraceResult]:
@@ -84,12 +69,15 @@ def _trace_chunk(chunk: Sequence[tuple[str, str]], index_path: str, top: int, ex
 class WorkerPool:
     """``workers`` processes that check and trace (id, text) pairs; results in input order.
 
-    Use as a context manager. Work is sent in chunks (``check_chunk`` documents per check task,
+    Every worker checks with the lexicon ``lexicon.build()`` gives and with ``config`` (default
+    ``CheckConfig()``: the fast tier), both received once, at start-up, as plain data. Use as a
+    context manager. Work is sent in chunks (``check_chunk`` documents per check task,
     ``trace_chunk`` per trace task) and at most ``2 * workers`` chunks are in flight, so memory
     stays bounded whatever the number of documents.
     """
 
-    def __init__(self, workers: int, lexicon: Lexicon, *, check_chunk: int = 64, trace_chunk: int = 256) -> None:
+    def __init__(self, workers: int, lexicon: LexiconSpec, *, config: CheckConfig | None = None, check_chunk: int = 64,
+                 trace_chunk: int = 256) -> None:
         if workers < 2:
             raise ValueError(f"a pool needs at least 2 workers, got {workers}; use the single-process path")
         self.workers = workers
@@ -97,7 +85,8 @@ class WorkerPool:
         self.trace_chunk = trace_chunk
         self._executor: Executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(LexiconParts.of(lexicon), os.getpid()))
+            initializer=_start_worker,
+            initargs=(lexicon.to_dict(), (config or CheckConfig()).to_dict(), os.getpid()))
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -123,9 +112,9 @@ class WorkerPool:
                 pending.append(self._executor.submit(fn, nxt, *args))
             yield from done
 
-    def check(self, docs: Iterable[tuple[str, str]], *, threshold: float, tier: Tier) -> Iterator[CheckResult]:
-        """``unspin.api.check`` of every (id, text) at ``tier``, in order."""
-        yield from self._ordered(_check_chunk, docs, self.check_chunk, threshold, tier)
+    def check(self, docs: Iterable[tuple[str, str]]) -> Iterator[CheckResult]:
+        """``unspin.api.check`` of every (id, text) with the pool's lexicon and configuration, in order."""
+        yield from self._ordered(_check_chunk, docs, self.check_chunk)
 
     def trace(self, index_path: str, docs: Iterable[tuple[str, str]], *, top: int,
               exclude_self: bool) -> Iterator[TraceResult]:

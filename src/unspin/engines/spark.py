@@ -2,8 +2,10 @@
 
 Every decision is made by the pure functions the local engine (``unspin.scan.scan``) calls:
 
-* verdicts: ``unspin.api.check``, with ``Lexicon.default()`` (strengthened by ``--db`` exactly
-  as the CLI does) built once per Python worker and reused by every partition it runs;
+* verdicts: ``unspin.api.check`` with the run's ``CheckConfig`` and the lexicon of its
+  ``LexiconSpec`` (``LexiconSpec.build``, as every front end builds it), both shipped as plain
+  data (the spec in a broadcast variable: it may hold a reference corpus), the lexicon built
+  once per Python worker and reused by every partition it runs;
 * band and winnow keys: ``unspin.index.fingerprint_documents`` (what ``Index.add`` stores:
   skeleton and fact bands of ``MinHasher``, and the winnowed content-word hashes of
   ``unspin.core.winnow`` with the params' ``winnow_k`` and ``winnow_window``);
@@ -46,8 +48,9 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from unspin.api import DEFAULT_THRESHOLD, Tier, check
+from unspin.api import check
 from unspin.core.candidates import choose_candidates
+from unspin.core.config import CheckConfig
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
@@ -58,6 +61,7 @@ from unspin.io.readers import Document, InputProblem, ReadOptions, document_from
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, csv_cell, scan_tables
 from unspin.lexicon import Lexicon
 from unspin.scan import FoundMatch, build_clusters, build_edges, rank_candidates
+from unspin.spec import LexiconSpec
 from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET, distinct_keys
 
 if TYPE_CHECKING:
@@ -84,7 +88,9 @@ _JSONL_EXTENSIONS = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".
 class SparkScanOptions:
     """What the Spark scan computes, and the knobs of its memory hot spot (the key join).
 
-    ``threshold``, ``tier`` and ``top`` mean what they mean for the local engine. ``max_bucket``:
+    ``config`` (how every document is checked: ``unspin.api.check``'s ``CheckConfig``, shipped
+    to the executors as ``CheckConfig.to_dict()``) and ``top`` mean what they mean for the local
+    engine. ``max_bucket``:
     key buckets (band and winnow keys) holding more documents are skipped (and counted), as the
     store's ``max_bucket``; ``candidates_limit``: band candidates, and containment candidates
     before ``choose_candidates`` keeps at most ``CONTAINMENT_LIMIT`` of them, per document, as
@@ -95,22 +101,25 @@ class SparkScanOptions:
     lexicon, as ``--db`` does locally; it must be readable on every executor (a shared file
     system, or shipped with ``spark-submit --files`` and named by its file name).
     ``params``: fingerprint parameters, band and winnow keys alike (default: the index's, else
-    ``FingerprintParams()``).
+    ``FingerprintParams()``). ``lexicon``: what documents are checked with (default
+    ``LexiconSpec(index_path=index_path)``: the default lexicon, strengthened by the index).
     """
 
-    threshold: float = DEFAULT_THRESHOLD
-    tier: Tier = "fast"
+    config: CheckConfig = field(default_factory=CheckConfig)
     top: int = TOP_MATCHES
     max_bucket: int = MAX_BUCKET
     candidates_limit: int = CANDIDATES_LIMIT
     partitions: int | None = None
     index_path: str | None = None
     params: FingerprintParams | None = None
+    lexicon: LexiconSpec | None = None
+
+    def lexicon_spec(self) -> LexiconSpec:
+        """The spec documents are checked with: ``lexicon``, or by default the index's."""
+        return self.lexicon if self.lexicon is not None else LexiconSpec(index_path=self.index_path)
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming the option that cannot work."""
-        if not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
         for name in ("top", "max_bucket", "candidates_limit"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
@@ -205,7 +214,7 @@ def active_session() -> SparkSession | None:
 # Everything below runs in Python workers; caches live as long as the worker process (Spark
 # reuses workers across tasks by default, so the lexicon is built once per worker).
 
-_LEXICONS: dict[str | None, Lexicon] = {}
+_LEXICONS: dict[str, Lexicon] = {}
 _INDEXES: dict[str, Index] = {}
 
 
@@ -229,15 +238,16 @@ def _worker_index(path: str) -> Index:
     return idx
 
 
-def worker_lexicon(index_path: str | None) -> Lexicon:
-    """The lexicon ``unspin scan`` uses: ``Lexicon.default()``, strengthened by the index's learned
-    substitutions and texts when ``index_path`` is given (``Index.lexicon``). Cached per process."""
-    lex = _LEXICONS.get(index_path)
+def worker_lexicon(spec: str) -> Lexicon:
+    """``LexiconSpec.build()`` of the spec whose ``to_dict()`` is the JSON ``spec``, its index
+    found where ``spark-submit --files`` put it when its path does not exist here. Cached per
+    process (keyed by the JSON text)."""
+    lex = _LEXICONS.get(spec)
     if lex is None:
-        lex = Lexicon.default()
-        if index_path is not None:
-            lex = _worker_index(index_path).lexicon(lex)
-        _LEXICONS[index_path] = lex
+        parsed = LexiconSpec.from_dict(json.loads(spec))
+        if parsed.index_path is not None:
+            parsed = replace(parsed, index_path=_resolve_index_path(parsed.index_path))
+        lex = _LEXICONS[spec] = parsed.build()
     return lex
 
 
@@ -289,16 +299,19 @@ def _match_from_json(data: str) -> Match:
     return Match.from_dict(json.loads(data))
 
 
-def _analyse_partition(rows: Iterable[Any], *, threshold: float, tier: Tier, params: FingerprintParams,
-                       index_path: str | None, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
-    """Check every document (``unspin.api.check``) and fingerprint it with the function
-    ``Index.add`` uses (``fingerprint_documents``: skeleton and fact band keys, winnow keys)."""
-    lex = worker_lexicon(index_path)
+def _analyse_partition(rows: Iterable[Any], *, config: dict[str, Any], params: FingerprintParams,
+                       lexicon: Any, chunk: int = 500) -> Iterator[tuple[Any, ...]]:
+    """Check every document (``unspin.api.check`` with the shipped ``CheckConfig.to_dict()`` and
+    the lexicon of the ``LexiconSpec`` JSON broadcast as ``lexicon``) and fingerprint it with the
+    function ``Index.add`` uses (``fingerprint_documents``: skeleton and fact band keys, winnow
+    keys)."""
+    lex = worker_lexicon(lexicon.value)
+    cfg = CheckConfig.from_dict(config)
     it = iter(rows)
     while batch := list(itertools.islice(it, chunk)):
         stored = fingerprint_documents(params, [(r.id, r.text) for r in batch])
         for r, doc in zip(batch, stored, strict=True):
-            res = check(r.text, id=r.id, lexicon=lex, threshold=threshold, tier=tier)
+            res = check(r.text, id=r.id, lexicon=lex, config=cfg)
             yield (r.id, r.text, r.src, r.pos, distinct_keys(doc.band_keys), list(doc.winnow_keys),
                    float(res.score), bool(res.spun), _to_json(res))
 
@@ -537,6 +550,7 @@ class SparkScan:
         self._params = options.params or FingerprintParams()
         self._ranked: DataFrame | None = None
         self._pairs: Any = None  # accumulator: candidates chosen
+        self._spec: Any = None  # broadcast: the LexiconSpec as JSON
 
     # ------------------------------------------------------------------ pipeline
 
@@ -606,8 +620,8 @@ class SparkScan:
         docs = loaded.where(F.col("problem").isNull()).drop("problem").repartition(self._partitions(), "id")
         first = Window.partitionBy("id").orderBy("src", "pos")
         docs = docs.withColumn("_n", F.row_number().over(first)).where(F.col("_n") == 1).drop("_n")
-        fn = partial(_analyse_partition, threshold=self.options.threshold, tier=self.options.tier, params=self._params,
-                     index_path=self.options.index_path)
+        self._spec = self.spark.sparkContext.broadcast(json.dumps(self.options.lexicon_spec().to_dict()))
+        fn = partial(_analyse_partition, config=self.options.config.to_dict(), params=self._params, lexicon=self._spec)
         analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
         self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
         agg = self.analysed.agg(F.count(F.lit(1)).alias("n"), F.sum(F.size("keys")).alias("k"),
@@ -814,24 +828,29 @@ class SparkScan:
         self._cached.clear()
         if self.analysed is not None:
             self.analysed.unpersist()
+        if self._spec is not None:
+            self._spec.unpersist()
+            self._spec = None
 
 
 def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
-               threshold: float = DEFAULT_THRESHOLD, tier: Tier = "fast", top: int = TOP_MATCHES,
+               config: CheckConfig | None = None, top: int = TOP_MATCHES,
                max_bucket: int = MAX_BUCKET, candidates_limit: int = CANDIDATES_LIMIT, partitions: int | None = None,
                index_path: str | None = None, params: FingerprintParams | None = None,
-               input_format: str | None = None, max_bytes: int = MAX_BYTES, texts: bool = True,
+               lexicon: LexiconSpec | None = None, input_format: str | None = None, max_bytes: int = MAX_BYTES,
+               texts: bool = True,
                stats: SparkScanStats | None = None) -> ScanResult:
     """``unspin.scan.scan`` on Spark: the same ``ScanResult`` (verdicts, edges, clusters) for the
     same documents. ``source``: ``(id, text)`` pairs, a DataFrame or Parquet/JSONL path(s) (see
     :func:`load_documents`). Everything is collected on the driver, as the local engine holds
     it; for collections whose verdicts do not fit there use :class:`SparkScan` and
     ``write_tables`` (or ``python -m unspin.engines.spark_submit``). ``stats``, if given, is
-    filled in with the counts and timings of the run.
+    filled in with the counts and timings of the run. ``config``: as ``unspin.scan.scan``'s
+    (default ``CheckConfig()``).
     """
-    opts = SparkScanOptions(threshold=threshold, tier=tier, top=top, max_bucket=max_bucket,
+    opts = SparkScanOptions(config=config if config is not None else CheckConfig(), top=top, max_bucket=max_bucket,
                             candidates_limit=candidates_limit, partitions=partitions, index_path=index_path,
-                            params=params)
+                            params=params, lexicon=lexicon)
     run = SparkScan.run(spark, source, options=opts, id_field=id_field, text_field=text_field,
                         input_format=input_format, max_bytes=max_bytes)
     try:

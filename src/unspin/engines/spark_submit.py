@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from unspin.api import DEFAULT_THRESHOLD
+from unspin.core.config import DEFAULT_THRESHOLD, CheckConfig, read_config_file
 from unspin.defaults import MAX_BYTES, SPARK_MASTER, TOP_MATCHES
 from unspin.io.tables import FORMATS
 from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
@@ -45,8 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="default: JSONL if every input ends in a JSONL extension, else Parquet")
     ap.add_argument("--id-field", default="id", help="field or column holding the document id (default: id)")
     ap.add_argument("--text-field", default="text", help="field or column holding the text (default: text)")
-    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                    help=f"score at or above which a document is called spun (default: {DEFAULT_THRESHOLD})")
+    ap.add_argument("--threshold", type=float, default=None,
+                    help="score at or above which a document is called spun (default: --config's, else "
+                         f"{DEFAULT_THRESHOLD})")
+    ap.add_argument("--config", default=None, metavar="FILE.json",
+                    help="check settings as JSON, the shape of CheckConfig.to_dict() (as unspin scan --config); "
+                         "read here and shipped to the executors")
     ap.add_argument("--top", type=int, default=TOP_MATCHES, help=f"matches kept per document (default: {TOP_MATCHES})")
     ap.add_argument("--max-bucket", type=int, default=MAX_BUCKET,
                     help=f"skip key buckets (band or winnow) holding more documents (default: {MAX_BUCKET}, "
@@ -69,6 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _check_config(path: str | None, threshold: float | None) -> CheckConfig:
+    """The ``--config`` file's ``CheckConfig`` (or the defaults), ``--threshold`` replacing its
+    threshold; ``ValueError`` saying what is wrong with the file."""
+    try:
+        data = read_config_file(path) if path is not None else {}
+        if threshold is not None:
+            data["threshold"] = threshold
+        return CheckConfig.from_dict(data)
+    except ValueError as e:
+        raise ValueError(f"--config {path}: {e}" if path is not None else str(e)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the job; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -85,9 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("unspin: the Spark engine needs pyspark: pip install 'unspin[spark]'", file=sys.stderr)
         return 2
 
-    options = SparkScanOptions(threshold=args.threshold, top=args.top, max_bucket=args.max_bucket,
-                               candidates_limit=args.candidates, partitions=args.partitions, index_path=args.db)
     try:
+        options = SparkScanOptions(config=_check_config(args.config, args.threshold), top=args.top,
+                                   max_bucket=args.max_bucket, candidates_limit=args.candidates,
+                                   partitions=args.partitions, index_path=args.db)
         options.validate()
     except ValueError as e:
         print(f"unspin: {e}", file=sys.stderr)

@@ -94,12 +94,6 @@ class Lexicon:
         """A lexicon that also knows an already built substitution table."""
         return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={})
 
-    def with_parts(self, known: KnownSubstitutions, reference: ReferenceStats | None) -> Lexicon:
-        """This lexicon's base tables with exactly these known substitutions and reference
-        statistics (what ``known`` and ``reference`` of another lexicon hold): how a worker
-        process rebuilds its parent's lexicon from plain data."""
-        return replace(self, known=known, reference=reference, _cands={}, _senses={}, _syn_zipf={})
-
     def with_reference(self, texts: Iterable[str]) -> Lexicon:
         """A lexicon that also uses word-pair statistics of a clean reference corpus."""
         return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={})

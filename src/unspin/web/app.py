@@ -6,8 +6,9 @@ exactly the objects ``unspin check --format jsonl`` and ``unspin trace --format 
 
 Guarantees:
 
-* the lexicon is built once, when the application is created (``Lexicon.default()``, or the
-  given one, strengthened by the index's learned substitutions and texts when ``db`` is given);
+* the lexicon is built once, when the application is created, by ``LexiconSpec.build`` (by
+  default ``Lexicon.default()`` strengthened by the index's learned substitutions and texts
+  when ``db`` is given), and ``/check`` checks with the given ``CheckConfig``;
   substitutions learned while serving reach ``/check`` after a restart, as with the CLI;
 * the index is written only by a server created with ``learn`` (``unspin serve --learn``), and
   only by a ``/trace`` request that asks for it (``"learn": true``; 403 on other servers); without
@@ -29,6 +30,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Security
@@ -41,11 +43,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
-from unspin.api import DEFAULT_THRESHOLD, Tier, check, default_tier
+from unspin.api import check, default_config
+from unspin.core.config import CheckConfig
 from unspin.core.results import finite
 from unspin.defaults import TOP_MATCHES
 from unspin.index import Index
-from unspin.lexicon import Lexicon
+from unspin.spec import LexiconSpec
 from unspin.store import StoreError
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TEXT_CHARS
 from unspin.web.page import PageConfig, page_headers, render_page
@@ -111,8 +114,9 @@ class CheckRequest(BaseModel):
                       description="The text to check (plain text; character offsets in the answer refer to "
                                   "it); not only whitespace.")
     id: str = Field("-", min_length=1, max_length=MAX_ID_CHARS, description="An id echoed in the answer.")
-    threshold: float = Field(DEFAULT_THRESHOLD, ge=0, le=1, strict=True,
-                             description="Score at or above which the text is called spun.")
+    threshold: float | None = Field(None, ge=0, le=1, strict=True,
+                                    description="Score at or above which the text is called spun (default: "
+                                                "the server's, 0.5 unless it was configured otherwise).")
 
     @field_validator("text")
     @classmethod
@@ -419,8 +423,8 @@ def create_app(
     token: str | None = None,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
-    lexicon: Lexicon | None = None,
-    tier: Tier | None = None,
+    lexicon: LexiconSpec | None = None,
+    config: CheckConfig | None = None,
 ) -> FastAPI:
     """Build the ``unspin serve`` application.
 
@@ -429,14 +433,16 @@ def create_app(
     requests that ask for it write learned swaps into the index (otherwise the index is opened
     read-only). ``read_only``: open it read-only (excludes ``learn``). ``token``: when set,
     required as ``Authorization: Bearer <token>`` everywhere except ``/health`` and the page. ``max_request_bytes`` and
-    ``max_text_chars``: larger bodies or texts get 413. ``lexicon``: the base lexicon (default
-    ``Lexicon.default()``), strengthened by the index when ``db`` is given. ``tier``: the
-    ``unspin.api.check`` tier of ``/check`` (default ``default_tier()``).
+    ``max_text_chars``: larger bodies or texts get 413. ``lexicon``: what ``/check`` checks
+    with (default ``LexiconSpec(index_path=db)``: the default lexicon, strengthened by the index
+    when there is one). ``config``: how
+    ``/check`` checks (``unspin.api.check``; default ``default_config()``); a request's
+    ``threshold`` replaces the configured one for that request only.
 
     Opens the index and builds the lexicon now, so a bad ``db`` raises here
     (``unspin.store.StoreError``); the index is closed when the application shuts down.
     """
-    chosen: Tier = tier or default_tier()
+    cfg = config if config is not None else default_config()
     if max_request_bytes < 1 or max_text_chars < 1:
         raise ValueError("max_request_bytes and max_text_chars must be positive")
     if token is not None and not token:
@@ -446,8 +452,7 @@ def create_app(
     read_only = read_only or (db is not None and not learn)  # without --learn nothing may write
     index = _open_index(db, read_only) if db is not None else None
     try:
-        base = lexicon if lexicon is not None else Lexicon.default()
-        lex = index.lexicon(base) if index is not None else base
+        lex = (lexicon if lexicon is not None else LexiconSpec(index_path=db)).build()
     except BaseException:
         if index is not None:
             index.close()
@@ -539,7 +544,8 @@ def create_app(
         """Is the text machine-spun? The calibrated score, the suspicious spans with their likely
         originals, and the restored text: ``CheckResult.to_dict()``."""
         check_length(req.text)
-        result = check(req.text, id=req.id, lexicon=lex, threshold=req.threshold, tier=chosen)
+        asked = cfg if req.threshold is None else replace(cfg, threshold=req.threshold)
+        result = check(req.text, id=req.id, lexicon=lex, config=asked)
         return JSONResponse(finite(result.to_dict()))
 
     @app.post("/trace", dependencies=auth, response_model=None, tags=["unspin"],
@@ -571,7 +577,7 @@ def create_app(
         mode. Never needs the token."""
         return HealthResponse(status="ok", version=__version__,
                               documents=len(index) if index is not None else None, read_only=read_only,
-                              learn=learn and index is not None, tier=chosen)
+                              learn=learn and index is not None, tier=cfg.tier)
 
     page_config = PageConfig(has_index=index is not None, needs_token=bool(token), read_only=read_only,
                              version=__version__, max_text_chars=max_text_chars, learn=learn)
