@@ -42,8 +42,8 @@ def dump(half: str, n: int, conditions: list[str], shared: str | None) -> Path:
     from unspin import api
     from unspin.core.model_fit import word_fits
     from unspin.core.spin_evidence import eligibility, sentence_starts
-    from unspin.core.text import split_compounds, tokenize
     from unspin.lexicon import Lexicon
+    from unspin.text import split_compounds, tokenize
 
     ref, test = split_articles(load_articles(data_dir(shared)), DEFAULT_SEED)
     articles = (ref if half == "tune" else test)[:n]

@@ -40,7 +40,7 @@ def pair_examples(detector: object, text: str, span: tuple[int, int] | None, *,
     lower-case pairs and applied to both."""
     from unspin.core.odd_pairs import unlisted_pairs
     from unspin.core.spin_evidence import word_llrs
-    from unspin.core.text import joined, split_compounds, tokenize
+    from unspin.text import joined, split_compounds, tokenize
 
     lex = detector.lex  # type: ignore[attr-defined]
     tokens = split_compounds(tokenize(text))

@@ -2,7 +2,7 @@ import pytest
 
 from unspin import Lexicon, check
 from unspin.core.acronyms import acronym_mismatches, spells
-from unspin.core.text import tokenize
+from unspin.text import tokenize
 
 
 @pytest.mark.parametrize(

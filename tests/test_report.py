@@ -13,8 +13,8 @@ import random
 import re
 
 from unspin.core.results import Alignment, CheckResult, Cluster, Edge, Finding, Match, ScanResult, Substitution
-from unspin.core.text import sentence_spans
 from unspin.report import render_report, report_data
+from unspin.text import sentence_spans
 
 XSS_SCRIPT = "</script><script>window.__pwned=1;alert(1)</script>"
 XSS_ATTR = '" onmouseover="window.__pwned=1;alert(1)" x="'

@@ -8,10 +8,10 @@ import pyarrow.parquet as pq
 
 from unspin import Lexicon
 from unspin.api import check
-from unspin.core.text import tokenize
 from unspin.core.trace import match_source
 from unspin.io.tables import DOCUMENT_COLUMNS, EDGE_COLUMNS, write_tables
 from unspin.scan import FoundMatch, build_edges, scan
+from unspin.text import tokenize
 
 from .scan_corpus import article, corpus, spin
 from .test_cli import SOURCE, SPUN_COPY

@@ -1,6 +1,6 @@
 from itertools import pairwise
 
-from unspin.core.text import normalise, sentence_spans, tokenize
+from unspin.text import normalise, sentence_spans, tokenize
 
 
 def test_tokens_keep_offsets_into_original_text():
@@ -28,7 +28,7 @@ def test_empty_and_whitespace_text():
 
 
 def test_split_compounds_gives_the_parts_with_offsets():
-    from unspin.core.text import apart, joined, split_compounds
+    from unspin.text import apart, joined, split_compounds
 
     text = "A high-exactness COVID-19 test, then k-means."
     toks = split_compounds(tokenize(text))
@@ -44,7 +44,7 @@ def test_split_compounds_gives_the_parts_with_offsets():
 
 
 def test_text_windows_tile_the_text_and_cut_at_paragraphs_then_sentences_then_spaces():
-    from unspin.core.text import text_windows
+    from unspin.text import text_windows
 
     short = "One paragraph.\n\nTwo."
     assert text_windows(short, max_chars=len(short)) == [(0, len(short))]

@@ -7,8 +7,8 @@ import pytest
 
 from unspin.core.align import align, restore_from_source
 from unspin.core.fingerprint import FingerprintParams, MinHasher, estimate_jaccard, profile_texts, skeleton_words
-from unspin.core.text import tokenize
 from unspin.core.trace import trace_text
+from unspin.text import tokenize
 
 SOURCE = (
     "The Bank of England raised interest rates to 4.75% on Thursday, the fifth rise in a year. "

@@ -32,7 +32,7 @@ def test_topic_fit_singles_out_the_word_from_another_field(vectors: WordVectors)
 
 def test_the_spin_model_counts_an_off_topic_word_as_odder(vectors: WordVectors) -> None:
     from unspin.core.spin_evidence import SpinModel, is_eligible, topic_fits, word_llrs
-    from unspin.core.text import tokenize
+    from unspin.text import tokenize
 
     lex = Lexicon.default()
     assert lex.base.vectors is not None

@@ -13,9 +13,9 @@ from unspin.core.model_fit import word_fits
 from unspin.core.restore import restore
 from unspin.core.results import CheckResult, Finding
 from unspin.core.spin_evidence import eligibility, sentence_starts
-from unspin.core.text import split_compounds, text_windows, tokenize
 from unspin.lexicon import Lexicon
 from unspin.lexicon.language_model import LanguageModel, model_installed, shared_model
+from unspin.text import split_compounds, text_windows, tokenize
 
 __all__ = ["DEFAULT_THRESHOLD", "TIERS", "WINDOW_CHARS", "CheckConfig", "ModelMissingError", "Tier", "check",
            "default_config", "default_tier", "language_model"]

@@ -17,13 +17,13 @@ from unspin.api import check
 from unspin.core.config import CheckConfig
 from unspin.core.relation import DERIVED, SAME_STORY
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult, TraceResult
-from unspin.core.text import tokenize
 from unspin.core.trace import match_source
 from unspin.defaults import TOP_MATCHES
 from unspin.engines.pool import WorkerPool
 from unspin.index import Index
 from unspin.spec import LexiconSpec
 from unspin.store.base import CANDIDATES_LIMIT, rank_shared
+from unspin.text import tokenize
 
 # Spin scores closer than this cannot tell which of two copies is the source.
 DIRECTION_MARGIN = 0.1

@@ -20,7 +20,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from unspin.core.text import Token
+from unspin.text import Token
 
 # A bracketed token that looks like an acronym: starts with a capital, 2-10 letters or digits
 # (a plural "s" or inner lower-case letters as in "IoT" are allowed), at least two capitals.

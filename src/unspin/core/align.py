@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from unspin.core.fingerprint import is_immutable
 from unspin.core.restore import apply_replacements
 from unspin.core.results import Alignment, Substitution
-from unspin.core.text import Token
+from unspin.text import Token
 
 MAX_SUBSTITUTION_WORDS = 8
 

@@ -35,7 +35,7 @@ TIERS: tuple[Tier, ...] = ("fast", "model")
 DEFAULT_THRESHOLD = 0.5
 
 #: The most characters analysed at once. A longer text is checked in windows (cut at a blank line
-#: or sentence end, ``core.text.text_windows``) whose evidence is summed into one score, so time
+#: or sentence end, ``unspin.text.text_windows``) whose evidence is summed into one score, so time
 #: and memory stay linear in its size (about 40 MB per window, measured on BBC news). Set far
 #: above any article (a typical news story is 3,000 characters): ordinary documents are one window.
 WINDOW_CHARS = 200_000

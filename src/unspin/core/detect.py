@@ -51,9 +51,9 @@ from unspin.core.spin_evidence import (
     word_spin_llr,
 )
 from unspin.core.stopwords import STOPWORDS
-from unspin.core.text import Token, apart, joined, match_case, split_compounds
 from unspin.lexicon.known import KnownSubstitutions
 from unspin.lexicon.model import Candidate, Lexicon, spelling_variant
+from unspin.text import Token, apart, joined, match_case, split_compounds
 
 KNOWN_PHRASE_CONFIDENCE = 0.97
 """Confidence of an exact match of a phrase of a known list (``--known``): someone listed it."""

@@ -16,7 +16,7 @@ calls :meth:`MinHasher.fingerprint_texts` or :func:`profile_texts`, never a copy
 
 Approximate by design:
 
-* Sentences, immutables and facts follow the per-token rules (``unspin.core.text`` for what a
+* Sentences, immutables and facts follow the per-token rules (``unspin.text`` for what a
   sentence is, ``is_immutable`` and ``is_fact`` here), computed vectorised; a test pins the two
   to the same words on the whole BBC set. Words are read from the NFKC form of the whole text
   and lower-cased, where the tokenizer case-folds each word: they differ only for the few
@@ -45,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-from unspin.core.text import ABBREVIATION_DOT, SENTENCE_CLOSERS, SENTENCE_OPENERS, Token, encodable
+from unspin.text import ABBREVIATION_DOT, SENTENCE_CLOSERS, SENTENCE_OPENERS, Token, encodable
 
 FORMAT_VERSION = 3
 
@@ -65,7 +65,7 @@ SKELETON_WORDS = frozenset(
 _MARK = "\x00"
 _WORD_OR_MARK = r"[^\W_]+(?:['\-][^\W_]+)*|\x00"
 _SKELETON_LIST = sorted(SKELETON_WORDS)
-# The sentence rule of ``unspin.core.text`` (one definition), as Polars regular expressions: the
+# The sentence rule of ``unspin.text`` (one definition), as Polars regular expressions: the
 # dot after an abbreviation or an initial is hidden before sentence ends are marked.
 _ABBREVIATION_DOT = ABBREVIATION_DOT
 _SENTENCE_END = f"([.!?][{re.escape(SENTENCE_CLOSERS)}]*\\s+)([{re.escape(SENTENCE_OPENERS)}]?[A-Z0-9])"

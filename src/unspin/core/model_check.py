@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from unspin.core.model_fit import FitParams, WordFit
 from unspin.core.results import LISTED_EVIDENCE, Evidence, Finding
-from unspin.core.text import Token, match_case
+from unspin.text import Token, match_case
 
 #: Evidence of a fast-tier finding whose suggestion comes from a list or an index, not from
 #: the lexicon's synonyms: the model does not overrule it.

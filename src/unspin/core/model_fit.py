@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspin.core.text import Token, match_case
 from unspin.lexicon.language_model import MAX_WINDOW, LanguageModel, Window
+from unspin.text import Token, match_case
 
 
 @dataclass(frozen=True, slots=True)

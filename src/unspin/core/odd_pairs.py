@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 
 from unspin.core.stopwords import STOPWORDS
-from unspin.core.text import Token, joined
 from unspin.lexicon.model import Lexicon
+from unspin.text import Token, joined
 
 
 @dataclass(frozen=True, slots=True)

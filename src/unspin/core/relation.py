@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from unspin.core.align import AlignmentReport
-from unspin.core.text import Token
+from unspin.text import Token
 
 DERIVED = "derived"
 SAME_STORY = "same-story"

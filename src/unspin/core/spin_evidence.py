@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from unspin.core.stopwords import PREFIXES, STOPWORDS
-from unspin.core.text import Token, apart
 from unspin.lexicon.model import Candidate, Lexicon
+from unspin.text import Token, apart
 
 
 def is_eligible(tok: Token, first_in_sentence: bool) -> bool:

@@ -14,8 +14,8 @@ from unspin.core.align import align, restore_from_source
 from unspin.core.fingerprint import Profile, facts, profile_texts
 from unspin.core.relation import DERIVED, RelationParams, classify, content_words, fact_overlap
 from unspin.core.results import Match, TraceResult
-from unspin.core.text import Token, tokenize
 from unspin.defaults import TOP_MATCHES
+from unspin.text import Token, tokenize
 
 
 def match_source(text: str, tokens: list[Token], source_id: str, source_text: str, *,

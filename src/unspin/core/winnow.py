@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 import xxhash
 
 from unspin.core.stopwords import STOPWORDS
-from unspin.core.text import encodable
+from unspin.text import encodable
 
 WINNOW_K = 3
 WINNOW_WINDOW = 10

@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.text import Text
 
 from unspin.core.results import CheckResult, Finding, TraceResult, finite
-from unspin.core.text import sentence_spans
 from unspin.defaults import CSV_TOP_FINDINGS, TOP_MATCHES
 from unspin.io.readers import InputProblem
+from unspin.text import sentence_spans
 
 __all__ = [
     "CSV_COLUMNS",

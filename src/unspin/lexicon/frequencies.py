@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
-from unspin.core.text import split_compounds, tokenize
+from unspin.text import split_compounds, tokenize
 
 # Tokens in the Google Books corpus behind the bigram list, used to map reference counts onto
 # the same scale (approximate: only the order of magnitude matters).

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unspin.core.text import normalise, split_compounds, tokenize
+from unspin.text import normalise, split_compounds, tokenize
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _PAREN = re.compile(r"\s*\([^)]*\)")
