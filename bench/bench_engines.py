@@ -10,7 +10,7 @@ earlier article, spun at 30% by ``bench/spinner.py`` (alternately verbatim), so 
 edges to find. Each corpus is written once to a Parquet file (``id``, ``text``) in a temporary
 folder.
 
-Engines: ``local`` (``unspin.scan.scan`` in one process), ``local:N`` (the same with ``N``
+Engines: ``local`` (``unspin.engines.local.scan`` in one process), ``local:N`` (the same with ``N``
 worker processes, ``scan(workers=N)``; its own index in a temporary SQLite file) and ``spark``.
 Each engine runs in a fresh child process, timed from before reading the corpus to the
 collected ``ScanResult`` (Spark: start-up of the session included, and reported separately).
@@ -108,7 +108,7 @@ def child(engine: str, corpus: Path, master: str, partitions: int | None, result
     if engine.startswith("local"):
         import pyarrow.parquet as pq
 
-        from unspin.scan import scan
+        from unspin.engines.local import scan
 
         table = pq.read_table(corpus)
         docs = list(zip(table.column("id").to_pylist(), table.column("text").to_pylist(), strict=True))

@@ -98,8 +98,8 @@ def test_worker_pool_gives_the_local_model_tier_answer() -> None:
 @pytest.mark.skipif(shutil.which("java") is None and not os.environ.get("JAVA_HOME"), reason="Spark needs Java")
 def test_spark_gives_the_local_model_tier_answer() -> None:
     pytest.importorskip("pyspark")
+    from unspin.engines.local import scan
     from unspin.engines.spark import scan_spark, spark_session
-    from unspin.scan import scan
 
     docs = [("a", SPUN), ("b", CLEAN)]
     local = scan(docs, config=CheckConfig(tier="model", threshold=0.3))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from unspin.engines.local import scan
 from unspin.engines.pool import WorkerPool
-from unspin.scan import scan
 from unspin.spec import LexiconSpec
 
 from .scan_corpus import corpus, non_default_settings

@@ -10,8 +10,8 @@ import pytest
 from unspin import Lexicon, check
 from unspin.core.results import Alignment, CheckResult, Finding, Match, Substitution, TraceResult
 from unspin.core.trace import trace_text
+from unspin.engines.local import scan
 from unspin.engines.spark import _check_from_json, _match_from_json, _to_json
-from unspin.scan import scan
 
 from .test_cli import SPUN as SHORT_SPUN
 from .test_cli import SPUN_COPY

@@ -8,9 +8,10 @@ import pyarrow.parquet as pq
 
 from unspin import Lexicon
 from unspin.api import check
+from unspin.core.graph import FoundMatch, build_edges
 from unspin.core.trace import match_source
+from unspin.engines.local import scan
 from unspin.io.tables import DOCUMENT_COLUMNS, EDGE_COLUMNS, write_tables
-from unspin.scan import FoundMatch, build_edges, scan
 from unspin.text import tokenize
 
 from .scan_corpus import article, corpus, spin

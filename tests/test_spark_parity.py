@@ -27,11 +27,11 @@ import pytest
 from unspin.core.candidates import choose_candidates
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.winnow import winnow_keys_batch
+from unspin.engines.local import scan
 from unspin.index import Index
 from unspin.io.tables import write_tables
-from unspin.scan import rank_candidates, scan
 from unspin.spec import LexiconSpec
-from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
+from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET, rank_shared
 
 pytest.importorskip("pyspark", reason="the Spark engine needs pyspark: pip install -e '.[spark]'")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -166,9 +166,9 @@ def test_candidates_are_ranked_like_the_store(local, spark_run: SparkScan) -> No
     assert any(b not in dict(band.get(a, [])) for a, got in spark_run.contained().items() for b, _c in got)
 
 
-def test_rank_candidates_matches_store_order() -> None:
+def test_rank_shared_matches_store_order() -> None:
     shared = [("b", 2), ("a", 2), ("self", 9), ("c", 5), ("d", 1)]
-    assert rank_candidates(shared, limit=3, exclude="self") == [("c", 5), ("a", 2), ("b", 2)]
+    assert rank_shared(shared, limit=3, exclude="self") == [("c", 5), ("a", 2), ("b", 2)]
 
 
 def _lines(path: Path) -> list[str]:

@@ -29,8 +29,8 @@ from unspin.cli.options import (
 from unspin.core.config import CheckConfig
 from unspin.core.results import ScanResult
 from unspin.defaults import SPARK_MASTER
+from unspin.engines.local import scan
 from unspin.io.tables import write_tables
-from unspin.scan import scan
 from unspin.spec import LexiconSpec
 
 
@@ -142,7 +142,7 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
 
 def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: LexiconSpec, db: str | None, learn: bool,
                   config: CheckConfig, show: bool, workers: int, work_db: str | None) -> ScanResult:
-    """The local engine (``unspin.scan.scan``) with progress bars, checking with ``lexicon``
+    """The local engine (``unspin.engines.local.scan``) with progress bars, checking with ``lexicon``
     and tracing against the index ``db`` too."""
     with ExitStack() as stack:
         idx = stack.enter_context(open_index(db, read_only=not learn)) if db else None

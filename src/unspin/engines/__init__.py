@@ -1,4 +1,4 @@
-"""Execution engines for ``unspin scan`` beyond the local one in ``unspin.scan``.
+"""Execution engines for ``unspin scan`` beyond the local one in ``unspin.engines.local``.
 
 * ``unspin.engines.spark``: the same pipeline on Apache Spark (``pip install 'unspin[spark]'``
   and a Java runtime); ``scan_spark`` returns the ``ScanResult`` the local ``scan`` returns.

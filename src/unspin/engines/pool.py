@@ -1,6 +1,6 @@
 """Worker processes for the local engine: the same core calls, spread over the cores of one machine.
 
-``unspin.scan.scan(..., workers=N)`` checks and traces with ``N`` processes. Each worker
+``unspin.engines.local.scan(..., workers=N)`` checks and traces with ``N`` processes. Each worker
 process runs exactly what the single-process engine runs (``unspin.api.check`` with the same
 lexicon tables and the same ``CheckConfig``, ``Index.trace_many`` against the same index
 file), so the results are the same, in input order; only the wall-clock time changes.

@@ -1,6 +1,6 @@
 """``unspin scan`` on Apache Spark: the local pipeline as a library, not a second implementation.
 
-Every decision is made by the pure functions the local engine (``unspin.scan.scan``) calls:
+Every decision is made by the pure functions the local engine (``unspin.engines.local.scan``) calls:
 
 * verdicts: ``unspin.api.check`` with the run's ``CheckConfig`` and the lexicon of its
   ``LexiconSpec`` (``LexiconSpec.build``, as every front end builds it), both shipped as plain
@@ -13,14 +13,14 @@ Every decision is made by the pure functions the local engine (``unspin.scan.sca
   distinct winnow keys of each that the other holds, in buckets of at most ``max_bucket``
   documents (larger buckets are skipped and counted, as the store skips them). A bucket is what
   the memory store files under a key: every document holding it, as a band or a winnow key.
-  Then ``unspin.scan.rank_candidates`` ranks each document's band candidates and its
+  Then ``unspin.store.base.rank_shared`` ranks each document's band candidates and its
   containment candidates exactly like ``Store.candidates`` and ``Store.containment_candidates``
   (most keys held, then id; not itself; ``candidates_limit`` each), and
   ``unspin.core.candidates.choose_candidates`` (what ``Index.trace`` calls) keeps the contained
   sources and merges the two lists into the documents to verify;
 * verification: ``unspin.core.trace.trace_texts`` (``trace_text`` per document) with default ``RelationParams`` (what
   ``Index.trace`` does), and ``Index.trace`` itself against an external index (``--db``);
-* edges and clusters: ``unspin.scan.build_edges`` and ``build_clusters`` on the driver, over the
+* edges and clusters: ``unspin.core.graph.build_edges`` and ``build_clusters`` on the driver, over the
   collected matches in the local engine's order (so ties resolve the same way);
 * table rows: ``unspin.io.tables.scan_tables``, per partition for the documents table.
 
@@ -52,6 +52,7 @@ from unspin.api import check
 from unspin.core.candidates import choose_candidates
 from unspin.core.config import CheckConfig
 from unspin.core.fingerprint import FingerprintParams
+from unspin.core.graph import FoundMatch, build_clusters, build_edges
 from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
 from unspin.core.trace import trace_texts
@@ -60,9 +61,8 @@ from unspin.index import Index, fingerprint_documents
 from unspin.io.readers import Document, InputProblem, ReadOptions, document_from_value, parse_jsonl_line
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, csv_cell, scan_tables
 from unspin.lexicon import Lexicon
-from unspin.scan import FoundMatch, build_clusters, build_edges, rank_candidates
 from unspin.spec import LexiconSpec
-from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET, distinct_keys
+from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET, distinct_keys, rank_shared
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -330,8 +330,8 @@ def _rank_partition(rows: Iterable[Any], *, limit: int, counter: Any) -> Iterato
     that ``b`` holds. Yields ``(a, rank, b, n, band_rank, containment, contained_rank)``:
     ``rank`` orders verification; the others are null when ``b`` is not on that list."""
     for a, group in _by_document(rows):
-        band = rank_candidates(((r.b, int(r.nb)) for r in group if r.nb), limit=limit, exclude=a)
-        held = rank_candidates(((r.b, int(r.nw)) for r in group if r.nw), limit=limit, exclude=a)
+        band = rank_shared(((r.b, int(r.nb)) for r in group if r.nb), limit=limit, exclude=a)
+        held = rank_shared(((r.b, int(r.nw)) for r in group if r.nw), limit=limit, exclude=a)
         chosen = choose_candidates([b for b, _n in band], held, int(group[0].q))
         counter.add(len(chosen.ids))
         band_at = {b: (k, n) for k, (b, n) in enumerate(band)}
@@ -840,12 +840,12 @@ def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_f
                lexicon: LexiconSpec | None = None, input_format: str | None = None, max_bytes: int = MAX_BYTES,
                texts: bool = True,
                stats: SparkScanStats | None = None) -> ScanResult:
-    """``unspin.scan.scan`` on Spark: the same ``ScanResult`` (verdicts, edges, clusters) for the
+    """``unspin.engines.local.scan`` on Spark: the same ``ScanResult`` (verdicts, edges, clusters) for the
     same documents. ``source``: ``(id, text)`` pairs, a DataFrame or Parquet/JSONL path(s) (see
     :func:`load_documents`). Everything is collected on the driver, as the local engine holds
     it; for collections whose verdicts do not fit there use :class:`SparkScan` and
     ``write_tables`` (or ``python -m unspin.engines.spark_submit``). ``stats``, if given, is
-    filled in with the counts and timings of the run. ``config``: as ``unspin.scan.scan``'s
+    filled in with the counts and timings of the run. ``config``: as ``unspin.engines.local.scan``'s
     (default ``CheckConfig()``).
     """
     opts = SparkScanOptions(config=config if config is not None else CheckConfig(), top=top, max_bucket=max_bucket,

@@ -307,7 +307,9 @@ def rank_shared(shared: Iterable[tuple[str, int]], *, limit: int, exclude: str |
     """The candidates a query gets from ``Store.candidates`` and ``Store.containment_candidates``:
     of the (document id, distinct query keys held) pairs, at most ``limit``, most keys first,
     ties by id (code-point order), without ``exclude``. Ids must be distinct. Pure: the memory
-    store ranks with it, and so does the Spark engine (``unspin.scan.rank_candidates``)."""
+    store ranks with it, and so does the Spark engine. ``ValueError`` for a ``limit`` below 1."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
     return heapq.nsmallest(limit, ((i, n) for i, n in shared if i != exclude), key=lambda kv: (-kv[1], kv[0]))
 
 
