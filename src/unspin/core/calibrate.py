@@ -26,7 +26,10 @@ genre lowers the clean rates, so the score is then conservative).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from unspin.core.results import PER_WORD_EVIDENCE, Evidence, Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +66,16 @@ class Calibration:
         logit = self.temperature * llr + math.log(self.prior_spun / (1 - self.prior_spun))
         logit = max(min(logit, 40.0), -40.0)
         return 1.0 / (1.0 + math.exp(-logit))
+
+
+def finding_evidence(findings: Sequence[Finding]) -> tuple[float, int]:
+    """(evidence, known) of a document's findings for ``Calibration.score``: the policy of which
+    findings count, in one place. An exact match of a known multiword tortured phrase is strong
+    evidence on its own and counts in ``known``; a listed single word ("brilliant") is also a
+    common word, so it counts like any finding. Findings from the per-word evidence
+    (``PER_WORD_EVIDENCE``) are already weighed by the document's oddness and are not counted
+    again; the others add their confidence."""
+    strong = [f for f in findings if Evidence.KNOWN_PHRASE in f.evidence and len(f.text.split()) > 1]
+    evidence = sum(f.confidence for f in findings if not PER_WORD_EVIDENCE.intersection(f.evidence)) - sum(
+        f.confidence for f in strong)
+    return evidence, len(strong)
