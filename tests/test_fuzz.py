@@ -4,7 +4,7 @@ Every property here is a documented guarantee: the readers never raise for any i
 nothing (one item per file, one per non-blank JSONL line); ``check`` and ``trace`` accept any
 text and give offsets that point into it, scores in [0, 1] and JSON that round-trips.
 
-Two profiles: ``ci`` (the default: a few dozen examples per property, the whole file in well
+Two profiles: ``ci`` (the default: 100 examples per property, the whole file in well
 under a minute) and ``long`` (``HYPOTHESIS_PROFILE=long``): each property is run again and
 again with fresh random data for ``UNSPIN_FUZZ_SECONDS`` seconds (default 60).
 ``bench/fuzz.sh`` runs the long profile target by target; the HTTP API is fuzzed by
@@ -37,7 +37,7 @@ from unspin.io.writers import write_jsonl
 from .test_web_api import OTHER, SOURCE, SPUN
 
 settings.register_profile(
-    "ci", max_examples=40, deadline=None, derandomize=False, print_blob=True,
+    "ci", max_examples=100, deadline=None, derandomize=False, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile(
     "long", max_examples=500, deadline=None, print_blob=True,
@@ -428,13 +428,13 @@ def trace_cases(draw: st.DrawFn) -> tuple[dict[str, str], list[str]]:
     return corpus, queries
 
 
-def test_trace(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_trace(workdir: Path) -> None:
     calls: list[int] = []
     @given(trace_cases(), st.booleans(), st.integers(1, 5))
     def trace_any_text(case: tuple[dict[str, str], list[str]], sqlite: bool, top: int) -> None:
         calls.append(1)
         corpus, queries = case
-        where = fresh_path(tmp_path_factory.mktemp("idx"), "i.db") if sqlite else ":memory:"
+        where = fresh_path(workdir, "i.db") if sqlite else ":memory:"
         with Index.open(where) as idx:
             invalid = [i for i, t in corpus.items() if not valid_unicode(t) or not valid_unicode(i)]
             if invalid:  # refused, with the document named
