@@ -751,3 +751,11 @@ def test_sniffed_jsonl_keeps_its_limits_and_long_first_lines() -> None:
     items = read("-", stdin=io.BytesIO(f"{first}\n{second}\n".encode()), max_bytes=len(first) + 10)
     assert [i.id for i in items if isinstance(i, Document)] == ["long"]
     assert isinstance(items[1], InputProblem) and "too large" in items[1].reason
+
+
+def test_stdin_sniffing_survives_numbers_too_long_and_nesting_too_deep() -> None:
+    """Found by the fuzz pass: json.loads raises ValueError past 4,300 digits and RecursionError
+    for deep nesting; the sniffer must report the input, not crash."""
+    for head in ('{"id": ' + "9" * 5000 + ', "text": "x"}\n', "{" * 100_000 + "\n"):
+        item = only(read("-", stdin=io.StringIO(head)))
+        assert isinstance(item, InputProblem) and "--stdin-format" in item.reason

@@ -51,6 +51,17 @@ def test_tables_in_three_formats(tmp_path):
     assert {d["id"] for d in docs} == {"src", "copy", "cats"}
 
 
+def test_table_lines_survive_unicode_line_separators(tmp_path):
+    """An id holding U+2028 (a line break to str.splitlines) stays inside its JSONL record."""
+    odd_id = "copy\u2028two"
+    write_tables(scan([("src", SOURCE), (odd_id, SPUN_COPY)]), tmp_path, formats=("jsonl",))
+    for name in ("documents", "edges"):
+        lines = (tmp_path / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        assert all(json.loads(line) for line in lines)
+    docs = [json.loads(x) for x in (tmp_path / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {d["id"] for d in docs} == {"src", odd_id}
+
+
 def test_tables_write_booleans_as_check_does_and_every_edge_has_a_match_key(tmp_path):
     res = scan([("src", BOE_LONG), ("copy", BOE_LONG_SPUN), ("story", SAME_STORY)])
     write_tables(res, tmp_path, formats=("jsonl", "csv"))

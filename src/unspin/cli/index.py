@@ -17,6 +17,7 @@ from rich.table import Table
 from unspin.cli.exit_codes import ExitCode
 from unspin.cli.options import ReadableDocuments, input_options, output_options
 from unspin.index import Index
+from unspin.io.writers import json_line
 from unspin.store import IncompatibleIndexError, LearnedSwap, StoreError
 
 db_option = click.option("--db", "db", required=True, type=click.Path(dir_okay=False), metavar="FILE",
@@ -156,7 +157,7 @@ def index_learned(db: str, fmt: str, output: str | None, min_count: int) -> None
         out = stack.enter_context(open(output, "w", encoding="utf-8", newline="")) if output else sys.stdout
         if fmt == "jsonl":
             for s in swaps:
-                out.write(json.dumps(_swap_dict(s), ensure_ascii=False) + "\n")
+                out.write(json_line(_swap_dict(s)) + "\n")
         elif fmt == "csv":
             _write_swaps_csv(swaps, out)
         else:

@@ -60,6 +60,7 @@ from unspin.defaults import MAX_BYTES, SPARK_MASTER, TOP_MATCHES
 from unspin.index import Index, fingerprint_documents
 from unspin.io.readers import Document, InputProblem, ReadOptions, document_from_value, parse_jsonl_line
 from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FORMATS, csv_cell, scan_tables
+from unspin.io.writers import json_line
 from unspin.lexicon import Lexicon
 from unspin.spec import LexiconSpec
 from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET, distinct_keys, rank_shared
@@ -380,7 +381,7 @@ def _jsonl_line(row: dict[str, Any], columns: Sequence[str], match: Match | None
     record = {c: row[c] for c in columns}
     if edge:
         record["match"] = match.to_dict() if match is not None else None
-    return json.dumps(record, ensure_ascii=False)
+    return json_line(record)
 
 
 def _line_row(row: dict[str, Any], columns: Sequence[str], match: Match | None = None, *,

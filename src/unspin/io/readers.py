@@ -851,7 +851,7 @@ def _sniff_json_line(lines: list[str] | list[bytes]) -> str:
         return "text"
     try:
         value = json.loads(line)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # malformed, too many digits, nested too deeply
         return "json-like"
     return "jsonl" if isinstance(value, dict) else "json-like"
 

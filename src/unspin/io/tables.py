@@ -9,12 +9,11 @@ keep the flat columns. CSV booleans are ``true``/``false``, as in ``unspin check
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 
 from unspin.core.results import ScanResult
-from unspin.io.writers import top_findings
+from unspin.io.writers import json_line, top_findings
 
 DOCUMENT_COLUMNS = ("id", "spun", "score", "n_words", "n_findings", "top_findings", "cluster",
                     "derived_from", "copied_by", "same_story")
@@ -92,7 +91,7 @@ def write_tables(scan: ScanResult, out_dir: str | Path, *, formats: tuple[str, .
                     if name == "edges":  # every edge has its match, same-story ones too
                         m = scan.edges[i].match
                         record["match"] = m.to_dict() if m is not None else None
-                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    fh.write(json_line(record) + "\n")
             written.append(p)
         if "csv" in formats:
             p = out / f"{name}.csv"
