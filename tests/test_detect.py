@@ -357,3 +357,24 @@ def test_known_phrases_of_any_length_match_whole_and_never_overlap(lexicon):
              if "known-phrase" in f.evidence]
     assert found == [("profound neural organization learning system", "deep neural network learning system",
                       ("known-phrase",)), ("profound neural", "deep neural", ("known-phrase",))]
+
+
+@pytest.mark.parametrize(("text", "span", "evidence", "suggestion"), [
+    # _context_fit: the original forms a frequent pair with the neighbour ("training data")
+    ("Our method trains a classifier on preparation information collected from patients.",
+     "preparation information", "context-fit", "training data"),
+    # _rare_synonyms: a rare synonym of a common word, fitting no frequent pair
+    ("Analysts expect the model of the irregular timberland to be faithworthy in three neighbourhoods.",
+     "timberland", "rare-synonym", "forest"),
+    # _unlikely_words: a word the spin model finds very unlikely for a writer
+    ("The debate was about fjord repairs and edify funding for the schools.", "edify", "odd-word", "enlighten"),
+    # _odd_pairs: two words that form no known pair and look like a spinner's picks
+    ("The mayor promised that the tools would help the council nickname potholes faster.",
+     "nickname potholes", "odd-pair", None),
+])
+def test_each_pass_names_its_evidence(lexicon, text, span, evidence, suggestion):
+    """Each pass of Detector.analyse, seen through the finding it makes: the span, the evidence
+    it names and its suggestion (None: flagged, nothing to suggest)."""
+    found = {f.text: f for f in check(text, lexicon=lexicon, config=CheckConfig(tier="fast")).findings}
+    assert span in found, found
+    assert found[span].evidence == (evidence,) and found[span].suggestion == suggestion
