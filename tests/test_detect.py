@@ -378,3 +378,12 @@ def test_each_pass_names_its_evidence(lexicon, text, span, evidence, suggestion)
     found = {f.text: f for f in check(text, lexicon=lexicon, config=CheckConfig(tier="fast")).findings}
     assert span in found, found
     assert found[span].evidence == (evidence,) and found[span].suggestion == suggestion
+
+
+def test_an_odd_pair_keeps_the_word_the_spin_model_reads_as_the_writers(lexicon):
+    """'a new fate' (spun from 'a new budget'): 'new' is a writer's word (negative spin
+    evidence), so the pair is flagged without the suggestion 'other circumstances' that changed
+    both words; a tortured pair whose words are both spun keeps its two-word suggestion."""
+    fate = {f.text: f for f in check("The city council approved a new fate on Tuesday.", lexicon=lexicon,
+                                     config=CheckConfig(tier="fast")).findings}
+    assert fate["new fate"].suggestion is None and fate["new fate"].evidence == ("odd-pair",)

@@ -244,14 +244,16 @@ class Detector:
                 llrs[i] = word_spin_llr(tokens, i, counts[tokens[i].norm], lex, model)
         return found
 
-    def _pair_suggestion(self, first: str, second: str) -> tuple[str, str] | None:
+    def _pair_suggestion(self, first: str, second: str, *, keep_first: bool = False,
+                         keep_second: bool = False) -> tuple[str, str] | None:
         """The most established pair of English formed by candidates of either word (or the word
         itself), other than the observed pair, preferring a pair that keeps one of the words (the
-        smaller edit); None when no candidate pair is known."""
+        smaller edit); None when no candidate pair is known. A word to keep (``keep_first``,
+        ``keep_second``: the spin model reads it as the writer's) is not replaced."""
         k = self.pp.suggestion_candidates
         pair = self.lex.pair
-        firsts = [first, *(c.form for c in self.lex.candidates(first)[:k])]
-        seconds = [second, *(c.form for c in self.lex.candidates(second)[:k])]
+        firsts = [first] + ([] if keep_first else [c.form for c in self.lex.candidates(first)[:k]])
+        seconds = [second] + ([] if keep_second else [c.form for c in self.lex.candidates(second)[:k]])
         best: tuple[int, float, str, str] | None = None
         for a in firsts:
             for b in seconds:
@@ -406,7 +408,11 @@ class Detector:
                 sl.learned = sl.rare = sl.odd = False
                 sl.pair = True
                 continue
-            sugg = self._pair_suggestion(tokens[i].norm, tokens[i + 1].norm) or (
+            # A word the spin model reads as the writer's (a negative log-likelihood ratio: "new"
+            # in "new fate") keeps its form: only its partner is replaced, or nothing is suggested.
+            writer = [llrs[k] is not None and llrs[k] < 0 for k in (i, i + 1)]  # type: ignore[operator]
+            sugg = self._pair_suggestion(tokens[i].norm, tokens[i + 1].norm, keep_first=writer[0],
+                                         keep_second=writer[1]) or (
                 self._learned_form(tokens[i].norm), self._learned_form(tokens[i + 1].norm))
             for sl, form in ((a, sugg[0]), (b, sugg[1])):
                 sl.suggestion, sl.logit = form, logit
