@@ -4,7 +4,7 @@ import pytest
 
 from unspin import Index
 from unspin.core.fingerprint import FingerprintParams
-from unspin.store import IncompatibleIndexError
+from unspin.store import IncompatibleIndexError, StoreError
 
 from .test_cli import SOURCE, SPUN_COPY
 
@@ -85,7 +85,7 @@ def test_read_only_index_refuses_to_learn(tmp_path):
         idx.add([("boe", SOURCE)])
     with Index.open(db, read_only=True) as idx:
         assert idx.trace(SPUN_COPY).matches
-        with pytest.raises(Exception, match="read-only"):
+        with pytest.raises(StoreError, match="index opened read-only"):
             idx.trace(SPUN_COPY, learn=True)
 
 
