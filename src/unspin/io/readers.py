@@ -807,15 +807,20 @@ def _read_stdin_text(stream: TextIO | BinaryIO, stdin_format: str, opts: ReadOpt
         data = stream.read(opts.max_bytes + 1)
     except (OSError, UnicodeDecodeError) as e:
         return InputProblem(STDIN_SOURCE, f"cannot read standard input: {e}")
-    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-    kind = stdin_format if stdin_format != "auto" else _sniff(raw[:_SNIFF_BYTES])
+    def as_bytes(part: str | bytes) -> bytes:  # a text stream's characters, encoded only where needed
+        return part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
+
+    kind = stdin_format if stdin_format != "auto" else _sniff(as_bytes(data[:_SNIFF_BYTES]))
     try:
         if len(data) > opts.max_bytes:
             raise _Skip(_too_large(opts.max_bytes, what="standard input") + " or split the input")
         if kind == "markup":
             raise _Skip("standard input starts with markup but not an HTML page; say how to read it: "
                         "--stdin-format html or text")
-        text = _html_text(raw) if kind == "html" else _checked(data if isinstance(data, str) else _decode(data))
+        if kind == "html":
+            text = _html_text(as_bytes(data))
+        else:
+            text = _checked(data if isinstance(data, str) else _decode(data))
     except _Skip as e:
         return InputProblem(STDIN_SOURCE, e.reason)
     return Document("-", text, STDIN_SOURCE)
