@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -83,16 +84,42 @@ def test_no_suggestion_unless_a_candidate_clearly_wins() -> None:
     assert judge(text, toks, {k: WordFit(k, -math.inf, None, 9.0)}, listed).findings == tuple(listed)
 
 
+def _cascade_between(lex: Lexicon) -> CheckConfig:
+    """A cascade whose cut lies between the fast scores of CLEAN and SPUN: one document each way."""
+    fast = CheckConfig(tier="fast")
+    lo, hi = sorted(check(t, lexicon=lex, config=fast).score for t in (CLEAN, SPUN))
+    assert lo < hi
+    return CheckConfig(tier="cascade", cascade_clear=(lo + hi) / 2, threshold=0.3)
+
+
+def test_cascade_runs_the_model_only_on_what_the_fast_tier_does_not_clear() -> None:
+    from unspin.api import reads_model
+
+    lex = Lexicon.default()
+    cascade = _cascade_between(lex)
+    for text in (CLEAN, SPUN):
+        fast = check(text, lexicon=lex, config=CheckConfig(tier="fast", threshold=0.3))
+        model = check(text, lexicon=lex, config=CheckConfig(tier="model", threshold=0.3))
+        got = check(text, lexicon=lex, config=cascade)
+        expected = model if reads_model(cascade, fast.score) else fast
+        assert got.to_dict(exact=True) == expected.to_dict(exact=True)
+    sent = [reads_model(cascade, check(t, lexicon=lex, config=CheckConfig(tier="fast")).score) for t in (CLEAN, SPUN)]
+    assert sorted(sent) == [False, True]  # one document each way
+    assert "model_words" in check(SPUN, lexicon=lex, config=replace(cascade, cascade_clear=0.0)).stats
+    assert "model_words" not in check(SPUN, lexicon=lex, config=replace(cascade, cascade_clear=1.0)).stats
+
+
 def test_worker_pool_gives_the_local_model_tier_answer() -> None:
     from unspin.engines.pool import WorkerPool
     from unspin.spec import LexiconSpec
 
     lex = Lexicon.default()
     docs = [("a", SPUN), ("b", CLEAN)]
-    local = [check(t, id=i, lexicon=lex, config=MODEL) for i, t in docs]
-    with WorkerPool(2, LexiconSpec(), config=MODEL) as pool:
-        pooled = list(pool.check(docs))
-    assert [r.to_dict(exact=True) for r in pooled] == [r.to_dict(exact=True) for r in local]
+    for config in (MODEL, _cascade_between(lex)):
+        local = [check(t, id=i, lexicon=lex, config=config) for i, t in docs]
+        with WorkerPool(2, LexiconSpec(), config=config) as pool:
+            pooled = list(pool.check(docs))
+        assert [r.to_dict(exact=True) for r in pooled] == [r.to_dict(exact=True) for r in local]
 
 
 @pytest.mark.skipif(shutil.which("java") is None and not os.environ.get("JAVA_HOME"), reason="Spark needs Java")
@@ -102,14 +129,16 @@ def test_spark_gives_the_local_model_tier_answer() -> None:
     from unspin.engines.spark import scan_spark, spark_session
 
     docs = [("a", SPUN), ("b", CLEAN)]
-    local = scan(docs, config=CheckConfig(tier="model", threshold=0.3))
+    configs = (CheckConfig(tier="model", threshold=0.3), _cascade_between(Lexicon.default()))
+    locals_ = [scan(docs, config=c) for c in configs]
     spark = spark_session("local[1]", conf={"spark.sql.shuffle.partitions": "1",
                                             "spark.ui.showConsoleProgress": "false"})
     try:
-        remote = scan_spark(spark, docs, config=CheckConfig(tier="model", threshold=0.3), partitions=1)
+        remotes = [scan_spark(spark, docs, config=c, partitions=1) for c in configs]
     finally:
         spark.stop()
-    assert [r.to_dict(exact=True) for r in remote.documents] == [r.to_dict(exact=True) for r in local.documents]
+    for remote, local in zip(remotes, locals_, strict=True):
+        assert [r.to_dict(exact=True) for r in remote.documents] == [r.to_dict(exact=True) for r in local.documents]
 
 
 def test_cli_tier_option() -> None:

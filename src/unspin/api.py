@@ -13,13 +13,14 @@ from unspin.core.model_check import ModelJudgement, ModelParams, judge, model_sc
 from unspin.core.model_fit import word_fits
 from unspin.core.restore import restore
 from unspin.core.results import CheckResult, Finding
-from unspin.core.spin_evidence import eligibility, sentence_starts
+from unspin.core.spin_evidence import eligibility, is_content_word, sentence_starts
 from unspin.lexicon import Lexicon
 from unspin.lexicon.language_model import LanguageModel, model_installed, shared_model
+from unspin.lexicon.model import MIN_CANDIDATE_ZIPF
 from unspin.text import split_compounds, text_windows, tokenize
 
 __all__ = ["DEFAULT_THRESHOLD", "TIERS", "WINDOW_CHARS", "CheckConfig", "ModelMissingError", "Tier", "check",
-           "default_config", "default_tier", "language_model"]
+           "default_config", "default_tier", "language_model", "reads_model"]
 
 
 class ModelMissingError(RuntimeError):
@@ -80,8 +81,9 @@ def check(
 
     ``lexicon`` defaults to ``Lexicon.default()`` (no reference corpus); build it once and pass
     it when checking many texts (``unspin.spec.LexiconSpec.build``). ``config`` (threshold,
-    tier, every constant, window size) defaults to ``default_config()``; the model tier reads
-    ``model``, by default the installed one (``language_model()``). ``progress``, if given,
+    tier, every constant, window size) defaults to ``default_config()``; the model and cascade
+    tiers read ``model``, by default the installed one (``language_model()``); a result the
+    model judged has ``stats["model_words"]`` (``reads_model`` says which the cascade sends). ``progress``, if given,
     is called with the number of characters checked so far after each window. Pure: reads
     nothing but its arguments, the lexicon and (model tier) the language model.
 
@@ -103,7 +105,7 @@ def check(
     score = cfg.calibration.score(n_odd=n_odd, evidence=evidence, n_eligible=n_eligible, n_known=known)
     stats = {"eligible_words": float(n_eligible), "odd_words": float(n_odd), "evidence": evidence,
              "known_phrases": float(known)}
-    if cfg.tier == "model":
+    if reads_model(cfg, score):
         findings, score, extra = _with_model(text, parts, score, lex, cfg.model, model or language_model())
         stats |= extra
     return CheckResult(
@@ -116,6 +118,15 @@ def check(
         n_words=sum(p.n_words for p in parts),
         stats=stats,
     )
+
+
+def reads_model(config: CheckConfig, fast_score: float) -> bool:
+    """Whether ``check`` runs the language model on a document whose fast-tier score is
+    ``fast_score``: always at the ``model`` tier, never at ``fast``, and at ``cascade`` when the
+    fast tier does not clear the document (``fast_score >= config.cascade_clear``)."""
+    if config.tier == "cascade":
+        return fast_score >= config.cascade_clear
+    return config.tier == "model"
 
 
 def _fast_window(detector: Detector, text: str, start: int, end: int) -> _WindowEvidence:
@@ -138,12 +149,15 @@ def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex:
     def candidates(norm: str) -> list[str]:
         return [c.form for c in lex.candidates(norm)[:limit] if " " not in c.form]
 
+    def proposable(word: str) -> bool:  # a word the model proposes must be one a writer could have swapped
+        return lex.zipf(word) >= MIN_CANDIDATE_ZIPF and is_content_word(word)
+
     judged: list[ModelJudgement] = []
     for part in parts:
         window = text[part.start:part.end]
         words = split_compounds(tokenize(window))
         fits = word_fits(window, words, eligibility(words), candidates, model,
-                         sentence_starts=sentence_starts(words), params=p.fit)
+                         sentence_starts=sentence_starts(words), params=p.fit, proposable=proposable)
         local = [_shift(f, -part.start) for f in part.findings]
         j = judge(window, words, fits, local, params=p)
         judged.append(replace(j, findings=tuple(_shift(f, part.start) for f in j.findings)))

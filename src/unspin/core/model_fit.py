@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from unspin.lexicon.language_model import MAX_WINDOW, LanguageModel, Window
+from unspin.lexicon.model_words import ModelWords
 from unspin.text import Token, match_case
 
 
@@ -42,6 +43,11 @@ class FitParams:
     text before it) is not re-read at all. ``max_candidates_read``: of a word's candidates (best
     first), this many are screened.
 
+    ``propose_top``: besides the lexicon's candidates, the model's own ``propose_top`` most
+    likely whole words at the place are candidates (``ModelWords.proposals``; 0: none), when
+    related to the written word by at least ``propose_relatedness`` (embedding cosine); of
+    them, the ``propose_read`` most likely are read again.
+
     ``min_surprisal`` 8 and ``max_candidates`` 2 (were 6 and 3): ``bench/bench_model_speed.py``
     on the tuning half cut the model tokens read per word from 3.35 to 2.13 with the same words
     found (0.232) and restored (0.032) and AUC 0.84 -> 0.92 (8%) and 0.96 -> 1.00 (15%); on the
@@ -56,6 +62,9 @@ class FitParams:
     window_tokens: int = 384
     min_surprisal: float = 8.0
     max_candidates_read: int = 20
+    propose_top: int = 0
+    propose_relatedness: float = 0.25
+    propose_read: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +72,14 @@ class WordFit:
     """The model's judgement of one word: ``gain`` is the best candidate's log-probability minus
     the observed word's, over the word and ``FitParams.right_tokens`` model tokens after it
     (nats; ``-inf`` when no candidate was read); ``best`` is that candidate (lower-case form);
-    ``surprisal`` is -log P(word | the text before it)."""
+    ``surprisal`` is -log P(word | the text before it); ``proposed``: ``best`` came from the
+    model's own likely words, not from the lexicon."""
 
     index: int
     gain: float
     best: str | None
     surprisal: float
+    proposed: bool = False
 
 
 def _windows(offsets: Sequence[tuple[int, int]], breaks: Sequence[int], size: int) -> list[tuple[int, int]]:
@@ -112,67 +123,105 @@ def _token_span(offsets: Sequence[tuple[int, int]], first: int, tok: Token) -> t
 
 def word_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
               candidates: Callable[[str], Sequence[str]], model: LanguageModel, *,
-              sentence_starts: Sequence[int], params: FitParams | None = None) -> dict[int, WordFit]:
+              sentence_starts: Sequence[int], params: FitParams | None = None,
+              proposable: Callable[[str], bool] | None = None) -> dict[int, WordFit]:
     """``WordFit`` of every eligible token that the model can score, by token index.
 
-    ``candidates(norm)`` gives a word's candidate originals, best first. Work is one model pass
-    per window plus one batched re-read of the screened candidates; linear in the text."""
+    ``candidates(norm)`` gives a word's candidate originals, best first. With
+    ``FitParams.propose_top``, the model's own likely words at the place are candidates too
+    (``ModelWords.proposals``), those for which ``proposable(word)`` holds (default: any).
+    Work is one model pass per window plus one batched re-read of the screened candidates;
+    linear in the text."""
     p = params or FitParams()
+    reader = _Reader(text, model, candidates, p, model.words if p.propose_top > 0 else None,
+                     proposable or (lambda _w: True))
     ids, offsets = model.encode(text)
     out: dict[int, WordFit] = {}
     ti = 0
     for lo, hi in _windows(offsets, sentence_starts, min(p.window_tokens, MAX_WINDOW - 1)):
         win = model.window(ids[lo:hi])
         local = offsets[lo:hi]
-        jobs: list[tuple[int, int, int, list[str]]] = []
-        variants: list[tuple[int, list[int]]] = []
+        queue = _Queue()
         while ti < len(tokens) and tokens[ti].end <= (local[-1][1] if local else 0):
             if eligible[ti]:
                 span = _token_span(local, 0, tokens[ti])
                 if span is not None:
-                    _screen(text, tokens[ti], ti, span, win, model, candidates, p, jobs, variants, out)
+                    reader.screen(tokens[ti], ti, span, win, queue, out)
             ti += 1
-        _finish(win, model, jobs, variants, p, out)
+        _finish(win, model, queue, p, out)
     return out
 
 
-def _screen(text: str, tok: Token, ti: int, span: tuple[int, int], win: Window, model: LanguageModel,
-            candidates: Callable[[str], Sequence[str]], p: FitParams,
-            jobs: list[tuple[int, int, int, list[str]]], variants: list[tuple[int, list[int]]],
-            out: dict[int, WordFit]) -> None:
-    """Record the word's surprisal and queue the candidates worth reading again."""
-    a, b = span[0] + 1, span[1] + 1  # window position 0 is DOCUMENT_START
-    left = float(win.token_logprob[a:b].sum())
-    out[ti] = WordFit(ti, -math.inf, None, -left)
-    if -left < p.min_surprisal:
-        return
-    cands = list(candidates(tok.norm))
-    if not cands:
-        return
-    space = text[tok.start - 1:tok.start] == " " if tok.start > 0 else False
-    forms = [match_case(c, tok.surface) for c in cands]
-    cand_ids = [model.word_ids(f, space=space) for f in forms]
-    firsts = model.next_logprobs(win, a, [c[0] for c in cand_ids])
-    order = [k for k in np.argsort(-firsts) if firsts[k] >= left - p.screen][:p.max_candidates]
-    if not order:
-        return
-    tail = list(win.ids[b:b + p.right_tokens])
-    jobs.append((ti, a, b, [cands[k] for k in order]))
-    for k in order:
-        variants.append((a, cand_ids[k] + [int(t) for t in tail]))
+@dataclass(slots=True)
+class _Queue:
+    """The variants of one window waiting to be read: ``jobs`` are ``(token index, first and
+    end window positions of the word, [(candidate, proposed by the model)])``; ``variants``
+    the matching ``(position, token ids)`` in the same order."""
+
+    jobs: list[tuple[int, int, int, list[tuple[str, bool]]]] = field(default_factory=list)
+    variants: list[tuple[int, list[int]]] = field(default_factory=list)
 
 
-def _finish(win: Window, model: LanguageModel, jobs: list[tuple[int, int, int, list[str]]],
-            variants: list[tuple[int, list[int]]], p: FitParams, out: dict[int, WordFit]) -> None:
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """What ``word_fits`` reads a word with: the text, the model, where candidates come from."""
+
+    text: str
+    model: LanguageModel
+    candidates: Callable[[str], Sequence[str]]
+    p: FitParams
+    words: ModelWords | None
+    proposable: Callable[[str], bool]
+
+    def screen(self, tok: Token, ti: int, span: tuple[int, int], win: Window, queue: _Queue,
+               out: dict[int, WordFit]) -> None:
+        """Record the word's surprisal and queue the candidates worth reading again: the
+        lexicon's best ``max_candidates`` and the model's best ``propose_read`` by first token,
+        each within ``screen`` nats of the written word's log-probability."""
+        p, model = self.p, self.model
+        a, b = span[0] + 1, span[1] + 1  # window position 0 is DOCUMENT_START
+        left = float(win.token_logprob[a:b].sum())
+        out[ti] = WordFit(ti, -math.inf, None, -left)
+        if -left < p.min_surprisal:
+            return
+        space = self.text[tok.start - 1:tok.start] == " " if tok.start > 0 else False
+        chosen = [(c, False) for c in self._best(list(self.candidates(tok.norm)), tok, space, win, a, left,
+                                                 p.max_candidates)]
+        if self.words is not None:
+            proposed = [q.word for q in self.words.proposals(
+                win, a, tok.norm, space=space, capital=tok.surface[:1].isupper(), top=p.propose_top,
+                min_relatedness=p.propose_relatedness) if self.proposable(q.word)]
+            have = {c for c, _ in chosen}
+            chosen += [(c, True) for c in self._best([c for c in proposed if c not in have], tok, space, win, a,
+                                                     left, p.propose_read)]
+        if not chosen:
+            return
+        tail = [int(t) for t in win.ids[b:b + p.right_tokens]]
+        queue.jobs.append((ti, a, b, chosen))
+        for c, _ in chosen:
+            queue.variants.append((a, model.word_ids(match_case(c, tok.surface), space=space) + tail))
+
+    def _best(self, cands: list[str], tok: Token, space: bool, win: Window, a: int, left: float,
+              limit: int) -> list[str]:
+        """Of ``cands``, the ``limit`` whose first token is likeliest at position ``a``, among
+        those within ``FitParams.screen`` nats of the written word."""
+        if not cands or limit <= 0:
+            return []
+        firsts = self.model.next_logprobs(
+            win, a, [self.model.word_ids(match_case(c, tok.surface), space=space)[0] for c in cands])
+        return [cands[k] for k in np.argsort(-firsts, kind="stable") if firsts[k] >= left - self.p.screen][:limit]
+
+
+def _finish(win: Window, model: LanguageModel, queue: _Queue, p: FitParams, out: dict[int, WordFit]) -> None:
     """Read every queued variant in one batch and keep each word's best gain."""
-    scores = model.variant_logprobs(win, variants)
+    scores = model.variant_logprobs(win, queue.variants)
     k = 0
-    for ti, a, b, cands in jobs:
+    for ti, a, b, cands in queue.jobs:
         observed = float(win.token_logprob[a:min(b + p.right_tokens, len(win.ids))].sum())
-        best, gain = None, -math.inf
-        for c in cands:
+        best, gain, proposed = None, -math.inf, False
+        for c, by_model in cands:
             g = float(scores[k].sum()) - observed
             k += 1
             if g > gain:
-                best, gain = c, g
-        out[ti] = WordFit(ti, gain, best, out[ti].surprisal)
+                best, gain, proposed = c, g, by_model
+        out[ti] = WordFit(ti, gain, best, out[ti].surprisal, proposed)

@@ -23,13 +23,18 @@ from unspin.text import Token, apart
 
 def is_eligible(tok: Token, first_in_sentence: bool) -> bool:
     """Whether a spinner would swap this token: an alphabetic content word, not a name."""
-    n = tok.norm
-    if len(n) < 3 or n in STOPWORDS or n in PREFIXES or not n.replace("-", "").isalpha():
+    if not is_content_word(tok.norm):
         return False
     s = tok.surface
     if s.isupper() and len(s) > 1:
         return False  # acronym
     return not (s[:1].isupper() and not first_in_sentence)
+
+
+def is_content_word(norm: str) -> bool:
+    """Whether a lower-case word form is one ``is_eligible`` would let a spinner swap, judged
+    on the form alone (no capitals to read): alphabetic, three letters or more, no stopword."""
+    return len(norm) >= 3 and norm not in STOPWORDS and norm not in PREFIXES and norm.replace("-", "").isalpha()
 
 
 def eligibility(tokens: Sequence[Token]) -> list[bool]:

