@@ -1,17 +1,22 @@
 """Fit and measure the model tier's constants (``unspin.core.model_check.ModelParams``).
 
-    PYTHONPATH=src python bench/fit_model_tier.py dump --half tune --articles 12 --conditions common:0.15,uniform:0.08
-    PYTHONPATH=src python bench/fit_model_tier.py dump --half report --articles 14 \
-        --conditions common:0.08,common:0.15,uniform:0.15
-    PYTHONPATH=src python bench/fit_model_tier.py fit
+    PYTHONPATH=src python bench/fit_model_tier.py dump --half tune --articles 6 --brown 6 --propose-top 50 \
+        --conditions moby-common:0.15,fluent-mythes:0.15,phrases:0.15,names:0.15
+    PYTHONPATH=src python bench/fit_model_tier.py dump --half report --articles 10 --brown 10 --propose-top 50 \
+        --conditions moby-common:0.08,moby-common:0.15,fluent-mythes:0.15,phrases:0.15,names:0.15
+    PYTHONPATH=src python bench/fit_model_tier.py fit --misfit 8,10,12 [--refit]
 
 ``dump`` checks BBC articles of one half of ``bench_check.split_articles`` (``tune`` = its
-reference half, ``report`` = its test half), clean and spun by the Moby simulator at each
-``weighting:rate``, with the fast tier, and records every word the language model reads (its
-gain, best candidate, surprisal) and the fast findings, as JSONL in ``bench/out/``. ``fit``
-fits the score weights (a class-balanced logistic regression) and reads the gain/substitution
-table off the tuning half only, then prints fast vs model tier on both halves, with the
-constants it fitted. The model is slow (seconds per article), so the samples are small.
+reference half, ``report`` = its test half), clean and spun by each ``simulator:rate``
+(``bench/spinner.py``'s simulators; ``common``/``uniform`` mean ``moby-common``/``moby-rare``),
+and with ``--brown N`` N clean documents each of Brown's learned and fiction prose, with the
+fast tier, and records every word the language model reads (its gain, best candidate,
+surprisal, and with ``--propose-top`` the best of the model's own likely words) and the fast
+findings, as JSONL in ``bench/out/``. ``fit`` reads the gain/substitution table off the tuning
+half, refits the score weights there with ``--refit`` (a class-balanced logistic regression on
+clean and spun news), then prints fast vs model tier per condition on both halves, and the model
+tier with ``model-misfit`` findings at each ``--misfit`` gain. The model is slow (seconds per
+article), so the samples are small.
 """
 
 from __future__ import annotations
@@ -31,82 +36,134 @@ import numpy as np
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from bench_check import DEFAULT_SEED, roc_auc, spin_seed, split_articles  # noqa: E402
+from bench_check import (  # noqa: E402
+    BROWN_INSTALL,
+    DEFAULT_SEED,
+    brown_dir,
+    load_brown,
+    roc_auc,
+    spin_seed,
+    split_articles,
+)
 from evaldata import data_dir, load_articles  # noqa: E402
-from spinner import Spinner  # noqa: E402
+from spinner import make_simulator  # noqa: E402
 
 OUT = BENCH / "out"
 
 
-def dump(half: str, n: int, conditions: list[str], shared: str | None) -> Path:
+#: Older condition names (``weighting:rate`` of the Moby simulator) and the simulators they mean.
+_ALIASES = {"common": "moby-common", "uniform": "moby-rare"}
+
+
+def dump(half: str, n: int, conditions: list[str], shared: str | None, brown: int = 0,
+         propose_top: int = 0, out_path: str | None = None) -> Path:
     from unspin import api
     from unspin.core.model_fit import word_fits
-    from unspin.core.spin_evidence import eligibility, sentence_starts
+    from unspin.core.spin_evidence import eligibility, is_content_word, sentence_starts
     from unspin.lexicon import Lexicon
+    from unspin.lexicon.model import MIN_CANDIDATE_ZIPF
     from unspin.text import split_compounds, tokenize
 
     ref, test = split_articles(load_articles(data_dir(shared)), DEFAULT_SEED)
     articles = (ref if half == "tune" else test)[:n]
-    spinners = {w: Spinner.from_aiksaurus(weighting=w) for w in {c.split(":")[0] for c in conditions}}
+    spinners = {w: make_simulator(_ALIASES.get(w, w)) for w in {c.split(":")[0] for c in conditions}}
     lex = Lexicon.default()
     lm = api.language_model()
-    limit = api.ModelParams().fit.max_candidates_read
+    fit_params = dataclasses.replace(api.ModelParams().fit, propose_top=propose_top)
+    limit = fit_params.max_candidates_read
+    extra: list[tuple[str, Any]] = []
+    if brown:
+        root = brown_dir()
+        if root is None:
+            raise SystemExit(f"the Brown corpus is missing: {BROWN_INSTALL}")
+        groups = load_brown(root)
+        extra = [(f"brown-{g}", a) for g in ("learned", "fiction") for a in groups[g][:brown]]
 
-    def candidates(w: str) -> list[str]:
+    def wordnet(w: str) -> list[str]:
         return [c.form for c in lex.candidates(w)[:limit] if " " not in c.form]
 
+    sources = {"wordnet": wordnet, "moby": lex.moby_candidates}
+
+    def proposable(w: str) -> bool:
+        return lex.zipf(w) >= MIN_CANDIDATE_ZIPF and is_content_word(w)
+
     OUT.mkdir(exist_ok=True)
-    path = OUT / f"model_tier_{half}.jsonl"
+    path = Path(out_path) if out_path else OUT / f"model_tier_{half}.jsonl"
     t_lm, n_words = 0.0, 0
     with path.open("w", encoding="utf-8") as out:
+        work: list[tuple[str, list[tuple[str, str, list[Any]]]]] = []
         for a in articles:
             docs: list[tuple[str, str, list[Any]]] = [("clean", a.text, [])]
             for c in conditions:
                 w, r = c.split(":")
                 st = spinners[w].spin(a.text, rate=float(r), seed=spin_seed(a.id, float(r), DEFAULT_SEED))
-                docs.append((c, st.text, list(st.substitutions)))
+                docs.append((f"{_ALIASES.get(w, w)}:{r}", st.text, list(st.substitutions)))
+            work.append((a.id, docs))
+        work += [(b.id, [(group, b.text, [])]) for group, b in extra]
+        for doc_id, docs in work:
             for cond, text, subs in docs:
                 res = api.check(text, lexicon=lex, config=api.CheckConfig())
                 toks = split_compounds(tokenize(text))
                 t0 = time.perf_counter()
-                fits = word_fits(text, toks, eligibility(toks), candidates, lm, sentence_starts=sentence_starts(toks))
+                fits = word_fits(text, toks, eligibility(toks), sources, lm, sentence_starts=sentence_starts(toks),
+                                 params=fit_params, proposable=proposable)
                 t_lm += time.perf_counter() - t0
                 n_words += len(toks)
                 words = [dict(i=i, surf=toks[i].surface, s=toks[i].start, e=toks[i].end,
-                              gain=f.gain if math.isfinite(f.gain) else None, best=f.best, su=f.surprisal)
+                              gain=f.gain if math.isfinite(f.gain) else None, best=f.best, su=f.surprisal,
+                              rd=[list(r) for r in f.readings])
                          for i, f in fits.items()]
                 out.write(json.dumps(dict(
-                    id=a.id, cond=cond, score=res.score, words=words,
+                    id=doc_id, cond=cond, score=res.score, words=words,
                     fast=[dict(s=x.start, e=x.end, text=x.text, sugg=x.suggestion, conf=x.confidence,
                                ev=list(x.evidence)) for x in res.findings],
                     subs=[dict(s=x.start, e=x.end, orig=x.original) for x in subs])) + "\n")
                 out.flush()
-            print(f"{a.id}: model {n_words / t_lm:.0f} words/s", file=sys.stderr, flush=True)
+            print(f"{doc_id}: model {n_words / t_lm:.0f} words/s", file=sys.stderr, flush=True)
     return path
 
 
-def _rebuild(d: dict[str, Any]) -> tuple[Any, Any, Any]:
-    from unspin.core.model_fit import WordFit
+#: Candidate sources a policy may read: the lexicon's thesauri and the model's own words.
+ALL_SOURCES = frozenset({"wordnet", "moby", "model"})
+
+
+def _sources(d: dict[str, Any], sources: frozenset[str]) -> frozenset[str]:
+    """``sources`` less the thesaurus a simulator drew from (leave one thesaurus out)."""
+    return sources - {"moby"} if d["cond"].startswith("moby") else sources
+
+
+def _rebuild(d: dict[str, Any], sources: frozenset[str] = ALL_SOURCES) -> tuple[Any, Any, Any]:
+    """Tokens, ``WordFit``s as ``word_fits`` would give them reading only ``sources`` (from the
+    dumped readings: each source's candidates are chosen apart, so this is exact), fast findings."""
+    from unspin.core.model_fit import MODEL_SOURCE, WordFit
     from unspin.core.results import Finding
 
     toks = {w["i"]: SimpleNamespace(start=w["s"], end=w["e"], surface=w["surf"]) for w in d["words"]}
-    fits = {w["i"]: WordFit(w["i"], w["gain"] if w["gain"] is not None else -math.inf, w["best"], w["su"])
-            for w in d["words"]}
+    use = _sources(d, sources)
+
+    def word_fit(w: dict[str, Any]) -> Any:
+        rd = [r for r in w.get("rd", []) if r[0] in use]
+        lex = max((r for r in rd if r[0] != MODEL_SOURCE), key=lambda r: r[2], default=None)
+        own = max((r for r in rd if r[0] == MODEL_SOURCE), key=lambda r: r[2], default=None)
+        return WordFit(w["i"], lex[2] if lex else -math.inf, lex[1] if lex else None, w["su"],
+                       own[2] if own else -math.inf, own[1] if own else None, tuple(map(tuple, rd)))
+
+    fits = {w["i"]: word_fit(w) for w in d["words"]}
     fast = [Finding(f["s"], f["e"], f["text"], f["sugg"], f["conf"], tuple(f["ev"])) for f in d["fast"]]
     return toks, fits, fast
 
 
-def _judged(d: dict[str, Any], p: Any) -> Any:
+def _judged(d: dict[str, Any], p: Any, sources: frozenset[str] = ALL_SOURCES) -> Any:
     from unspin.core.model_check import judge
 
-    toks, fits, fast = _rebuild(d)
+    toks, fits, fast = _rebuild(d, sources)
     return judge("", toks, fits, fast, params=p)  # findings' text comes from the fast ones or the token
 
 
-def _features(d: dict[str, Any], p: Any) -> list[float]:
+def _features(d: dict[str, Any], p: Any, sources: frozenset[str] = ALL_SOURCES) -> list[float]:
     from unspin.core.model_check import score_features
 
-    return list(score_features(d["score"], _judged(d, p), params=p))
+    return list(score_features(d["score"], _judged(d, p, sources), params=p))
 
 
 def _words(d: dict[str, Any], findings: Any) -> tuple[int, int, int, int, int]:
@@ -122,47 +179,85 @@ def _words(d: dict[str, Any], findings: Any) -> tuple[int, int, int, int, int]:
     return len(subs), found, restored, len(made), right
 
 
-def fit() -> None:
-    from sklearn.linear_model import LogisticRegression
+def _load(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(x) for x in path.open(encoding="utf-8")]
 
-    from unspin.core.model_check import ModelParams, model_score
 
-    tune = [json.loads(x) for x in (OUT / "model_tier_tune.jsonl").open()]
-    report = [json.loads(x) for x in (OUT / "model_tier_report.jsonl").open()]
+Policy = tuple[str, frozenset[str], Any]  # name, candidate sources, ModelParams (None: the fast tier)
+
+
+def fit(tune_path: Path, report_path: Path, *, refit: bool, misfit: list[float]) -> None:
+    """Print the gain table (tuning half); then, per policy (candidate sources, with or without
+    ``model-misfit`` findings at each gain of ``misfit``), refit the score weights on the
+    tuning half when ``refit``, and print fast vs model tier per condition on both halves. A
+    Moby-spun condition is always read without the Moby source (leave one thesaurus out).
+    Clean news sets the false-positive rate; Brown groups (``brown-*``) are reported apart."""
+    from unspin.core.model_check import ModelParams
+
+    tune, report = _load(tune_path), _load(report_path)
     gains = [(w["gain"], w["s"], d) for d in tune for w in d["words"] if w["gain"] is not None]
-    print("gain (nats) -> share of words that are substitutions, tuning half")
+    print("gain (nats) -> share of words that are substitutions, tuning half (spun documents, all sources)")
     for lo, hi in ((2, 4), (4, 6), (6, 8), (8, 99)):
-        sel = [(s, d) for g, s, d in gains if lo <= g < hi]
+        sel = [(s, d) for g, s, d in gains if lo <= g < hi and d["subs"]]
         subs = sum(any(x["s"] == s for x in d["subs"]) for s, d in sel)
         print(f"  {lo:>2}-{hi:<2}  n {len(sel):4}  share {subs / max(len(sel), 1):.2f}")
-    p0 = ModelParams()
-    x = np.array([_features(d, p0) for d in tune])
-    y = np.array([d["cond"] != "clean" for d in tune])
+    base = dataclasses.replace(ModelParams(), misfit_gain=math.inf)
+    policies: list[Policy] = [("fast", frozenset(), None)]
+    for sources in (frozenset({"wordnet"}), frozenset({"wordnet", "moby"})):
+        label = "+".join(sorted(sources))
+        p = _refit(tune, base, sources) if refit else base
+        policies.append((label, sources, p))
+        policies += [(f"{label}+misfit{g:g}", sources | {"model"}, dataclasses.replace(p, misfit_gain=g))
+                     for g in misfit]
+    for name, docs in (("tuning half", tune), ("report half (held out)", report)):
+        _report_half(name, docs, policies)
+
+
+def _refit(tune: list[dict[str, Any]], p: Any, sources: frozenset[str]) -> Any:
+    """``p`` with the document score's weights refitted on the tuning half's news (a
+    class-balanced logistic regression over ``score_features``)."""
+    from sklearn.linear_model import LogisticRegression
+
+    news = [d for d in tune if not d["cond"].startswith("brown")]
+    x = np.array([_features(d, p, sources) for d in news])
+    y = np.array([d["cond"] != "clean" for d in news])
     w = np.where(y, 1.0, y.sum() / max((~y).sum(), 1))
-    lr = LogisticRegression(C=1.0).fit(x, y, sample_weight=w)
-    c = lr.coef_[0]
-    p = dataclasses.replace(p0, w_fast=round(float(c[0]), 3), w_flagged=round(float(c[1]), 3),
-                            w_surprisal=round(float(c[2]), 3), bias=round(float(lr.intercept_[0]), 3))
-    print(f"fitted: w_fast={p.w_fast} w_flagged={p.w_flagged} w_surprisal={p.w_surprisal} bias={p.bias}")
-    for name, docs in (("tuning half (fitted on)", tune), ("report half (held out)", report)):
-        clean = [d for d in docs if d["cond"] == "clean"]
-        print(f"\n{name}: {len(clean)} clean articles")
-        print(f"  {'tier':6} {'condition':15} {'AUC':>6} {'recall':>7} {'FPR':>5} {'found':>6} {'exact':>6} "
-              f"{'sugg.prec':>9}")
-        for tier in ("fast", "model"):
-            def score(d: dict[str, Any], tier: str = tier) -> float:
-                return d["score"] if tier == "fast" else model_score(d["score"], _judged(d, p), params=p)
+    c = LogisticRegression(C=1.0).fit(x, y, sample_weight=w)
+    q = dataclasses.replace(p, w_fast=round(float(c.coef_[0][0]), 3), w_flagged=round(float(c.coef_[0][1]), 3),
+                            w_surprisal=round(float(c.coef_[0][2]), 3), bias=round(float(c.intercept_[0]), 3))
+    print(f"fitted ({'+'.join(sorted(sources))}): w_fast={q.w_fast} w_flagged={q.w_flagged} "
+          f"w_surprisal={q.w_surprisal} bias={q.bias}")
+    return q
 
-            def finds(d: dict[str, Any], tier: str = tier) -> Any:
-                return _rebuild(d)[2] if tier == "fast" else _judged(d, p).findings
 
-            fpr = float(np.mean([score(d) >= 0.5 for d in clean]))
-            for cond in sorted({d["cond"] for d in docs} - {"clean"}):
-                pos = [d for d in docs if d["cond"] == cond]
-                t = np.sum([_words(d, finds(d)) for d in pos], axis=0)
-                print(f"  {tier:6} {cond:15} {roc_auc([score(d) for d in pos], [score(d) for d in clean]):6.3f} "
-                      f"{np.mean([score(d) >= 0.5 for d in pos]):7.2f} {fpr:5.2f} {t[1] / t[0]:6.2f} "
-                      f"{t[2] / t[0]:6.3f} {t[4] / max(t[3], 1):9.2f}")
+def _report_half(name: str, docs: list[dict[str, Any]], policies: list[Policy]) -> None:
+    from unspin.core.model_check import model_score
+
+    clean = [d for d in docs if d["cond"] == "clean"]
+    brown = sorted({d["cond"] for d in docs if d["cond"].startswith("brown")})
+    print(f"\n{name}: {len(clean)} clean articles; " + ", ".join(
+        f"{g} n={sum(d['cond'] == g for d in docs)}" for g in brown))
+    print(f"  {'policy':28} {'condition':20} {'AUC':>6} {'recall':>7} {'FPR':>5} {'found':>6} {'exact':>6} "
+          f"{'sugg.prec':>9} {'misfit/kw clean':>15}")
+    for tier, sources, p in policies:
+        def score(d: dict[str, Any], p: Any = p, sources: frozenset[str] = sources) -> float:
+            return float(d["score"]) if p is None else model_score(d["score"], _judged(d, p, sources), params=p)
+
+        def finds(d: dict[str, Any], p: Any = p, sources: frozenset[str] = sources) -> Any:
+            return _rebuild(d)[2] if p is None else _judged(d, p, sources).findings
+
+        fpr = float(np.mean([score(d) >= 0.5 for d in clean]))
+        n_words = sum(len(d["words"]) for d in clean)
+        misfits = sum("model-misfit" in f.evidence for d in clean for f in finds(d))
+        for cond in sorted({d["cond"] for d in docs} - {"clean"}):
+            pos = [d for d in docs if d["cond"] == cond]
+            if cond.startswith("brown"):
+                print(f"  {tier:28} {cond:20} {'':6} {'':7} {np.mean([score(d) >= 0.5 for d in pos]):5.2f}")
+                continue
+            t = np.sum([_words(d, finds(d)) for d in pos], axis=0)
+            print(f"  {tier:28} {cond:20} {roc_auc([score(d) for d in pos], [score(d) for d in clean]):6.3f} "
+                  f"{np.mean([score(d) >= 0.5 for d in pos]):7.2f} {fpr:5.2f} {t[1] / t[0]:6.2f} "
+                  f"{t[2] / t[0]:6.3f} {t[4] / max(t[3], 1):9.2f} {1000 * misfits / max(n_words, 1):15.2f}")
 
 
 def main() -> None:
@@ -173,12 +268,21 @@ def main() -> None:
     d.add_argument("--articles", type=int, default=12)
     d.add_argument("--conditions", default="common:0.15,uniform:0.08")
     d.add_argument("--shared", default=None)
-    sub.add_parser("fit")
+    d.add_argument("--brown", type=int, default=0, help="also N clean Brown documents each of learned and fiction")
+    d.add_argument("--propose-top", type=int, default=0, help="FitParams.propose_top for the dump (0: none)")
+    d.add_argument("--out", default=None, help="JSONL path (default bench/out/model_tier_HALF.jsonl)")
+    f = sub.add_parser("fit")
+    f.add_argument("--tune", default=str(OUT / "model_tier_tune.jsonl"))
+    f.add_argument("--report", default=str(OUT / "model_tier_report.jsonl"))
+    f.add_argument("--refit", action="store_true", help="refit the document score's weights on the tuning half")
+    f.add_argument("--misfit", default="", help="comma-separated ModelParams.misfit_gain values to compare")
     args = ap.parse_args()
     if args.cmd == "dump":
-        print(dump(args.half, args.articles, args.conditions.split(","), args.shared))
+        print(dump(args.half, args.articles, args.conditions.split(","), args.shared, args.brown, args.propose_top,
+                   args.out))
     else:
-        fit()
+        fit(Path(args.tune), Path(args.report), refit=args.refit,
+            misfit=[float(g) for g in args.misfit.split(",") if g])
 
 
 if __name__ == "__main__":

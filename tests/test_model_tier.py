@@ -150,3 +150,31 @@ def test_cli_tier_option() -> None:
     assert model.returncode in (0, 1) and fast.returncode in (0, 1), model.stderr + fast.stderr
     assert default.stdout == model.stdout != fast.stdout
     assert "model_words" in json.loads(model.stdout)["stats"] and "model_words" not in json.loads(fast.stdout)["stats"]
+
+
+def test_the_model_proposes_related_whole_words(lm) -> None:
+    ids, _ = lm.encode("We trained a random timberland on the data.")
+    win = lm.window(ids)
+    pos = next(i for i in range(1, len(win.ids)) if lm.word_ids("timberland", space=True)[0] == win.ids[i])
+    props = lm.words.proposals(win, pos, "timberland", space=True, capital=False, top=50, min_relatedness=0.2)
+    words = [p.word for p in props]
+    assert "forest" in words and "timberland" not in words
+    assert all(p.word.isalpha() and p.word.islower() and p.relatedness >= 0.2 for p in props)
+    assert [p.logprob for p in props] == sorted((p.logprob for p in props), reverse=True)
+    unrelated = lm.words.relatedness("timberland", ["forest", "yesterday"])
+    assert unrelated[0] > unrelated[1]
+
+
+def test_a_word_only_the_models_own_proposal_explains_is_flagged_without_a_suggestion() -> None:
+    text = "The board approved the strategy."
+    toks = tokenize(text)
+    k = next(i for i, t in enumerate(toks) if t.norm == "strategy")
+    p = ModelParams()
+    weak = judge(text, toks, {k: WordFit(k, -math.inf, None, 9.0, p.misfit_gain - 1.0, "plan")}, [], params=p)
+    assert weak.findings == ()
+    strong = judge(text, toks, {k: WordFit(k, -math.inf, None, 9.0, p.misfit_gain + 1.0, "plan")}, [], params=p)
+    assert [(f.text, f.suggestion, f.evidence) for f in strong.findings] == [("strategy", None, ("model-misfit",))]
+    both = judge(text, toks, {k: WordFit(k, p.flag_gain + 1.0, "scheme", 9.0, p.misfit_gain + 1.0, "plan")}, [],
+                 params=p)
+    assert [(f.suggestion, f.evidence) for f in both.findings] == [("scheme", ("model-fit",))]
+    assert strong.n_flagged == weak.n_flagged == 0  # the model's own words do not count in the score

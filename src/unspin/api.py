@@ -146,8 +146,10 @@ def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex:
     window by window as the fast tier ran, the model's counts summed into one judgement."""
     limit = p.fit.max_candidates_read
 
-    def candidates(norm: str) -> list[str]:
+    def wordnet(norm: str) -> list[str]:
         return [c.form for c in lex.candidates(norm)[:limit] if " " not in c.form]
+
+    sources = {"wordnet": wordnet, "moby": lex.moby_candidates}
 
     def proposable(word: str) -> bool:  # a word the model proposes must be one a writer could have swapped
         return lex.zipf(word) >= MIN_CANDIDATE_ZIPF and is_content_word(word)
@@ -156,7 +158,7 @@ def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex:
     for part in parts:
         window = text[part.start:part.end]
         words = split_compounds(tokenize(window))
-        fits = word_fits(window, words, eligibility(words), candidates, model,
+        fits = word_fits(window, words, eligibility(words), sources, model,
                          sentence_starts=sentence_starts(words), params=p.fit, proposable=proposable)
         local = [_shift(f, -part.start) for f in part.findings]
         j = judge(window, words, fits, local, params=p)

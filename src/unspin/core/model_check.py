@@ -50,10 +50,16 @@ class ModelParams:
     the tuning half (``clean_share``, ``clean_surprisal``) by ``prior_words`` pseudo-words, so
     that a short text's few words do not decide alone (one odd word among nine is not 11%
     evidence). A small sample (36 documents): refit on more.
+
+    ``misfit_gain`` (nats): a word that no lexicon candidate explains but one of the model's own
+    likely words (``FitParams.propose_top``) beats by this much is a ``model-misfit`` finding,
+    with no suggestion. Those words do not count in the document score (its weights were fitted
+    on lexicon gains alone).
     """
 
     fit: FitParams = field(default_factory=FitParams)
     flag_gain: float = 6.0
+    misfit_gain: float = 10.0
     suggest_gain: float = 6.0
     count_gain: float = 4.0
     confidence_slope: float = 0.25
@@ -118,13 +124,16 @@ def judge(text: str, tokens: Sequence[Token], fits: Mapping[int, WordFit], findi
     n_flagged = 0
     for fit in fits.values():
         n_flagged += fit.gain >= p.count_gain
-        if fit.gain < p.flag_gain or fit.best is None:
-            continue
         tok = tokens[fit.index]
         if tok.start in covered or tok.end - 1 in covered:
             continue
-        merged.append(Finding(tok.start, tok.end, text[tok.start:tok.end], match_case(fit.best, tok.surface),
-                              round(_confidence(fit.gain, p), 4), (Evidence.MODEL_FIT,)))
+        if fit.gain >= p.flag_gain and fit.best is not None:
+            merged.append(Finding(tok.start, tok.end, text[tok.start:tok.end], match_case(fit.best, tok.surface),
+                                  round(_confidence(fit.gain, p), 4), (Evidence.MODEL_FIT,)))
+        elif fit.proposed_gain >= p.misfit_gain:
+            merged.append(Finding(tok.start, tok.end, text[tok.start:tok.end], None,
+                                  round(_confidence(fit.proposed_gain - (p.misfit_gain - p.flag_gain), p), 4),
+                                  (Evidence.MODEL_MISFIT,)))
     merged.sort(key=lambda f: f.start)
     surprisals = [f.surprisal for f in fits.values()]
     mean = sum(surprisals) / len(surprisals) if surprisals else 0.0

@@ -19,7 +19,7 @@ neighbours' tokens (a hyphenated part, a word glued to punctuation) is scored on
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +27,9 @@ import numpy as np
 from unspin.lexicon.language_model import MAX_WINDOW, LanguageModel, Window
 from unspin.lexicon.model_words import ModelWords
 from unspin.text import Token, match_case
+
+#: The name under which the model's own likely words are a candidate source (``WordFit.readings``).
+MODEL_SOURCE = "model"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,8 @@ class FitParams:
     first token first; ``window_tokens``: model tokens per window, windows break at sentence
     ends; ``min_surprisal``: a word the model finds less surprising than this (nats, given the
     text before it) is not re-read at all. ``max_candidates_read``: of a word's candidates (best
-    first), this many are screened.
+    first), this many are screened. ``max_candidates`` applies to each candidate source apart
+    (WordNet, the Moby thesaurus read in reverse: ``word_fits``'s ``sources``).
 
     ``propose_top``: besides the lexicon's candidates, the model's own ``propose_top`` most
     likely whole words at the place are candidates (``ModelWords.proposals``; 0: none), when
@@ -72,14 +76,19 @@ class WordFit:
     """The model's judgement of one word: ``gain`` is the best candidate's log-probability minus
     the observed word's, over the word and ``FitParams.right_tokens`` model tokens after it
     (nats; ``-inf`` when no candidate was read); ``best`` is that candidate (lower-case form);
-    ``surprisal`` is -log P(word | the text before it); ``proposed``: ``best`` came from the
-    model's own likely words, not from the lexicon."""
+    ``surprisal`` is -log P(word | the text before it). ``proposed`` and ``proposed_gain``: the
+    same for the best of the model's own likely words (``FitParams.propose_top``), kept apart:
+    they find substitutions that no thesaurus explains, but are rarely the exact original.
+    ``readings``: ``(source, candidate, gain)`` of every candidate read again, the evidence
+    behind both (``source`` names the candidate source, ``model`` for the model's own words)."""
 
     index: int
     gain: float
     best: str | None
     surprisal: float
-    proposed: bool = False
+    proposed_gain: float = -math.inf
+    proposed: str | None = None
+    readings: tuple[tuple[str, str, float], ...] = ()
 
 
 def _windows(offsets: Sequence[tuple[int, int]], breaks: Sequence[int], size: int) -> list[tuple[int, int]]:
@@ -122,18 +131,21 @@ def _token_span(offsets: Sequence[tuple[int, int]], first: int, tok: Token) -> t
 
 
 def word_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
-              candidates: Callable[[str], Sequence[str]], model: LanguageModel, *,
+              sources: Mapping[str, Callable[[str], Sequence[str]]], model: LanguageModel, *,
               sentence_starts: Sequence[int], params: FitParams | None = None,
               proposable: Callable[[str], bool] | None = None) -> dict[int, WordFit]:
     """``WordFit`` of every eligible token that the model can score, by token index.
 
-    ``candidates(norm)`` gives a word's candidate originals, best first. With
+    ``sources`` name the candidate sources (``MODEL_SOURCE`` is reserved); ``sources[name](norm)``
+    gives a word's candidate originals from that source, best first. With
     ``FitParams.propose_top``, the model's own likely words at the place are candidates too
     (``ModelWords.proposals``), those for which ``proposable(word)`` holds (default: any).
     Work is one model pass per window plus one batched re-read of the screened candidates;
     linear in the text."""
     p = params or FitParams()
-    reader = _Reader(text, model, candidates, p, model.words if p.propose_top > 0 else None,
+    if MODEL_SOURCE in sources:
+        raise ValueError(f"the candidate source name {MODEL_SOURCE!r} is reserved for the model's own words")
+    reader = _Reader(text, model, sources, p, model.words if p.propose_top > 0 else None,
                      proposable or (lambda _w: True))
     ids, offsets = model.encode(text)
     out: dict[int, WordFit] = {}
@@ -155,10 +167,10 @@ def word_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
 @dataclass(slots=True)
 class _Queue:
     """The variants of one window waiting to be read: ``jobs`` are ``(token index, first and
-    end window positions of the word, [(candidate, proposed by the model)])``; ``variants``
+    end window positions of the word, [(source, candidate)])``; ``variants``
     the matching ``(position, token ids)`` in the same order."""
 
-    jobs: list[tuple[int, int, int, list[tuple[str, bool]]]] = field(default_factory=list)
+    jobs: list[tuple[int, int, int, list[tuple[str, str]]]] = field(default_factory=list)
     variants: list[tuple[int, list[int]]] = field(default_factory=list)
 
 
@@ -168,16 +180,17 @@ class _Reader:
 
     text: str
     model: LanguageModel
-    candidates: Callable[[str], Sequence[str]]
+    sources: Mapping[str, Callable[[str], Sequence[str]]]
     p: FitParams
     words: ModelWords | None
     proposable: Callable[[str], bool]
 
     def screen(self, tok: Token, ti: int, span: tuple[int, int], win: Window, queue: _Queue,
                out: dict[int, WordFit]) -> None:
-        """Record the word's surprisal and queue the candidates worth reading again: the
-        lexicon's best ``max_candidates`` and the model's best ``propose_read`` by first token,
-        each within ``screen`` nats of the written word's log-probability."""
+        """Record the word's surprisal and queue the candidates worth reading again: each
+        source's best ``max_candidates`` and the model's best ``propose_read`` by first token,
+        each within ``screen`` nats of the written word's log-probability; a candidate two
+        sources give is read once, for the first."""
         p, model = self.p, self.model
         a, b = span[0] + 1, span[1] + 1  # window position 0 is DOCUMENT_START
         left = float(win.token_logprob[a:b].sum())
@@ -185,20 +198,22 @@ class _Reader:
         if -left < p.min_surprisal:
             return
         space = self.text[tok.start - 1:tok.start] == " " if tok.start > 0 else False
-        chosen = [(c, False) for c in self._best(list(self.candidates(tok.norm)), tok, space, win, a, left,
-                                                 p.max_candidates)]
+        lists = {name: (list(source(tok.norm)), p.max_candidates) for name, source in self.sources.items()}
         if self.words is not None:
-            proposed = [q.word for q in self.words.proposals(
+            lists[MODEL_SOURCE] = ([q.word for q in self.words.proposals(
                 win, a, tok.norm, space=space, capital=tok.surface[:1].isupper(), top=p.propose_top,
-                min_relatedness=p.propose_relatedness) if self.proposable(q.word)]
-            have = {c for c, _ in chosen}
-            chosen += [(c, True) for c in self._best([c for c in proposed if c not in have], tok, space, win, a,
-                                                     left, p.propose_read)]
+                min_relatedness=p.propose_relatedness) if self.proposable(q.word)], p.propose_read)
+        chosen: list[tuple[str, str]] = []
+        have: set[str] = set()
+        for name, (cands, limit) in lists.items():
+            best = self._best([c for c in cands if c not in have], tok, space, win, a, left, limit)
+            chosen += [(name, c) for c in best]
+            have.update(best)
         if not chosen:
             return
         tail = [int(t) for t in win.ids[b:b + p.right_tokens]]
         queue.jobs.append((ti, a, b, chosen))
-        for c, _ in chosen:
+        for _, c in chosen:
             queue.variants.append((a, model.word_ids(match_case(c, tok.surface), space=space) + tail))
 
     def _best(self, cands: list[str], tok: Token, space: bool, win: Window, a: int, left: float,
@@ -218,10 +233,11 @@ def _finish(win: Window, model: LanguageModel, queue: _Queue, p: FitParams, out:
     k = 0
     for ti, a, b, cands in queue.jobs:
         observed = float(win.token_logprob[a:min(b + p.right_tokens, len(win.ids))].sum())
-        best, gain, proposed = None, -math.inf, False
-        for c, by_model in cands:
-            g = float(scores[k].sum()) - observed
+        readings = []
+        for name, c in cands:
+            readings.append((name, c, float(scores[k].sum()) - observed))
             k += 1
-            if g > gain:
-                best, gain, proposed = c, g, by_model
-        out[ti] = WordFit(ti, gain, best, out[ti].surprisal, proposed)
+        lexicon = max((r for r in readings if r[0] != MODEL_SOURCE), key=lambda r: r[2], default=None)
+        own = max((r for r in readings if r[0] == MODEL_SOURCE), key=lambda r: r[2], default=None)
+        out[ti] = WordFit(ti, lexicon[2] if lexicon else -math.inf, lexicon[1] if lexicon else None,
+                          out[ti].surprisal, own[2] if own else -math.inf, own[1] if own else None, tuple(readings))

