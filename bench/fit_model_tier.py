@@ -127,9 +127,10 @@ def dump(half: str, n: int, conditions: list[str], shared: str | None, brown: in
 ALL_SOURCES = frozenset({"wordnet", "moby", "model"})
 
 
-def _sources(d: dict[str, Any], sources: frozenset[str]) -> frozenset[str]:
-    """``sources`` less the thesaurus a simulator drew from (leave one thesaurus out)."""
-    return sources - {"moby"} if d["cond"].startswith("moby") else sources
+def _leave_out(cond: str, sources: frozenset[str]) -> frozenset[str]:
+    """``sources`` less the thesaurus the simulator of condition ``cond`` drew from (leave one
+    thesaurus out): a Moby-spun condition is read, clean documents included, without Moby."""
+    return sources - {"moby"} if cond.startswith("moby") else sources
 
 
 def _rebuild(d: dict[str, Any], sources: frozenset[str] = ALL_SOURCES) -> tuple[Any, Any, Any]:
@@ -139,7 +140,7 @@ def _rebuild(d: dict[str, Any], sources: frozenset[str] = ALL_SOURCES) -> tuple[
     from unspin.core.results import Finding
 
     toks = {w["i"]: SimpleNamespace(start=w["s"], end=w["e"], surface=w["surf"]) for w in d["words"]}
-    use = _sources(d, sources)
+    use = sources
 
     def word_fit(w: dict[str, Any]) -> Any:
         rd = [r for r in w.get("rd", []) if r[0] in use]
@@ -186,7 +187,7 @@ def _load(path: Path) -> list[dict[str, Any]]:
 Policy = tuple[str, frozenset[str], Any]  # name, candidate sources, ModelParams (None: the fast tier)
 
 
-def fit(tune_path: Path, report_path: Path, *, refit: bool, misfit: list[float]) -> None:
+def fit(tune_path: Path, report_path: Path, *, refit: bool, misfit: list[float], brown: bool = False) -> None:
     """Print the gain table (tuning half); then, per policy (candidate sources, with or without
     ``model-misfit`` findings at each gain of ``misfit``), refit the score weights on the
     tuning half when ``refit``, and print fast vs model tier per condition on both halves. A
@@ -205,7 +206,7 @@ def fit(tune_path: Path, report_path: Path, *, refit: bool, misfit: list[float])
     policies: list[Policy] = [("fast", frozenset(), None)]
     for sources in (frozenset({"wordnet"}), frozenset({"wordnet", "moby"})):
         label = "+".join(sorted(sources))
-        p = _refit(tune, base, sources) if refit else base
+        p = _refit(tune, base, sources, brown=brown) if refit else base
         policies.append((label, sources, p))
         policies += [(f"{label}+misfit{g:g}", sources | {"model"}, dataclasses.replace(p, misfit_gain=g))
                      for g in misfit]
@@ -213,14 +214,17 @@ def fit(tune_path: Path, report_path: Path, *, refit: bool, misfit: list[float])
         _report_half(name, docs, policies)
 
 
-def _refit(tune: list[dict[str, Any]], p: Any, sources: frozenset[str]) -> Any:
+def _refit(tune: list[dict[str, Any]], p: Any, sources: frozenset[str], *, brown: bool = False) -> Any:
     """``p`` with the document score's weights refitted on the tuning half's news (a
-    class-balanced logistic regression over ``score_features``)."""
+    class-balanced logistic regression over ``score_features``); with ``brown``, the Brown
+    clean documents count as negatives too. Conditions whose thesaurus ``sources`` holds are left
+    out (their clean documents could not be read with the same sources)."""
     from sklearn.linear_model import LogisticRegression
 
-    news = [d for d in tune if not d["cond"].startswith("brown")]
+    news = [d for d in tune
+            if (brown or not d["cond"].startswith("brown")) and _leave_out(d["cond"], sources) == sources]
     x = np.array([_features(d, p, sources) for d in news])
-    y = np.array([d["cond"] != "clean" for d in news])
+    y = np.array([d["cond"] != "clean" and not d["cond"].startswith("brown") for d in news])
     w = np.where(y, 1.0, y.sum() / max((~y).sum(), 1))
     c = LogisticRegression(C=1.0).fit(x, y, sample_weight=w)
     q = dataclasses.replace(p, w_fast=round(float(c.coef_[0][0]), 3), w_flagged=round(float(c.coef_[0][1]), 3),
@@ -240,23 +244,24 @@ def _report_half(name: str, docs: list[dict[str, Any]], policies: list[Policy]) 
     print(f"  {'policy':28} {'condition':20} {'AUC':>6} {'recall':>7} {'FPR':>5} {'found':>6} {'exact':>6} "
           f"{'sugg.prec':>9} {'misfit/kw clean':>15}")
     for tier, sources, p in policies:
-        def score(d: dict[str, Any], p: Any = p, sources: frozenset[str] = sources) -> float:
-            return float(d["score"]) if p is None else model_score(d["score"], _judged(d, p, sources), params=p)
+        def score(d: dict[str, Any], use: frozenset[str], p: Any = p) -> float:
+            return float(d["score"]) if p is None else model_score(d["score"], _judged(d, p, use), params=p)
 
-        def finds(d: dict[str, Any], p: Any = p, sources: frozenset[str] = sources) -> Any:
-            return _rebuild(d)[2] if p is None else _judged(d, p, sources).findings
+        def finds(d: dict[str, Any], use: frozenset[str], p: Any = p) -> Any:
+            return _rebuild(d)[2] if p is None else _judged(d, p, use).findings  # fast: the dumped findings
 
-        fpr = float(np.mean([score(d) >= 0.5 for d in clean]))
         n_words = sum(len(d["words"]) for d in clean)
-        misfits = sum("model-misfit" in f.evidence for d in clean for f in finds(d))
+        misfits = sum("model-misfit" in f.evidence for d in clean for f in finds(d, sources))
         for cond in sorted({d["cond"] for d in docs} - {"clean"}):
+            use = _leave_out(cond, sources)  # the clean documents are read with the same sources
             pos = [d for d in docs if d["cond"] == cond]
+            fpr = float(np.mean([score(d, use) >= 0.5 for d in clean]))
             if cond.startswith("brown"):
-                print(f"  {tier:28} {cond:20} {'':6} {'':7} {np.mean([score(d) >= 0.5 for d in pos]):5.2f}")
+                print(f"  {tier:28} {cond:20} {'':6} {'':7} {np.mean([score(d, use) >= 0.5 for d in pos]):5.2f}")
                 continue
-            t = np.sum([_words(d, finds(d)) for d in pos], axis=0)
-            print(f"  {tier:28} {cond:20} {roc_auc([score(d) for d in pos], [score(d) for d in clean]):6.3f} "
-                  f"{np.mean([score(d) >= 0.5 for d in pos]):7.2f} {fpr:5.2f} {t[1] / t[0]:6.2f} "
+            t = np.sum([_words(d, finds(d, use)) for d in pos], axis=0)
+            print(f"  {tier:28} {cond:20} {roc_auc([score(d, use) for d in pos], [score(d, use) for d in clean]):6.3f} "
+                  f"{np.mean([score(d, use) >= 0.5 for d in pos]):7.2f} {fpr:5.2f} {t[1] / t[0]:6.2f} "
                   f"{t[2] / t[0]:6.3f} {t[4] / max(t[3], 1):9.2f} {1000 * misfits / max(n_words, 1):15.2f}")
 
 
@@ -276,13 +281,14 @@ def main() -> None:
     f.add_argument("--report", default=str(OUT / "model_tier_report.jsonl"))
     f.add_argument("--refit", action="store_true", help="refit the document score's weights on the tuning half")
     f.add_argument("--misfit", default="", help="comma-separated ModelParams.misfit_gain values to compare")
+    f.add_argument("--refit-brown", action="store_true", help="with --refit: Brown documents are negatives too")
     args = ap.parse_args()
     if args.cmd == "dump":
         print(dump(args.half, args.articles, args.conditions.split(","), args.shared, args.brown, args.propose_top,
                    args.out))
     else:
         fit(Path(args.tune), Path(args.report), refit=args.refit,
-            misfit=[float(g) for g in args.misfit.split(",") if g])
+            misfit=[float(g) for g in args.misfit.split(",") if g], brown=args.refit_brown)
 
 
 if __name__ == "__main__":

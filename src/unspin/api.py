@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from unspin.core.calibrate import finding_evidence
@@ -149,7 +149,9 @@ def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex:
     def wordnet(norm: str) -> list[str]:
         return [c.form for c in lex.candidates(norm)[:limit] if " " not in c.form]
 
-    sources = {"wordnet": wordnet, "moby": lex.moby_candidates}
+    sources: dict[str, Callable[[str], Sequence[str]]] = {"wordnet": wordnet}
+    if p.fit.moby:
+        sources["moby"] = lex.moby_candidates
 
     def proposable(word: str) -> bool:  # a word the model proposes must be one a writer could have swapped
         return lex.zipf(word) >= MIN_CANDIDATE_ZIPF and is_content_word(word)

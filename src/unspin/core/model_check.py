@@ -59,7 +59,7 @@ class ModelParams:
 
     fit: FitParams = field(default_factory=FitParams)
     flag_gain: float = 6.0
-    misfit_gain: float = 10.0
+    misfit_gain: float = 12.0
     suggest_gain: float = 6.0
     count_gain: float = 4.0
     confidence_slope: float = 0.25
