@@ -82,6 +82,7 @@ class _Config:
 
 
 _NAMES = ("attn_norm", "ffn_norm", "qkv", "out", "gate_up", "down")
+_LINEAR_NAMES = ("qkv", "out", "gate_up", "down")
 
 
 def _read_gguf(path: Path) -> tuple[_Config, dict[str, np.ndarray], list[str], list[str]]:
@@ -123,7 +124,9 @@ def _build_tokenizer(tokens: list[str], merges: list[str]) -> Any:
     return tok
 
 
-def _load_cached(cache: Path) -> tuple[_Config, dict[str, np.ndarray], Any] | None:
+def _load_cached(cache: Path, *, linear: bool = True) -> tuple[_Config, dict[str, np.ndarray], Any] | None:
+    """Config, weights and tokenizer from ``cache`` (``None`` when absent or unreadable); the
+    linear layers' float32 weights only with ``linear``."""
     import json
 
     from tokenizers import Tokenizer
@@ -133,7 +136,8 @@ def _load_cached(cache: Path) -> tuple[_Config, dict[str, np.ndarray], Any] | No
         return None
     try:
         cfg = _Config(**json.loads(meta.read_text()))
-        names = ["embed", "norm"] + [f"{i}.{n}" for i in range(cfg.layers) for n in _NAMES]
+        names = ["embed", "norm"] + [f"{i}.{n}" for i in range(cfg.layers) for n in _NAMES
+                                     if linear or n not in _LINEAR_NAMES]
         w = {n: np.load(cache / f"{n}.npy", allow_pickle=False) for n in names}
         return cfg, w, Tokenizer.from_file(str(cache / "tokenizer.json"))
     except (OSError, ValueError, TypeError):
@@ -181,7 +185,10 @@ class LanguageModel:
     share between threads; each call allocates its own working arrays."""
 
     def __init__(self, cfg: _Config, weights: dict[str, np.ndarray], tokenizer: Any, *,
-                 backend: str | None = None) -> None:
+                 backend: str | None = None, q4: dict[str, np.ndarray] | None = None) -> None:
+        """``weights``: float32 arrays as ``_read_gguf`` lays them out (the linear layers may be
+        left out with the onnx backend); ``q4``: ``lm_onnx.q4_weights``, needed by the onnx
+        backend."""
         self.cfg = cfg
         self._w = weights
         self.tokenizer = tokenizer
@@ -196,7 +203,9 @@ class LanguageModel:
         if self.backend == "onnx":
             from unspin.lexicon.lm_onnx import OnnxForward
 
-            self._onnx = OnnxForward(cfg, weights, self._embed_t)
+            if q4 is None:
+                raise ValueError("the onnx backend needs the 4-bit layers (lm_onnx.q4_weights)")
+            self._onnx = OnnxForward(cfg, weights, self._embed_t, q4)
 
     @classmethod
     def load(cls, path: Path | None = None, *, cache: bool = True, backend: str | None = None) -> LanguageModel | None:
@@ -206,16 +215,28 @@ class LanguageModel:
         path = path or model_file()
         if path is None:
             return None
+        backend = backend or default_backend()
         cdir = _cache_dir(path)
-        loaded = _load_cached(cdir) if cache else None
-        if loaded is not None:
-            return cls(*loaded, backend=backend)
-        cfg, w, tokens, merges = _read_gguf(path)
-        tokenizer = _build_tokenizer(tokens, merges)
-        if cache:
-            with contextlib.suppress(OSError):  # a read-only home: only the next load is slower
-                _save_cache(cdir, cfg, w, tokenizer)
-        return cls(cfg, w, tokenizer, backend=backend)
+        # The onnx backend runs the 4-bit layers themselves: of the float32 weights it needs only
+        # the embeddings and the norms (540 MB less memory per process).
+        linear = backend == "numpy"
+        loaded = _load_cached(cdir, linear=linear) if cache else None
+        if loaded is None:
+            cfg, w, tokens, merges = _read_gguf(path)
+            tokenizer = _build_tokenizer(tokens, merges)
+            if cache:
+                with contextlib.suppress(OSError):  # a read-only home: only the next load is slower
+                    _save_cache(cdir, cfg, w, tokenizer)
+            if not linear:
+                w = {n: a for n, a in w.items() if n.rsplit(".", 1)[-1] not in _LINEAR_NAMES}
+        else:
+            cfg, w, tokenizer = loaded
+        q4 = None
+        if backend == "onnx":
+            from unspin.lexicon.lm_onnx import load_q4_weights
+
+            q4 = load_q4_weights(path, cdir.with_name(cdir.name + "-q4") if cache else None, cfg.layers)
+        return cls(cfg, w, tokenizer, backend=backend, q4=q4)
 
     # -- tokens -------------------------------------------------------------------------
     def encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:

@@ -26,6 +26,7 @@ core count, and a given input gives bit-identical output every time.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -33,8 +34,15 @@ import numpy as np
 #: Opset of the default ONNX domain used by the graph (Split with ``num_outputs``, reductions with
 #: axes as an input).
 _OPSET = 18
-#: Layer weights of one block, as ``language_model._NAMES`` lays them out for ``x @ W``.
-_LAYER_WEIGHTS = ("attn_norm", "ffn_norm", "qkv", "out", "gate_up", "down")
+#: The GGUF tensors behind each linear layer of a block (rows of a merged layer in this order,
+#: as ``language_model._read_gguf`` merges them).
+_LINEAR = {"qkv": ("attn_q", "attn_k", "attn_v"), "out": ("attn_output",), "gate_up": ("ffn_gate", "ffn_up"),
+           "down": ("ffn_down",)}
+#: Weights per Q4_1 block, and bytes per block: float16 scale d, float16 minimum m, 16 bytes of
+#: 4-bit codes (element j < 16 in the low nibble of byte j, element j + 16 in its high nibble), so
+#: that a weight is d * q + m (ggml's block_q4_1).
+_BLOCK = 32
+_Q4_1_BYTES = 20
 
 
 class Config(Protocol):
@@ -69,7 +77,7 @@ def available() -> bool:
 # about 2 s and 30 MB: only the fields below are written. Field numbers and enum values are from
 # onnx/onnx.proto (ONNX IR version 9).
 _IR_VERSION = 9
-_FLOAT, _INT64 = 1, 7              # TensorProto.DataType
+_FLOAT, _UINT8, _INT64 = 1, 2, 7   # TensorProto.DataType
 _ATTR_FLOAT, _ATTR_INT, _ATTR_INTS = 1, 2, 7  # AttributeProto.AttributeType
 _EXTERNAL = 1                      # TensorProto.DataLocation
 
@@ -103,7 +111,7 @@ def _attribute(name: str, value: float | int | list[int]) -> bytes:
     return _field(1, name) + _field(3, value) + _field(20, _ATTR_INT)
 
 
-def _tensor(name: str, dtype: int, dims: list[int], raw: bytes | None = None) -> bytes:
+def _tensor(name: str, dtype: int, dims: list[int] | tuple[int, ...], raw: bytes | None = None) -> bytes:
     """A TensorProto with ``raw`` data, or (``raw`` None) one whose data is supplied at session
     creation (``SessionOptions.add_external_initializers``)."""
     out = b"".join(_field(1, d) for d in dims) + _field(2, dtype) + _field(8, name)
@@ -124,10 +132,13 @@ class _Graph:
         self.nodes: list[bytes] = []
         self.consts: list[bytes] = []
 
-    def op(self, op: str, inputs: list[str], outputs: list[str] | None = None, **attrs: float | int | list[int]) -> str:
+    def op(self, op: str, inputs: list[str], outputs: list[str] | None = None, *, domain: str = "",
+           **attrs: float | int | list[int]) -> str:
         outs = outputs or [f"n{len(self.nodes)}"]
         node = (b"".join(_field(1, i) for i in inputs) + b"".join(_field(2, o) for o in outs)
                 + _field(4, op) + b"".join(_field(5, _attribute(k, v)) for k, v in attrs.items()))
+        if domain:
+            node += _field(7, domain)
         self.nodes.append(node)
         return outs[0]
 
@@ -141,9 +152,10 @@ class _Graph:
         return name
 
 
-def _model(cfg: Config, weight_shapes: Mapping[str, tuple[int, ...]]) -> bytes:
-    """The ONNX model of the forward pass; weights are external initializers named as in
-    ``LanguageModel._w`` (plus ``embed_t``, the output layer laid out for ``x @ W``).
+def _model(cfg: Config, weights: Mapping[str, np.ndarray]) -> bytes:
+    """The ONNX model of the forward pass; ``weights`` (only their names, types and shapes are
+    read) become external initializers: the norms as in ``LanguageModel._w``, ``embed_t`` (the
+    output layer laid out for ``x @ W``) and the 4-bit linear layers of ``q4_weights``.
 
     Inputs: ``x`` (n, dim) the rows' input embeddings; ``cos``, ``sin`` (n, head_dim / 2) their
     rotary angles; ``mask`` (1, n, past + n) added to the attention scores; ``past_k``,
@@ -173,6 +185,20 @@ def _model(cfg: Config, weight_shapes: Mapping[str, tuple[int, ...]]) -> bytes:
     cos = g.op("Unsqueeze", ["cos", "axes_13"])  # (n, 1, hd/2, 1)
     sin = g.op("Unsqueeze", ["sin", "axes_13"])
 
+    def linear(x: str, name: str, k: int) -> str:
+        """``x @ W`` for a Q4_1 matrix: ``MatMulNBits`` with the 4-bit codes and block scales
+        (its implied zero point 8 gives d * (q - 8)) plus the block sums of ``x`` times the
+        blocks' offsets (m + 8 d): exactly d * q + m per weight, up to float32 rounding."""
+        w = weights[f"{name}.q4"]
+        n = int(w.shape[0])
+        y = g.op("MatMulNBits", [x, f"{name}.q4", f"{name}.scale"], domain="com.microsoft", K=k, N=n, bits=4,
+                 block_size=_BLOCK, accuracy_level=0)
+        sums = g.op("ReduceSum", [g.op("Reshape", [x, f"shape_blocks{k}"]), "axis_last"], keepdims=0)
+        return g.op("Add", [y, g.op("MatMul", [sums, f"{name}.offset"])])
+
+    g.ints(f"shape_blocks{d}", [0, d // _BLOCK, _BLOCK])
+    g.ints(f"shape_blocks{cfg.hidden}", [0, cfg.hidden // _BLOCK, _BLOCK])
+
     def norm(x: str, w: str, out: str | None = None) -> str:
         # onnxruntime registers this fused RMSNorm in the default domain (it is not in the ONNX standard).
         return g.op("SimplifiedLayerNormalization", [x, w], [out] if out else None, axis=-1, epsilon=cfg.eps,
@@ -190,7 +216,7 @@ def _model(cfg: Config, weight_shapes: Mapping[str, tuple[int, ...]]) -> bytes:
     x = "x"
     keys, values = [], []
     for i in range(cfg.layers):
-        h = g.op("MatMul", [norm(x, f"{i}.attn_norm"), f"{i}.qkv"])
+        h = linear(norm(x, f"{i}.attn_norm"), f"{i}.qkv", d)
         q, k, v = f"q{i}", f"k{i}", f"v{i}"
         g.op("Split", [h, "split_qkv"], [q, k, v], axis=1)
         q = g.op("Transpose", [rope(q, "shape_q", "shape_q3")], perm=[1, 0, 2])     # (heads, n, hd)
@@ -205,12 +231,12 @@ def _model(cfg: Config, weight_shapes: Mapping[str, tuple[int, ...]]) -> bytes:
         s = g.op("Softmax", [s], axis=-1)
         a = g.op("MatMul", [g.op("Reshape", [s, "shape_group_scores"]), v_all])
         a = g.op("Reshape", [g.op("Transpose", [g.op("Reshape", [a, "shape_heads"])], perm=[1, 0, 2]), "shape_rows"])
-        x = g.op("Add", [x, g.op("MatMul", [a, f"{i}.out"])])
-        h = g.op("MatMul", [norm(x, f"{i}.ffn_norm"), f"{i}.gate_up"])
+        x = g.op("Add", [x, linear(a, f"{i}.out", d)])
+        h = linear(norm(x, f"{i}.ffn_norm"), f"{i}.gate_up", d)
         gate, up = f"gate{i}", f"up{i}"
         g.op("Split", [h, "split_ffn"], [gate, up], axis=1)
         h = g.op("Mul", [g.op("Mul", [gate, g.op("Sigmoid", [gate])]), up])
-        x = g.op("Add", [x, g.op("MatMul", [h, f"{i}.down"])])
+        x = g.op("Add", [x, linear(h, f"{i}.down", cfg.hidden)])
     hidden = norm(x, "norm", "hidden")
     logits = g.op("MatMul", [g.op("Gather", [hidden, "rows"], axis=0), "embed_t"])
     g.op("ReduceLogSumExp", [logits, "axis_last"], ["lse"], keepdims=0)
@@ -225,12 +251,68 @@ def _model(cfg: Config, weight_shapes: Mapping[str, tuple[int, ...]]) -> bytes:
     outputs = [_value_info("hidden", _FLOAT, ["n", d]), _value_info("lse", _FLOAT, ["m"]),
                _value_info("keys", _FLOAT, [cfg.layers, kv, "n", hd]),
                _value_info("values", _FLOAT, [cfg.layers, kv, "n", hd])]
-    external = [_tensor(name, _FLOAT, list(shape)) for name, shape in weight_shapes.items()]
+    external = [_tensor(name, _UINT8 if a.dtype == np.uint8 else _FLOAT, a.shape) for name, a in weights.items()]
     graph = (b"".join(_field(1, n) for n in g.nodes) + _field(2, "smollm2")
              + b"".join(_field(5, t) for t in g.consts + external)
              + b"".join(_field(11, v) for v in inputs) + b"".join(_field(12, v) for v in outputs))
-    opset = _field(1, "") + _field(2, _OPSET)
-    return _field(1, _IR_VERSION) + _field(7, graph) + _field(8, opset)
+    opsets = _field(8, _field(1, "") + _field(2, _OPSET)) + _field(8, _field(1, "com.microsoft") + _field(2, 1))
+    return _field(1, _IR_VERSION) + _field(7, graph) + opsets
+
+
+def q4_weights(gguf_path: Path, layers: int) -> dict[str, np.ndarray]:
+    """The linear layers of the GGUF file (Q4_1) as ``MatMulNBits`` wants them, per layer ``i``
+    and name ``n`` of ``_LINEAR``: ``{i}.{n}.q4`` (out, in / 32, 16) uint8 codes, two per byte,
+    element 2j in the low nibble; ``{i}.{n}.scale`` (out * in / 32) float32 block scales d;
+    ``{i}.{n}.offset`` (in / 32, out) float32 block offsets m + 8 d. Exact: the file's codes and
+    scales, and offsets rounded once to float32."""
+    import gguf
+
+    reader = gguf.GGUFReader(str(gguf_path))
+    tensors = {t.name: t for t in reader.tensors}
+    out: dict[str, np.ndarray] = {}
+    for i in range(layers):
+        for name, parts in _LINEAR.items():
+            blocks = []
+            for part in parts:
+                t = tensors[f"blk.{i}.{part}.weight"]
+                if t.tensor_type != gguf.GGMLQuantizationType.Q4_1:
+                    raise ValueError(f"{t.name} is {t.tensor_type.name}, not Q4_1")
+                data = np.asarray(t.data, dtype=np.uint8)
+                blocks.append(data.reshape(data.shape[0], -1, _Q4_1_BYTES))
+            b = np.concatenate(blocks)  # (out, in / 32, 20)
+            d = np.ascontiguousarray(b[..., 0:2]).view(np.float16)[..., 0].astype(np.float32)
+            m = np.ascontiguousarray(b[..., 2:4]).view(np.float16)[..., 0].astype(np.float32)
+            codes = b[..., 4:]
+            q = np.concatenate([codes & 0x0F, codes >> 4], axis=-1)  # (out, in / 32, 32): element order
+            out[f"{i}.{name}.q4"] = np.ascontiguousarray(q[..., 0::2] | (q[..., 1::2] << 4))
+            out[f"{i}.{name}.scale"] = d.reshape(-1)
+            out[f"{i}.{name}.offset"] = np.ascontiguousarray((m + np.float32(8.0) * d).T)
+    return out
+
+
+def load_q4_weights(gguf_path: Path, cache: Path | None, layers: int) -> dict[str, np.ndarray]:
+    """``q4_weights``, kept as ``.npy`` files (no pickle) in ``cache`` when given: reading the GGUF
+    file takes seconds, mapping the files a fraction of one."""
+    import contextlib
+    import shutil
+    import tempfile
+
+    names = [f"{i}.{n}.{k}" for i in range(layers) for n in _LINEAR for k in ("q4", "scale", "offset")]
+    if cache is not None and cache.is_dir():
+        with contextlib.suppress(OSError, ValueError):
+            return {n: np.load(cache / f"{n}.npy", allow_pickle=False) for n in names}
+    w = q4_weights(gguf_path, layers)
+    if cache is not None:
+        with contextlib.suppress(OSError):  # a read-only cache: only the next load is slower
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(dir=cache.parent))
+            for n, a in w.items():
+                np.save(tmp / f"{n}.npy", a, allow_pickle=False)
+            try:
+                tmp.rename(cache)  # atomic: another process may have won the race, which is fine
+            except OSError:
+                shutil.rmtree(tmp, ignore_errors=True)
+    return w
 
 
 class OnnxForward:
@@ -238,13 +320,17 @@ class OnnxForward:
     session with one thread. Holds references to the weight arrays it was built from (they must
     not change). Safe to call from several threads (onnxruntime sessions are)."""
 
-    def __init__(self, cfg: Config, weights: Mapping[str, np.ndarray], embed_t: np.ndarray) -> None:
+    def __init__(self, cfg: Config, norms: Mapping[str, np.ndarray], embed_t: np.ndarray,
+                 q4: Mapping[str, np.ndarray]) -> None:
+        """``norms``: ``norm`` and each layer's ``{i}.attn_norm``, ``{i}.ffn_norm`` (float32);
+        ``embed_t``: the output layer (dim x vocabulary, float32); ``q4``: ``q4_weights``."""
         import onnxruntime as ort
 
-        arrays = {n: weights[n] for n in ["norm"] + [f"{i}.{w}" for i in range(cfg.layers) for w in _LAYER_WEIGHTS]}
-        arrays["embed_t"] = embed_t
-        arrays = {n: np.ascontiguousarray(a, dtype=np.float32) for n, a in arrays.items()}
-        model = _model(cfg, {n: a.shape for n, a in arrays.items()})
+        names = ["norm"] + [f"{i}.{n}" for i in range(cfg.layers) for n in ("attn_norm", "ffn_norm")]
+        arrays = {n: np.ascontiguousarray(norms[n], dtype=np.float32) for n in names}
+        arrays["embed_t"] = np.ascontiguousarray(embed_t, dtype=np.float32)
+        arrays.update({n: np.ascontiguousarray(a) for n, a in q4.items()})
+        model = _model(cfg, arrays)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1  # one thread: see the module docstring
         opts.inter_op_num_threads = 1
