@@ -216,6 +216,8 @@ class LanguageModel:
         if path is None:
             return None
         backend = backend or default_backend()
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown language model backend {backend!r}; one of {', '.join(BACKENDS)}")
         cdir = _cache_dir(path)
         # The onnx backend runs the 4-bit layers themselves: of the float32 weights it needs only
         # the embeddings and the norms (540 MB less memory per process).

@@ -259,6 +259,18 @@ def _model(cfg: Config, weights: Mapping[str, np.ndarray]) -> bytes:
     return _field(1, _IR_VERSION) + _field(7, graph) + opsets
 
 
+def _repack_q4_1(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Q4_1 blocks (out, in / 32, 20 bytes) as ``(codes, scales, offsets)`` for ``MatMulNBits``:
+    codes (out, in / 32, 16) with element 2j in the low nibble of byte j, scales d (out * in / 32),
+    offsets m + 8 d (in / 32, out), so that a weight is (q - 8) * d + (m + 8 d) = d * q + m."""
+    d = np.ascontiguousarray(blocks[..., 0:2]).view(np.float16)[..., 0].astype(np.float32)
+    m = np.ascontiguousarray(blocks[..., 2:4]).view(np.float16)[..., 0].astype(np.float32)
+    codes = blocks[..., 4:]
+    q = np.concatenate([codes & 0x0F, codes >> 4], axis=-1)  # (out, in / 32, 32) in element order
+    packed = np.ascontiguousarray(q[..., 0::2] | (q[..., 1::2] << 4))
+    return packed, d.reshape(-1), np.ascontiguousarray((m + np.float32(8.0) * d).T)
+
+
 def q4_weights(gguf_path: Path, layers: int) -> dict[str, np.ndarray]:
     """The linear layers of the GGUF file (Q4_1) as ``MatMulNBits`` wants them, per layer ``i``
     and name ``n`` of ``_LINEAR``: ``{i}.{n}.q4`` (out, in / 32, 16) uint8 codes, two per byte,
@@ -279,14 +291,8 @@ def q4_weights(gguf_path: Path, layers: int) -> dict[str, np.ndarray]:
                     raise ValueError(f"{t.name} is {t.tensor_type.name}, not Q4_1")
                 data = np.asarray(t.data, dtype=np.uint8)
                 blocks.append(data.reshape(data.shape[0], -1, _Q4_1_BYTES))
-            b = np.concatenate(blocks)  # (out, in / 32, 20)
-            d = np.ascontiguousarray(b[..., 0:2]).view(np.float16)[..., 0].astype(np.float32)
-            m = np.ascontiguousarray(b[..., 2:4]).view(np.float16)[..., 0].astype(np.float32)
-            codes = b[..., 4:]
-            q = np.concatenate([codes & 0x0F, codes >> 4], axis=-1)  # (out, in / 32, 32): element order
-            out[f"{i}.{name}.q4"] = np.ascontiguousarray(q[..., 0::2] | (q[..., 1::2] << 4))
-            out[f"{i}.{name}.scale"] = d.reshape(-1)
-            out[f"{i}.{name}.offset"] = np.ascontiguousarray((m + np.float32(8.0) * d).T)
+            packed, scale, offset = _repack_q4_1(np.concatenate(blocks))
+            out[f"{i}.{name}.q4"], out[f"{i}.{name}.scale"], out[f"{i}.{name}.offset"] = packed, scale, offset
     return out
 
 
