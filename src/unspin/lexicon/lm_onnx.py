@@ -3,24 +3,28 @@
 ``LanguageModel`` (``language_model.py``) holds the plain numpy forward pass, the reference;
 this module builds the same computation as an ONNX graph, in code, when the model is loaded:
 30 Llama blocks (RMSNorm, grouped-query attention with rotary positions on adjacent pairs,
-SwiGLU), the final RMSNorm and the log-sum-exp of the output layer over the vocabulary. The
-weights are the reference's own float32 arrays (the GGUF file's 4-bit values, dequantised),
-handed to onnxruntime without a copy into the graph (external initializers); onnxruntime packs
-them for its matrix kernels once, at session creation. Nothing is written to disk and nothing
-is pickled.
+SwiGLU), the final RMSNorm and the log-sum-exp of the output layer over the vocabulary. The graph
+is serialised by a minimal protobuf writer below (the ``onnx`` package is not needed) and its
+weights are handed to onnxruntime as external initializers (no copy into the graph): the norms
+and the output layer as the reference's float32 arrays, and the Q4_1 linear layers as the GGUF
+file's own 4-bit codes and scales (``q4_weights``), run by onnxruntime's ``MatMulNBits`` with
+float32 compute. Nothing is pickled; the repacked 4-bit arrays are cached as ``.npy`` files.
 
-Why fp32 and not int8: on the development machine's AVX2 core (no VNNI) onnxruntime's 4-bit x
-int8 kernel (``MatMulNBits`` with ``accuracy_level=4``) ran at half the speed of its float32
-one, and ``MatMulInteger`` (u8 x s8, 1.8x float32) needs activations quantised per row, which
-moved token log-probabilities by 0.05-0.26 nats on average and up to 4 nats (measured on four
-BBC articles, ``bench/bench_lm_backend.py``): too much for a 6-nat decision threshold. The
-gain of this backend is the fused graph itself: onnxruntime's vectorised softmax, sigmoid,
-normalisation and log-sum-exp kernels and no numpy temporaries.
+Why float32 compute and not int8, measured on the development machine's AVX2 core (Zen 3, no
+VNNI, no AVX-512): ``MatMulNBits`` with ``accuracy_level=4`` (activations quantised to int8 per
+block of 32, as llama.cpp's Q8 x Q4) ran at half the float32 speed alone and no faster in the
+whole graph, and moved token log-probabilities by 0.05 nats on average and up to 0.87; u8 x s8
+``MatMulInteger`` (1.8x float32 alone) needs activations quantised per row, which moved them by
+0.26 nats on average and up to 4.3 (per tensor: 12 and 29), against a 6-nat decision threshold.
+The gain of this backend is the fused graph itself: 4-bit weights read from memory instead of
+float32, onnxruntime's vectorised softmax, sigmoid, normalisation and log-sum-exp kernels, and no
+numpy temporaries.
 
-Exactness: the same weights and float32 arithmetic as the reference, summed in another order:
-log-probabilities agree with the numpy pass to about 1e-3 nats (pinned by
-``tests/test_language_model.py``). One intra-op thread: results do not depend on the machine's
-core count, and a given input gives bit-identical output every time.
+Exactness: the file's 4-bit weights (d * q + m, as (q - 8) * d plus the input's block sums times
+m + 8 d) in float32 arithmetic, summed in another order than the reference: log-probabilities
+agree with the numpy pass to about 3e-4 nats (pinned by ``tests/test_language_model.py``). One
+intra-op thread: results do not depend on the machine's core count, and a given input gives
+bit-identical output every time.
 """
 
 from __future__ import annotations
@@ -43,6 +47,10 @@ _LINEAR = {"qkv": ("attn_q", "attn_k", "attn_v"), "out": ("attn_output",), "gate
 #: that a weight is d * q + m (ggml's block_q4_1).
 _BLOCK = 32
 _Q4_1_BYTES = 20
+#: ``MatMulNBits``'s compute type: 0 is float32 (the activations as they are). 4 (int8 activations
+#: per block, as llama.cpp's Q8 x Q4) ran at about half the float32 speed on the development
+#: machine's AVX2 core (no VNNI) and moves log-probabilities (``bench/bench_lm_backend.py``).
+_ACCURACY_LEVEL = 0
 
 
 class Config(Protocol):
@@ -192,7 +200,7 @@ def _model(cfg: Config, weights: Mapping[str, np.ndarray]) -> bytes:
         w = weights[f"{name}.q4"]
         n = int(w.shape[0])
         y = g.op("MatMulNBits", [x, f"{name}.q4", f"{name}.scale"], domain="com.microsoft", K=k, N=n, bits=4,
-                 block_size=_BLOCK, accuracy_level=0)
+                 block_size=_BLOCK, accuracy_level=_ACCURACY_LEVEL)
         sums = g.op("ReduceSum", [g.op("Reshape", [x, f"shape_blocks{k}"]), "axis_last"], keepdims=0)
         return g.op("Add", [y, g.op("MatMul", [sums, f"{name}.offset"])])
 
