@@ -29,8 +29,9 @@ Speed on one core of the development machine (AMD EPYC Zen 3, shared, best of 3,
 ``bench/bench_lm_backend.py``, in one run with other jobs on the machine, load about 6 on its 2
 cores): a 384-token window 72 tokens/s with onnx, 24 with numpy; candidate variants 68 and 17
 tokens/s; the whole model tier 60 and 19 words/s. On a less loaded core the onnx pass read
-140-200 tokens/s. Peak memory of a process after a window and a
-batch of variants: 842 MB with onnx, 1,389 MB with numpy.
+140-200 tokens/s. Peak memory of a process after a window and a batch of variants: 842 MB
+with onnx, 1,389 MB with numpy; of ``unspin check --tier model examples/`` (lexicon included):
+1,035 MB and 1,537 MB.
 """
 
 from __future__ import annotations
