@@ -56,7 +56,7 @@ _ALIASES = {"common": "moby-common", "uniform": "moby-rare"}
 
 
 def dump(half: str, n: int, conditions: list[str], shared: str | None, brown: int = 0,
-         propose_top: int = 0, out_path: str | None = None) -> Path:
+         propose_top: int = 0, out_path: str | None = None, skip: int = 0) -> Path:
     from unspin import api
     from unspin.core.model_fit import word_fits
     from unspin.core.spin_evidence import eligibility, is_content_word, sentence_starts
@@ -65,7 +65,7 @@ def dump(half: str, n: int, conditions: list[str], shared: str | None, brown: in
     from unspin.text import split_compounds, tokenize
 
     ref, test = split_articles(load_articles(data_dir(shared)), DEFAULT_SEED)
-    articles = (ref if half == "tune" else test)[:n]
+    articles = (ref if half == "tune" else test)[skip:skip + n]
     spinners = {w: make_simulator(_ALIASES.get(w, w)) for w in {c.split(":")[0] for c in conditions}}
     lex = Lexicon.default()
     lm = api.language_model()
@@ -273,6 +273,7 @@ def main() -> None:
     d.add_argument("--articles", type=int, default=12)
     d.add_argument("--conditions", default="common:0.15,uniform:0.08")
     d.add_argument("--shared", default=None)
+    d.add_argument("--skip", type=int, default=0, help="start after the half's first SKIP articles")
     d.add_argument("--brown", type=int, default=0, help="also N clean Brown documents each of learned and fiction")
     d.add_argument("--propose-top", type=int, default=0, help="FitParams.propose_top for the dump (0: none)")
     d.add_argument("--out", default=None, help="JSONL path (default bench/out/model_tier_HALF.jsonl)")
@@ -285,7 +286,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.cmd == "dump":
         print(dump(args.half, args.articles, args.conditions.split(","), args.shared, args.brown, args.propose_top,
-                   args.out))
+                   args.out, args.skip))
     else:
         fit(Path(args.tune), Path(args.report), refit=args.refit,
             misfit=[float(g) for g in args.misfit.split(",") if g], brown=args.refit_brown)

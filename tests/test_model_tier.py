@@ -178,3 +178,26 @@ def test_a_word_only_the_models_own_proposal_explains_is_flagged_without_a_sugge
                  params=p)
     assert [(f.suggestion, f.evidence) for f in both.findings] == [("scheme", ("model-fit",))]
     assert strong.n_flagged == weak.n_flagged == 0  # the model's own words do not count in the score
+
+
+def test_each_candidate_source_is_read_apart_and_recorded(lm) -> None:
+    from unspin.core.model_fit import MODEL_SOURCE, FitParams, word_fits
+    from unspin.core.spin_evidence import eligibility, sentence_starts
+    from unspin.text import split_compounds
+
+    lex = Lexicon.default()
+    text = "Researchers used a random timberland to sort the images."
+    words = split_compounds(tokenize(text))
+    sources = {"wordnet": lambda w: [c.form for c in lex.candidates(w)[:20]], "moby": lex.moby_candidates}
+    fits = word_fits(text, words, eligibility(words), sources, lm, sentence_starts=sentence_starts(words),
+                     params=FitParams(propose_top=50))
+    timber = next(f for i, f in fits.items() if words[i].norm == "timberland")
+    read = [(src, word) for src, word, _ in timber.readings]
+    assert {src for src, _ in read} <= {"wordnet", "moby", MODEL_SOURCE}
+    assert len(read) == len(set(word for _, word in read))  # a candidate two sources give is read once
+    lexicon_best = max((r for r in timber.readings if r[0] != MODEL_SOURCE), key=lambda r: r[2])
+    assert (timber.best, timber.gain) == (lexicon_best[1], lexicon_best[2])
+    assert timber.best == "forest" and timber.gain > 6
+    with pytest.raises(ValueError, match="reserved"):
+        word_fits(text, words, eligibility(words), {MODEL_SOURCE: sources["moby"]}, lm,
+                  sentence_starts=sentence_starts(words))
