@@ -192,3 +192,17 @@ def test_the_vectorised_rules_equal_the_per_token_ones_on_the_bbc_corpus():
     texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
     differ = [i for i, t in enumerate(texts) if _per_token(t) != (skeleton_words(t), fact_words(t))]
     assert not differ, f"{len(differ)} of {len(texts)} articles differ, e.g. #{differ[:3]}"
+
+
+def test_sentence_pairing_ties_never_depend_on_set_order():
+    """Two source sentences with as many of an input sentence's trigrams, as near to it: the
+    earlier one wins. (The winner used to be the first met while iterating a set of trigrams,
+    which changes with ``PYTHONHASHSEED``: the same pair aligned differently in two processes,
+    and the local engine and Spark disagreed.)"""
+    from unspin.core.align import Sentence, pair_sentences
+
+    for k in range(16):
+        first, second = tuple(f"a{k}{n}" for n in "xyz"), tuple(f"b{k}{n}" for n in "xyz")
+        inp = [Sentence((), ("pad",)), Sentence((), first + second)]
+        src = [Sentence((), first), Sentence((), ("other", "words", "here")), Sentence((), second)]
+        assert pair_sentences(inp, src) == [(1, 0, 0.25)]
