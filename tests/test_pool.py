@@ -13,7 +13,7 @@ from unspin.engines.local import scan
 from unspin.engines.pool import WorkerPool
 from unspin.spec import LexiconSpec
 
-from .scan_corpus import corpus, non_default_settings
+from .scan_corpus import corpus, non_default_settings, non_default_trace
 
 KNOWN = [("counterfeit consciousness", "artificial intelligence"), ("irregular timberland", "random forest")]
 
@@ -35,13 +35,14 @@ def test_two_workers_give_the_single_process_result(docs, single):
 
 
 def test_workers_check_at_non_default_settings(docs, single):
-    """A non-default ``CheckConfig`` and ``LexiconSpec`` reach every worker: the answer differs
-    from the default one (so this test can fail) and is the single process's."""
+    """A non-default ``CheckConfig``, ``LexiconSpec`` and ``TraceConfig`` reach every worker: the
+    answer differs from the default one (so this test can fail) and is the single process's."""
     spec, config = non_default_settings()
-    alone = scan(docs, lexicon=spec, config=config)
+    alone = scan(docs, lexicon=spec, config=config, trace=non_default_trace())
     assert [r.score for r in alone.documents] != [r.score for r in single.documents]
     assert {r.threshold for r in alone.documents} == {0.35}
-    pooled = scan(docs, lexicon=spec, config=config, workers=2)
+    assert len(alone.edges) > len(single.edges)
+    pooled = scan(docs, lexicon=spec, config=config, trace=non_default_trace(), workers=2)
     assert [r.to_dict(exact=True) for r in pooled.documents] == [r.to_dict(exact=True) for r in alone.documents]
     assert pooled == alone
 
