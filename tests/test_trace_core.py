@@ -10,23 +10,9 @@ from unspin.core.fingerprint import FingerprintParams, MinHasher, estimate_jacca
 from unspin.core.trace import trace_text
 from unspin.text import tokenize
 
-SOURCE = (
-    "The Bank of England raised interest rates to 4.75% on Thursday, the fifth rise in a year. "
-    "Governor Mervyn King said the decision was taken to keep inflation close to its target. "
-    "Analysts at Barclays had expected the move, which was backed by seven of the nine members. "
-    "House prices in London fell by 2% in the three months to June, official figures showed."
-)
-SPUN = (
-    "The Bank of England hiked loan costs to 4.75% on Thursday, the fifth increase in a year. "
-    "Governor Mervyn King stated the choice was made to keep expansion near to its objective. "
-    "Experts at Barclays had anticipated the step, which was supported by seven of the nine individuals. "
-    "Home costs in London dropped by 2% in the three months to June, authority figures showed."
-)
-SAME_STORY = (
-    "Mortgage holders face higher bills after Mervyn King's Bank of England pushed the base rate up "
-    "to 4.75%. Seven members of the committee voted for the rise on Thursday while two wanted no change. "
-    "Barclays economists said a further increase before June was unlikely."
-)
+from .texts import BOE_LONG as SOURCE
+from .texts import BOE_LONG_SPUN as SPUN
+from .texts import SAME_STORY
 
 
 def test_skeleton_keeps_function_words_names_and_numbers():
