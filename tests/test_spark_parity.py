@@ -1,8 +1,8 @@
 """The Spark engine gives the local engine's answers: verdicts, edges, clusters and tables.
 
-Starts Spark ``local[2]`` once for the module (skipped, with the reason, when pyspark or a Java
-runtime is missing; CI installs both: ``pip install -e '.[spark]'`` and Debian's
-``default-jre-headless``). The fixture corpus is built here, deterministically: BBC-like
+Uses the run's one Spark session (``local[2]``, the ``spark`` fixture of conftest.py; skipped,
+with the reason, when pyspark or a Java runtime is missing; CI installs both: ``pip install -e
+'.[spark]'`` and Debian's ``default-jre-headless``). The fixture corpus is built here, deterministically: BBC-like
 articles from a small template grammar, spun copies made by a fixed word swap, verbatim
 copies, a copy of a spun copy, a duplicate id, two independent reports of one story, and
 passages copied into longer texts that only the containment path (winnow keys) finds
@@ -28,7 +28,6 @@ from unspin.core.candidates import choose_candidates
 from unspin.core.config import TraceConfig
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.winnow import winnow_keys_batch
-from unspin.defaults import SPARK_MASTER
 from unspin.engines.local import scan
 from unspin.index import Index
 from unspin.io.tables import write_tables
@@ -39,7 +38,7 @@ pytest.importorskip("pyspark", reason="the Spark engine needs pyspark: pip insta
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("Spark needs a Java runtime: apt-get install default-jre-headless", allow_module_level=True)
 
-from unspin.engines.spark import SparkScan, SparkScanOptions, SparkScanStats, scan_spark, spark_session
+from unspin.engines.spark import SparkScan, SparkScanOptions, SparkScanStats, scan_spark
 
 from .scan_corpus import corpus, non_default_settings, non_default_trace, partial_copies
 
@@ -49,18 +48,6 @@ PASSAGE_AT_K2_W4 = ("passage-of-048", "source-048")  # derived only at NON_DEFAU
 NON_DEFAULT = FingerprintParams(winnow_k=2, winnow_window=4)
 
 # =========================================================================== fixtures
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[object]:
-    # Small-data settings: start-up and query compilation dominate a 60-document scan.
-    session = spark_session(SPARK_MASTER, conf={
-        "spark.sql.shuffle.partitions": "2", "spark.ui.showConsoleProgress": "false",
-        "spark.sql.codegen.wholeStage": "false",
-        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"})
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")
