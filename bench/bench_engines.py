@@ -196,13 +196,15 @@ def run_child(engine: str, corpus: Path, args: argparse.Namespace, tmp: Path) ->
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from unspin.defaults import SPARK_MASTER
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000", help="comma-separated corpus sizes (default: 10000)")
     ap.add_argument("--max", type=int, default=0, help="also run 10k, 100k, 1M, ... up to this size")
     ap.add_argument("--engines", default="local,local:2,spark",
                     help="comma-separated: local (one process), local:N (N worker processes), spark")
-    ap.add_argument("--master", default="local[2]", help="Spark master (default: local[2])")
+    ap.add_argument("--master", default=SPARK_MASTER, help=f"Spark master (default: {SPARK_MASTER})")
     ap.add_argument("--partitions", type=int, default=None, help="Spark partitions (default: 4 per core)")
     ap.add_argument("--copy-every", type=int, default=10, help="every N-th document is a copy (default: 10)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)

@@ -417,6 +417,9 @@ def peak_rss_mb() -> tuple[float, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    ensure_unspin_importable()
+    from unspin.defaults import TOP_MATCHES
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=10000, help="how many synthetic articles to index")
@@ -524,7 +527,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for i in picks:
                 sp = spinner.spin(gen.article(i), rate=r, seed=zlib.crc32(f"{args.seed}|{i}|{r:.3f}".encode()))
                 t = time.perf_counter()
-                res = idx.trace(sp.text, id=f"{doc_id(i)}@{r}", top=5)
+                res = idx.trace(sp.text, id=f"{doc_id(i)}@{r}", top=TOP_MATCHES)
                 lat.append((time.perf_counter() - t) * 1000.0)
                 cands.append(float(res.stats.get("candidates", math.nan)))
                 m = res.matches
@@ -546,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for j in range(args.negatives):
             text = gen.article(n + 10_000_000 + j)  # never indexed
             t = time.perf_counter()
-            res = idx.trace(text, id=f"neg-{j}", top=5)
+            res = idx.trace(text, id=f"neg-{j}", top=TOP_MATCHES)
             neg_lat.append((time.perf_counter() - t) * 1000.0)
             neg_cands.append(float(res.stats.get("candidates", math.nan)))
             neg_derived += any(x.relation == DERIVED for x in res.matches)

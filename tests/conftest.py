@@ -7,13 +7,17 @@ costs seconds per text. The model tier is tested where a test asks for it (``tie
 
 Fixtures: ``cli`` runs ``unspin ARGS`` in this process through click's ``CliRunner`` (so the
 lexicon loads once per test session, not once per command); ``learned_tables`` reads an index
-file's learned substitutions and their provenance straight from SQLite.
+file's learned substitutions and their provenance straight from SQLite; ``spark`` is one local
+Spark session for the whole run (the JVM starts once; skipped, with the reason, without pyspark
+or Java). Shared texts and fixtures that are not fixtures live in ``texts.py``,
+``scan_corpus.py``, ``web_server.py`` and ``report_fixtures.py``: no test module imports another.
 """
 
 import contextlib
 import os
+import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,3 +67,22 @@ def learned_tables() -> Callable[[Path], list[list[tuple[str, ...]]]]:
     """``learned_tables(db)``: every row of the index file's tables ``substitutions`` and
     ``learned_from``, sorted."""
     return _learned_tables
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """A local Spark session (``SPARK_MASTER``) with small-data settings: start-up and query
+    compilation dominate the tests' small scans. Stopped at the end of the run."""
+    pytest.importorskip("pyspark", reason="the Spark engine needs pyspark: pip install -e '.[spark]'")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs a Java runtime: apt-get install default-jre-headless")
+    from unspin.defaults import SPARK_MASTER
+    from unspin.engines.spark import spark_session
+
+    session = spark_session(SPARK_MASTER, conf={
+        "spark.sql.shuffle.partitions": "2", "spark.ui.showConsoleProgress": "false",
+        "spark.sql.codegen.wholeStage": "false",
+        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"})
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -2,7 +2,7 @@
 
 Synthetic news-like articles written by the project (no shared data): spun copies, verbatim
 copies, a copy of a copy, a duplicate id, two independent reports of one story; and the
-non-default settings the engines must agree at (``non_default_settings``).
+non-default settings the engines must agree at (``non_default_settings``, ``non_default_trace``).
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ import random
 import re
 from dataclasses import replace
 
-from unspin.core.config import CheckConfig
+from unspin.core.config import CheckConfig, TraceConfig
 from unspin.core.detect import DetectorParams
+from unspin.core.fingerprint import FingerprintParams
 from unspin.core.odd_pairs import OddPairParams
+from unspin.core.relation import RelationParams
 from unspin.core.spin_evidence import SpinModel
+from unspin.core.winnow import ContainmentParams
 from unspin.spec import LexiconSpec
 
 FIRST = ["Mark", "Sarah", "David", "Helen", "Rhys", "Priya", "Tom", "Claire", "Kofi", "Fiona", "Owen", "Nadia",
@@ -186,3 +189,15 @@ def non_default_settings() -> tuple[LexiconSpec, CheckConfig]:
         DetectorParams(), spin=replace(SpinModel(), pivot_zipf=4.4),
         odd_pairs=replace(OddPairParams(), threshold=0.7)))
     return spec, config
+
+
+def non_default_trace() -> TraceConfig:
+    """A ``TraceConfig`` far from the defaults, for the engines' parity tests: every part changed.
+    Winnow keys of two content words in windows of four (a partial copy of ``partial_copies`` is
+    found only so), looser same-story and coverage rules (some fifty more edges on
+    ``corpus() + partial_copies()``), other containment thresholds, fewer candidates, smaller buckets."""
+    return TraceConfig(fingerprint=FingerprintParams(winnow_k=2, winnow_window=4),
+                       relation=replace(RelationParams(), same_story_facts=0.1, same_story_min_facts=3,
+                                        derived_coverage=0.3),
+                       containment=ContainmentParams(min_containment=0.1, enough_shared=6, limit=5),
+                       candidates=8, max_bucket=40)

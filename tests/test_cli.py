@@ -13,9 +13,11 @@ import click
 from unspin.cli import main
 
 from .conftest import Ran
+from .texts import BOE_SOURCE as SOURCE
+from .texts import BOE_SPUN_COPY as SPUN_COPY
+from .texts import SHORT_SPUN as SPUN
 
 ROOT = Path(__file__).resolve().parents[1]
-SPUN = "Our method trains a classifier on preparation information collected from patients."
 CLEAN = "The council approved the budget on Tuesday after a long debate about schools."
 
 
@@ -128,18 +130,6 @@ def test_every_command_and_option_is_documented_in_the_readme():
             for opt in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]:
                 if opt.startswith("--") and opt != "--help":
                     assert opt in readme, f"option {opt} of {name!r} is not documented in README.md"
-
-
-SOURCE = (
-    "The Bank of England raised interest rates to 4.75% on Thursday, the fifth rise in a year. "
-    "Governor Mervyn King said the decision was taken to keep inflation close to its target. "
-    "Analysts at Barclays had expected the move, which was backed by seven of the nine members."
-)
-SPUN_COPY = (
-    "The Bank of England hiked loan costs to 4.75% on Thursday, the fifth increase in a year. "
-    "Governor Mervyn King stated the choice was made to keep expansion near to its objective. "
-    "Experts at Barclays had anticipated the step, which was supported by seven of the nine individuals."
-)
 
 
 def test_index_trace_and_learned_check(tmp_path, cli):
@@ -304,3 +294,57 @@ def test_a_csv_run_where_every_input_fails_still_writes_the_header(tmp_path, cli
     db = _indexed(tmp_path, cli)
     p = cli("trace", "--db", db, str(bad), "--format", "csv")
     assert p.returncode == 3 and p.stdout.startswith("id,") and len(p.stdout.splitlines()) == 1
+
+
+def test_every_spark_submit_option_is_documented_and_shared_with_scan():
+    """The spark-submit entry point is a click command whose options, where scan has them too,
+    are the very same definitions (same help, same default), and docs/spark.md names each one."""
+    from unspin.cli.scan import scan_command
+    from unspin.cli.spark_submit import spark_submit_command
+
+    docs = (ROOT / "docs" / "spark.md").read_text(encoding="utf-8")
+    scan_params = {p.name: p for p in scan_command.params}
+    shared = 0
+    for param in spark_submit_command.params:
+        for opt in getattr(param, "opts", []):
+            if opt.startswith("--"):
+                assert opt in docs, f"option {opt} of spark_submit is not documented in docs/spark.md"
+        twin = scan_params.get(param.name)
+        # The job's own: --input (any path Spark reads), --out (required, Spark part files), and the
+        # master, whose default differs under spark-submit.
+        if isinstance(twin, click.Option) and param.name not in ("inputs", "out_dir", "spark_master"):
+            shared += 1
+            assert (param.opts, getattr(param, "help", None), param.default) == (
+                twin.opts, getattr(twin, "help", None), twin.default), param.name
+    assert shared >= 10
+
+
+def test_one_config_file_carries_check_and_trace_settings(tmp_path, cli):
+    """``index add --config`` builds the index with the file's fingerprint parameters (recorded);
+    ``trace`` and ``check`` read the same file; a file naming other fingerprint parameters than
+    the index's is refused with each difference named; a bad ``trace`` section is a usage error
+    for every command, ``check`` included."""
+    src = tmp_path / "boe.txt"
+    src.write_text(SOURCE, encoding="utf-8")
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SPUN_COPY, encoding="utf-8")
+    db = str(tmp_path / "k2.db")
+    k2 = tmp_path / "k2.json"
+    k2.write_text(json.dumps({"threshold": 0.4, "trace": {"fingerprint": {"winnow_k": 2}, "candidates": 5}}),
+                  encoding="utf-8")
+    assert cli("index", "add", "--db", db, str(src), "--config", str(k2)).returncode == 0
+    assert json.loads(cli("index", "info", "--db", db, "--format", "json").stdout)["params"]["winnow_k"] == 2
+    p = cli("trace", "--db", db, str(copy), "--config", str(k2), "--format", "jsonl")
+    assert p.returncode == 1 and json.loads(p.stdout)["matches"][0]["source_id"].endswith("boe.txt")
+    assert cli("trace", "--db", db, str(copy)).returncode == 1  # no --config: the index's own parameters
+    other = tmp_path / "k3.json"
+    other.write_text(json.dumps({"trace": {"fingerprint": {"winnow_k": 3}}}), encoding="utf-8")
+    for args in (("trace", "--db", db, str(copy)), ("index", "add", "--db", db, str(copy)),
+                 ("scan", str(copy), "--db", db, "--no-progress")):
+        p = cli(*args, "--config", str(other))
+        assert p.returncode == 2 and "winnow_k: index has 2, asked for 3" in p.stderr, args
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"trace": {"relation": {"derived_coverge": 0.3}}}), encoding="utf-8")
+    for args in (("check", str(copy)), ("trace", "--db", db, str(copy)), ("scan", str(copy))):
+        p = cli(*args, "--config", str(bad))
+        assert p.returncode == 2 and "trace: relation: unknown field(s) 'derived_coverge'" in p.stderr, args

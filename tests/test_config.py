@@ -87,3 +87,30 @@ def test_lexicon_spec_round_trips_and_builds_one_lexicon(tmp_path) -> None:
     from_index = LexiconSpec(index_path=path).build()
     assert from_index.reference is not None and from_index.reference.n_documents == 1
     assert LexiconSpec().build().known == Lexicon.default().known
+
+
+def test_trace_config_round_trips_and_names_what_is_wrong() -> None:
+    from unspin import TraceConfig
+    from unspin.core.config import split_config_data
+    from unspin.core.fingerprint import FingerprintParams
+    from unspin.core.relation import RelationParams
+    from unspin.core.winnow import ContainmentParams
+
+    changed = TraceConfig(fingerprint=FingerprintParams(winnow_k=2, winnow_window=4),
+                          relation=replace(RelationParams(), derived_similarity=0.1 + 0.2),
+                          containment=ContainmentParams(min_containment=0.07, limit=3), candidates=7, max_bucket=50)
+    for config in (TraceConfig(), changed):
+        assert TraceConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+    assert TraceConfig().to_dict()["fingerprint"] is None  # "the index's own"
+    assert TraceConfig.from_dict({"containment": {"limit": 4}}) == TraceConfig(containment=ContainmentParams(limit=4))
+    with pytest.raises(ValueError, match=r"relation: unknown field\(s\) 'derived_coverge'"):
+        TraceConfig.from_dict({"relation": {"derived_coverge": 0.3}})
+    with pytest.raises(ValueError, match="candidates must be at least 1"):
+        TraceConfig(candidates=0)
+    with pytest.raises(ValueError, match="num_perm"):
+        TraceConfig.from_dict({"fingerprint": {"num_perm": 100}})
+    with pytest.raises(ValueError, match="min_containment must be between 0 and 1"):
+        ContainmentParams(min_containment=2.0)
+    assert split_config_data({"threshold": 0.4, "trace": {"candidates": 3}}) == ({"threshold": 0.4}, {"candidates": 3})
+    with pytest.raises(ValueError, match="trace: expected an object"):
+        split_config_data({"trace": [1]})

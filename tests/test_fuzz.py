@@ -31,10 +31,11 @@ from hypothesis import strategies as st
 from unspin import Index, Lexicon
 from unspin.api import CheckConfig, check
 from unspin.core.results import CheckResult, TraceResult
+from unspin.defaults import MAX_BYTES
 from unspin.io.readers import Document, InputProblem, iter_documents
 from unspin.io.writers import write_jsonl
 
-from .test_web_api import OTHER, SOURCE, SPUN
+from .web_server import OTHER, SOURCE, SPUN
 
 settings.register_profile(
     "ci", max_examples=100, deadline=None, derandomize=False, print_blob=True,
@@ -225,7 +226,7 @@ def check_jsonl_items(items: list[Any], data: bytes, prefix: str, max_bytes: int
 def reader_cases(draw: st.DrawFn) -> tuple[bytes, str, int]:
     data = draw(file_contents)
     ext = draw(st.sampled_from(EXTENSIONS))
-    max_bytes = draw(st.sampled_from((64 * 1024 * 1024, 1, 10, 100, 1000)))
+    max_bytes = draw(st.sampled_from((MAX_BYTES, 1, 10, 100, 1000)))
     return data, ext, max_bytes
 
 
@@ -248,7 +249,7 @@ def test_readers_on_files(workdir: Path) -> None:
     @given(reader_cases(), st.sampled_from(("id", "text", "body", "")), st.sampled_from(("text", "id", "t")))
     @example((b"\xff\xfe\x00", ".txt", 100), "id", "text")
     @example((b'{"text": "a"}\n' * 3, ".jsonl", 13), "id", "text")
-    @example((b"[" * 100_000, ".jsonl", 64 * 1024 * 1024), "id", "text")
+    @example((b"[" * 100_000, ".jsonl", MAX_BYTES), "id", "text")
     @example((b"<script></script>\x01", ".html", 100), "id", "text")  # lxml's drop_tree raised ValueError
     def readers_on_files(case: tuple[bytes, str, int], id_field: str, text_field: str) -> None:
         calls.append(1)
@@ -296,7 +297,7 @@ def test_readers_on_directories(workdir: Path) -> None:
 def test_readers_on_stdin() -> None:
     calls: list[int] = []
     @given(file_contents, st.sampled_from(("text", "jsonl")), st.booleans(),
-           st.sampled_from((64 * 1024 * 1024, 1, 10, 100)))
+           st.sampled_from((MAX_BYTES, 1, 10, 100)))
     @example(b"\xef\xbb\xbf", "text", False, 100)
     @example(b"caf\xe9", "text", True, 100)  # a text stream with surrogate escapes gave a Document
     def readers_on_stdin(data: bytes, fmt: str, as_text: bool, max_bytes: int) -> None:

@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 
 from unspin import CheckConfig  # noqa: E402
 
-from .test_web_api import build_index, running_server  # noqa: E402
+from .web_server import build_index, running_server  # noqa: E402
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 EXAMPLES = int(os.environ.get("UNSPIN_FUZZ_API_EXAMPLES", "2000")) if LONG else 30

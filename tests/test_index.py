@@ -3,10 +3,12 @@
 import pytest
 
 from unspin import Index
+from unspin.core.config import TraceConfig
 from unspin.core.fingerprint import FingerprintParams
 from unspin.store import IncompatibleIndexError, StoreError
 
-from .test_cli import SOURCE, SPUN_COPY
+from .texts import BOE_SOURCE as SOURCE
+from .texts import BOE_SPUN_COPY as SPUN_COPY
 
 OTHER = ("Cats sleep for most of the day in warm places, and many of them hunt at night. "
          "Owners in Leeds said their pets were calmer in winter, according to a survey of 2,000 homes.")
@@ -58,12 +60,16 @@ def test_trace_many_gives_what_trace_gives_one_by_one(tmp_path):
 
 def test_parameters_are_recorded_and_mismatch_is_refused(tmp_path):
     db = tmp_path / "i.db"
-    with Index.open(db, params=FingerprintParams(shingle=3)) as idx:
+    with Index.open(db, config=TraceConfig(fingerprint=FingerprintParams(shingle=3))) as idx:
         idx.add([("a", SOURCE)])
     with Index.open(db) as idx:  # reopening without parameters uses the stored ones
-        assert idx.params.shingle == 3
+        assert idx.params.shingle == 3 and idx.config.fingerprint == idx.params
+    with Index.open(db, config=TraceConfig(candidates=3)) as idx:  # query-time settings: any
+        assert idx.params.shingle == 3 and idx.config.candidates == 3
     with pytest.raises(IncompatibleIndexError, match="shingle"):
-        Index.open(db, params=FingerprintParams(shingle=5))
+        Index.open(db, config=TraceConfig(fingerprint=FingerprintParams(shingle=5)))
+    with pytest.raises(IncompatibleIndexError, match="shingle"):  # the defaults, named, are not the index's
+        Index.open(db, config=TraceConfig(fingerprint=FingerprintParams()))
 
 
 def test_trace_learns_and_the_lexicon_uses_it(tmp_path):

@@ -10,8 +10,6 @@ import json
 import math
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -123,31 +121,31 @@ def test_worker_pool_gives_the_local_model_tier_answer() -> None:
 
 
 @pytest.mark.skipif(shutil.which("java") is None and not os.environ.get("JAVA_HOME"), reason="Spark needs Java")
-def test_spark_gives_the_local_model_tier_answer() -> None:
-    pytest.importorskip("pyspark")
+def test_spark_gives_the_local_model_tier_answer(spark) -> None:
     from unspin.engines.local import scan
-    from unspin.engines.spark import scan_spark, spark_session
+    from unspin.engines.spark import scan_spark
 
     docs = [("a", SPUN), ("b", CLEAN)]
     configs = (CheckConfig(tier="model", threshold=0.3), _cascade_between(Lexicon.default()))
-    locals_ = [scan(docs, config=c) for c in configs]
-    spark = spark_session("local[1]", conf={"spark.sql.shuffle.partitions": "1",
-                                            "spark.ui.showConsoleProgress": "false"})
-    try:
-        remotes = [scan_spark(spark, docs, config=c, partitions=1) for c in configs]
-    finally:
-        spark.stop()
-    for remote, local in zip(remotes, locals_, strict=True):
+    for config in configs:
+        local = scan(docs, config=config)
+        remote = scan_spark(spark, docs, config=config, partitions=1)
         assert [r.to_dict(exact=True) for r in remote.documents] == [r.to_dict(exact=True) for r in local.documents]
 
 
 def test_cli_tier_option() -> None:
-    env = {**os.environ, "UNSPIN_TIER": ""}
-    run = [sys.executable, "-m", "unspin", "check", "-", "--format", "jsonl"]
-    model = subprocess.run([*run, "--tier", "model"], input=SPUN, capture_output=True, text=True, env=env)
-    fast = subprocess.run([*run, "--tier", "fast"], input=SPUN, capture_output=True, text=True, env=env)
-    default = subprocess.run(run, input=SPUN, capture_output=True, text=True, env=env)
-    assert model.returncode in (0, 1) and fast.returncode in (0, 1), model.stderr + fast.stderr
+    """``--tier`` through the CLI (in this process, through click: the lexicon and the model are
+    loaded once per run; ``$UNSPIN_TIER`` unset for the call, so the default is the model's)."""
+    from click.testing import CliRunner
+
+    from unspin.cli import main
+
+    def run(*tier: str):
+        return CliRunner().invoke(main, ["check", "-", "--format", "jsonl", *tier], input=SPUN,
+                                  env={"UNSPIN_TIER": ""}, catch_exceptions=False)
+
+    model, fast, default = run("--tier", "model"), run("--tier", "fast"), run()
+    assert model.exit_code in (0, 1) and fast.exit_code in (0, 1), model.stderr + fast.stderr
     assert default.stdout == model.stdout != fast.stdout
     assert "model_words" in json.loads(model.stdout)["stats"] and "model_words" not in json.loads(fast.stdout)["stats"]
 

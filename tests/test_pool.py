@@ -13,7 +13,7 @@ from unspin.engines.local import scan
 from unspin.engines.pool import WorkerPool
 from unspin.spec import LexiconSpec
 
-from .scan_corpus import corpus, non_default_settings
+from .scan_corpus import corpus, non_default_settings, non_default_trace
 
 KNOWN = [("counterfeit consciousness", "artificial intelligence"), ("irregular timberland", "random forest")]
 
@@ -35,13 +35,14 @@ def test_two_workers_give_the_single_process_result(docs, single):
 
 
 def test_workers_check_at_non_default_settings(docs, single):
-    """A non-default ``CheckConfig`` and ``LexiconSpec`` reach every worker: the answer differs
-    from the default one (so this test can fail) and is the single process's."""
+    """A non-default ``CheckConfig``, ``LexiconSpec`` and ``TraceConfig`` reach every worker: the
+    answer differs from the default one (so this test can fail) and is the single process's."""
     spec, config = non_default_settings()
-    alone = scan(docs, lexicon=spec, config=config)
+    alone = scan(docs, lexicon=spec, config=config, trace=non_default_trace())
     assert [r.score for r in alone.documents] != [r.score for r in single.documents]
     assert {r.threshold for r in alone.documents} == {0.35}
-    pooled = scan(docs, lexicon=spec, config=config, workers=2)
+    assert len(alone.edges) > len(single.edges)
+    pooled = scan(docs, lexicon=spec, config=config, trace=non_default_trace(), workers=2)
     assert [r.to_dict(exact=True) for r in pooled.documents] == [r.to_dict(exact=True) for r in alone.documents]
     assert pooled == alone
 
@@ -71,17 +72,14 @@ def test_a_pool_needs_two_workers():
         WorkerPool(1, LexiconSpec())
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "unspin", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600)
-
-
-def test_cli_check_and_scan_with_workers(docs, tmp_path):
+def test_cli_check_and_scan_with_workers(docs, tmp_path, cli):
+    """``--workers 2`` through the CLI (in this process, through click; the pool still starts real
+    worker processes): the same output as one process, bytes for bytes."""
     path = tmp_path / "docs.jsonl"
     path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in docs[:20])
                     + "not json\n", encoding="utf-8")
-    one = _cli("check", str(path), "--format", "jsonl", cwd=tmp_path)
-    two = _cli("check", str(path), "--format", "jsonl", "--workers", "2", cwd=tmp_path)
+    one = cli("check", str(path), "--format", "jsonl")
+    two = cli("check", str(path), "--format", "jsonl", "--workers", "2")
     assert one.returncode == two.returncode == 3  # the malformed line is reported, the rest checked
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 20
     assert "docs.jsonl:21: malformed JSON" in two.stderr
@@ -89,12 +87,12 @@ def test_cli_check_and_scan_with_workers(docs, tmp_path):
     outs = []
     for n in ("1", "2"):
         out = tmp_path / f"out{n}"
-        res = _cli("scan", str(path), "--out", str(out), "--workers", n, "--no-progress", cwd=tmp_path)
+        res = cli("scan", str(path), "--out", str(out), "--workers", n, "--no-progress")
         assert res.returncode == 3, res.stderr
         outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".jsonl", ".csv")})
     assert outs[0] == outs[1] and outs[0]
 
-    bad = _cli("scan", str(path), "--engine", "spark", "--workers", "2", cwd=tmp_path)
+    bad = cli("scan", str(path), "--engine", "spark", "--workers", "2")
     assert bad.returncode == 2 and "--engine local" in bad.stderr
 
 

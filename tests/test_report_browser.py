@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_report import (
+from tests.report_fixtures import (
     SOURCE_TEXT,
     SWAPS,
     UNICODE_TEXT,

@@ -13,9 +13,10 @@ from unspin.core.trace import trace_text
 from unspin.engines.local import scan
 from unspin.engines.spark import _check_from_json, _match_from_json, _to_json
 
-from .test_cli import SPUN as SHORT_SPUN
-from .test_cli import SPUN_COPY
-from .test_trace_core import SAME_STORY, SOURCE, SPUN
+from .texts import BOE_LONG as SOURCE
+from .texts import BOE_LONG_SPUN as SPUN
+from .texts import BOE_SPUN_COPY as SPUN_COPY
+from .texts import SAME_STORY, SHORT_SPUN
 
 RESULT_TYPES = (Finding, CheckResult, Alignment, Substitution, Match, TraceResult)
 

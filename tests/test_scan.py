@@ -15,10 +15,9 @@ from unspin.io.tables import DOCUMENT_COLUMNS, EDGE_COLUMNS, write_tables
 from unspin.text import tokenize
 
 from .scan_corpus import article, corpus, spin
-from .test_cli import SOURCE, SPUN_COPY
-from .test_trace_core import SAME_STORY
-from .test_trace_core import SOURCE as BOE_LONG
-from .test_trace_core import SPUN as BOE_LONG_SPUN
+from .texts import BOE_LONG, BOE_LONG_SPUN, SAME_STORY
+from .texts import BOE_SOURCE as SOURCE
+from .texts import BOE_SPUN_COPY as SPUN_COPY
 
 ROOT = Path(__file__).resolve().parents[1]
 UNRELATED = ("Cats sleep for most of the day in warm places, and many of them hunt at night. "

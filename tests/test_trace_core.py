@@ -10,23 +10,9 @@ from unspin.core.fingerprint import FingerprintParams, MinHasher, estimate_jacca
 from unspin.core.trace import trace_text
 from unspin.text import tokenize
 
-SOURCE = (
-    "The Bank of England raised interest rates to 4.75% on Thursday, the fifth rise in a year. "
-    "Governor Mervyn King said the decision was taken to keep inflation close to its target. "
-    "Analysts at Barclays had expected the move, which was backed by seven of the nine members. "
-    "House prices in London fell by 2% in the three months to June, official figures showed."
-)
-SPUN = (
-    "The Bank of England hiked loan costs to 4.75% on Thursday, the fifth increase in a year. "
-    "Governor Mervyn King stated the choice was made to keep expansion near to its objective. "
-    "Experts at Barclays had anticipated the step, which was supported by seven of the nine individuals. "
-    "Home costs in London dropped by 2% in the three months to June, authority figures showed."
-)
-SAME_STORY = (
-    "Mortgage holders face higher bills after Mervyn King's Bank of England pushed the base rate up "
-    "to 4.75%. Seven members of the committee voted for the rise on Thursday while two wanted no change. "
-    "Barclays economists said a further increase before June was unlikely."
-)
+from .texts import BOE_LONG as SOURCE
+from .texts import BOE_LONG_SPUN as SPUN
+from .texts import SAME_STORY
 
 
 def test_skeleton_keeps_function_words_names_and_numbers():
@@ -192,3 +178,17 @@ def test_the_vectorised_rules_equal_the_per_token_ones_on_the_bbc_corpus():
     texts = [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
     differ = [i for i, t in enumerate(texts) if _per_token(t) != (skeleton_words(t), fact_words(t))]
     assert not differ, f"{len(differ)} of {len(texts)} articles differ, e.g. #{differ[:3]}"
+
+
+def test_sentence_pairing_ties_never_depend_on_set_order():
+    """Two source sentences with as many of an input sentence's trigrams, as near to it: the
+    earlier one wins. (The winner used to be the first met while iterating a set of trigrams,
+    which changes with ``PYTHONHASHSEED``: the same pair aligned differently in two processes,
+    and the local engine and Spark disagreed.)"""
+    from unspin.core.align import Sentence, pair_sentences
+
+    for k in range(16):
+        first, second = tuple(f"a{k}{n}" for n in "xyz"), tuple(f"b{k}{n}" for n in "xyz")
+        inp = [Sentence((), ("pad",)), Sentence((), first + second)]
+        src = [Sentence((), first), Sentence((), ("other", "words", "here")), Sentence((), second)]
+        assert pair_sentences(inp, src) == [(1, 0, 0.25)]

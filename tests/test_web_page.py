@@ -23,7 +23,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the page tests dri
 
 from unspin import Index  # noqa: E402
 
-from .test_web_api import SOURCE, SPUN, build_index, running_server  # noqa: E402
+from .web_server import SOURCE, SPUN, build_index, running_server  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -6,6 +6,7 @@ from unspin.core.candidates import choose_candidates
 from unspin.core.winnow import (
     WINNOW_K,
     WINNOW_WINDOW,
+    ContainmentParams,
     containment,
     content_words,
     rank_by_containment,
@@ -54,7 +55,7 @@ def test_rank_by_containment_thresholds_and_order():
 
 def test_choose_candidates_keeps_band_order_then_adds_contained_sources():
     held = [("c", 5), ("a", 4), ("x", 1), ("b", 3)]  # as the store ranks them; "x" holds too few
-    chosen = choose_candidates(["b", "z"], held, 10, limit=2)
+    chosen = choose_candidates(["b", "z"], held, 10, params=ContainmentParams(limit=2))
     assert chosen.contained == (("c", 0.5), ("a", 0.4))
     assert chosen.ids == ("b", "z", "c", "a")
     assert choose_candidates(["b", "c"], held, 10).ids == ("b", "c", "a")  # each id once; "x" below MIN_SHARED

@@ -9,14 +9,15 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from unspin.core.candidates import choose_candidates
+from unspin.core.config import TraceConfig
 from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams, MinHasher
-from unspin.core.relation import DERIVED, RelationParams
+from unspin.core.relation import DERIVED
 from unspin.core.results import Match, Substitution, TraceResult
 from unspin.core.stopwords import STOPWORDS
 from unspin.core.trace import trace_texts
@@ -32,7 +33,6 @@ from unspin.store import (
     Store,
     StoredDocument,
 )
-from unspin.store.base import CANDIDATES_LIMIT
 
 MAX_LEARNED_WORDS = 3
 """Longest phrase (in words, either side) a traced substitution may be to be learned: spinners
@@ -100,28 +100,35 @@ class Index:
     """A reference corpus indexed for tracing.
 
     ``Index.open(path)`` opens (or creates) a SQLite index; ``":memory:"`` gives an in-memory
-    one. The fingerprint parameters are stored with the index and checked on every open.
+    one. ``config`` (a ``TraceConfig``, default ``TraceConfig()``) says how texts are traced.
+    The fingerprint parameters are fixed when the index is built and recorded in it: with
+    ``config.fingerprint`` None an existing index is read with its own, and a new one records
+    ``FingerprintParams()``; given explicitly they must equal an existing index's, or the
+    store's ``IncompatibleIndexError`` names every difference. ``config`` afterwards holds the
+    parameters in force (``config.fingerprint`` is never None), ready to ship to workers.
     """
 
-    def __init__(self, store: Store, *, params: FingerprintParams | None = None,
-                 relation: RelationParams | None = None) -> None:
-        stored = store.params()
+    def __init__(self, store: Store, *, config: TraceConfig | None = None) -> None:
+        cfg = config if config is not None else TraceConfig()
+        params = cfg.fingerprint
         if params is None:
+            stored = store.params()
             params = _stored_params(stored) if stored else FingerprintParams()
         store.ensure_params(params.to_dict())
         self.store = store
+        self.config = replace(cfg, fingerprint=params)
         self.params = params
-        self.relation = relation or RelationParams()
         self._hasher = MinHasher(params)
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, params: FingerprintParams | None = None) -> Index:
-        """Open or create the index at ``path`` (``":memory:"`` for a throw-away one)."""
+    def open(cls, path: str | Path, *, read_only: bool = False, config: TraceConfig | None = None) -> Index:
+        """Open or create the index at ``path`` (``":memory:"`` for a throw-away one), to trace
+        with ``config`` (see the class)."""
         if str(path) == ":memory:":
-            return cls(MemoryStore(), params=params)
+            return cls(MemoryStore(), config=config)
         store = SQLiteStore(path, read_only=read_only)
         try:
-            return cls(store, params=params)
+            return cls(store, config=config)
         except BaseException:
             store.close()
             raise
@@ -199,44 +206,47 @@ class Index:
     def __len__(self) -> int:
         return len(self.store)
 
-    def trace(self, text: str, *, id: str = "-", top: int = TOP_MATCHES, candidates: int = CANDIDATES_LIMIT,
-              learn: bool = False, exclude: str | None = None) -> TraceResult:
-        """Find the sources of ``text`` in the index.
+    def trace(self, text: str, *, id: str = "-", top: int = TOP_MATCHES, learn: bool = False,
+              exclude: str | None = None) -> TraceResult:
+        """Find the sources of ``text`` in the index, as ``config`` says.
 
-        LSH band keys give up to ``candidates`` candidates (skeleton bands find copies, fact
-        bands find same-story reports and paraphrases), and containment of the text's winnowed
-        content-word hashes (``unspin.core.winnow``) up to ``CONTAINMENT_LIMIT`` more (passages
-        copied into a longer or shorter text), merged by ``unspin.core.candidates.choose_candidates``
-        (the rule the Spark engine uses too); each is verified by alignment. With ``learn``
+        LSH band keys give up to ``config.candidates`` candidates (skeleton bands find copies,
+        fact bands find same-story reports and paraphrases; buckets over ``config.max_bucket``
+        skipped), and containment of the text's winnowed content-word hashes
+        (``unspin.core.winnow``) up to ``config.containment.limit`` more (passages copied into a
+        longer or shorter text), merged by ``unspin.core.candidates.choose_candidates`` (the rule
+        the Spark engine uses too); each is verified by alignment (``config.relation``). With ``learn``
         (off by default: it writes to the index), what verified copies teach is recorded
         (``Index.learn``) for ``check`` to use. ``exclude`` skips one indexed id
         (for tracing an indexed document against the others).
         """
-        (result,) = self._trace_batch([(id, text, exclude)], top=top, candidates=candidates, learn=learn)
+        (result,) = self._trace_batch([(id, text, exclude)], top=top, learn=learn)
         return result
 
-    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = TOP_MATCHES, candidates: int = CANDIDATES_LIMIT,
-                   learn: bool = False, exclude_self: bool = False, chunk: int = 256) -> Iterator[TraceResult]:
+    def trace_many(self, docs: Iterable[tuple[str, str]], *, top: int = TOP_MATCHES, learn: bool = False,
+                   exclude_self: bool = False, chunk: int = 256) -> Iterator[TraceResult]:
         """``trace`` for each (id, text), in order, fingerprinting and prefiltering ``chunk``
         documents at a time (much faster than one ``trace`` call each; the results are the
         same). ``exclude_self`` skips each document's own id in the index."""
         for batch in _batches(docs, itertools.repeat(chunk)):
             yield from self._trace_batch([(i, t, i if exclude_self else None) for i, t in batch],
-                                         top=top, candidates=candidates, learn=learn)
+                                         top=top, learn=learn)
 
-    def _trace_batch(self, batch: Sequence[tuple[str, str, str | None]], *, top: int, candidates: int,
+    def _trace_batch(self, batch: Sequence[tuple[str, str, str | None]], *, top: int,
                      learn: bool) -> list[TraceResult]:
+        cfg = self.config
         fps = self._hasher.fingerprint_texts([text for _i, text, _x in batch])
         all_wkeys = winnow_keys_batch([text for _i, text, _x in batch], k=self.params.winnow_k,
                                       window=self.params.winnow_window)
         texts: dict[str, str] = {}  # candidate id -> text, shared by the batch
         plans = []
         for (doc_id, text, exclude), fp, wkeys in zip(batch, fps, all_wkeys, strict=True):
-            query = self.store.candidates(fp.all_keys, limit=candidates, exclude=exclude)
-            held = self.store.containment_candidates(wkeys, limit=candidates, exclude=exclude).candidates \
-                if wkeys else ()
+            query = self.store.candidates(fp.all_keys, limit=cfg.candidates, max_bucket=cfg.max_bucket,
+                                          exclude=exclude)
+            held = self.store.containment_candidates(wkeys, limit=cfg.candidates, max_bucket=cfg.max_bucket,
+                                                     exclude=exclude).candidates if wkeys else ()
             chosen = choose_candidates([c.id for c in query.candidates], [(c.id, c.shared_bands) for c in held],
-                                       len(wkeys))
+                                       len(wkeys), params=cfg.containment)
             ids = []
             for cand_id in chosen.ids:
                 if cand_id not in texts:
@@ -247,7 +257,7 @@ class Index:
                 ids.append(cand_id)
             plans.append((doc_id, text, ids, query.skipped_buckets))
         found = trace_texts([(doc_id, text, [(c, texts[c]) for c in ids]) for doc_id, text, ids, _s in plans],
-                            top=top, params=self.relation)
+                            top=top, params=cfg.relation)
         for result, (_i, text, _ids, skipped) in zip(found, plans, strict=True):
             result.stats["skipped_buckets"] = float(skipped)
             if learn:

@@ -15,7 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from unspin.cli.exit_codes import ExitCode
-from unspin.cli.options import ReadableDocuments, input_options, output_options
+from unspin.cli.options import ReadableDocuments, config_option, input_options, output_options, trace_config
+from unspin.core.config import TraceConfig
 from unspin.index import Index
 from unspin.io.writers import json_line
 from unspin.store import IncompatibleIndexError, LearnedSwap, StoreError
@@ -31,15 +32,18 @@ class IndexUnusable(click.ClickException):
     exit_code = ExitCode.USAGE
 
 
-def open_index(db: str, *, read_only: bool = False, create: bool = False) -> Index:
-    """Open an index for a command, turning store errors into a clean usage message. Only with
-    ``create`` (``index add``) may the file be missing: a mistyped ``--db`` must never become a
-    new, empty index that silently answers "nothing found"."""
+def open_index(db: str, *, read_only: bool = False, create: bool = False,
+               config: TraceConfig | None = None) -> Index:
+    """Open an index for a command, to trace with ``config`` (``Index.open``), turning store
+    errors (an incompatible index included: fingerprint parameters other than the ones it was
+    built with) into a clean usage message. Only with ``create`` (``index add``) may the file be
+    missing: a mistyped ``--db`` must never become a new, empty index that silently answers
+    "nothing found"."""
     if not create and db != ":memory:" and not os.path.exists(db):
         raise IndexUnusable(f"no index at {db} (file not found): check the path, or build one with "
                             f"'unspin index add --db {db} INPUT...'")
     try:
-        return Index.open(db, read_only=read_only)
+        return Index.open(db, read_only=read_only, config=config)
     except (IncompatibleIndexError, StoreError) as e:
         raise IndexUnusable(str(e)) from e
 
@@ -61,14 +65,19 @@ interrupted 'index add' continues without duplicates.""")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
               help="Batches fingerprinted ahead of the writer, in threads (Polars adds its own).")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+@config_option
 def index_add(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
-              max_bytes: int, batch_size: int | None, workers: int, progress: bool | None) -> None:
-    """Index the documents of INPUT... (files, directories, JSONL, Parquet, -)."""
+              max_bytes: int, batch_size: int | None, workers: int, progress: bool | None,
+              config_file: str | None) -> None:
+    """Index the documents of INPUT... (files, directories, JSONL, Parquet, -). A new index
+    records the fingerprint parameters of --config's trace.fingerprint (default: the built-in
+    ones); an existing one is extended with its own, and a --config naming others is refused."""
     err = sys.stderr  # read at call time: test runners swap it
+    trace = trace_config(config_file=config_file)
     documents = ReadableDocuments(inputs, id_field, text_field, max_bytes, stdin_format, err)
 
     show = sys.stderr.isatty() if progress is None else progress
-    with open_index(db, create=True) as idx:
+    with open_index(db, create=True, config=trace) as idx:
         bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                        console=Console(file=sys.stderr), disable=not show)
         with bar:

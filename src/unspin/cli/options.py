@@ -1,4 +1,7 @@
-"""Options shared by every command that reads documents or writes results."""
+"""Options shared by the commands, each defined once: reading documents, writing results,
+checking (``--config``, ``--threshold``, ``--tier``), tracing (``--top``, ``--candidates``,
+``--max-bucket``) and Spark (``--spark-master``, ``--partitions``). ``unspin scan`` and the
+``spark-submit`` entry point (``unspin.cli.spark_submit``) share them."""
 
 from __future__ import annotations
 
@@ -9,27 +12,45 @@ from typing import Any, TextIO
 
 import click
 
-from unspin.core.config import DEFAULT_THRESHOLD, MODEL_TIERS, TIERS, CheckConfig, Tier, read_config_file
-from unspin.defaults import MAX_BYTES
+from unspin.core.config import (
+    DEFAULT_THRESHOLD,
+    MODEL_TIERS,
+    TIERS,
+    TRACE_SECTION,
+    CheckConfig,
+    Tier,
+    TraceConfig,
+    read_config_file,
+    split_config_data,
+)
+from unspin.defaults import MAX_BYTES, SPARK_MASTER, TOP_MATCHES
 from unspin.io.readers import STDIN_FORMATS, Document, InputProblem, iter_documents
 from unspin.io.writers import write_problem
 from unspin.lexicon import KnownListError, read_pairs_csv
 from unspin.spec import LexiconSpec
+from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
 
 FORMATS = ("text", "jsonl", "csv")
 
 
-def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """``INPUT...`` plus the options that say how to read it."""
+def record_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--id-field``, ``--text-field`` and ``--max-bytes``: how a record becomes a document
+    (every reader: the local one and the Spark engine's)."""
     f = click.option("--id-field", default="id", show_default=True,
                      help="JSONL/Parquet field holding the document id.")(f)
     f = click.option("--text-field", default="text", show_default=True,
                      help="JSONL/Parquet field holding the document text.")(f)
+    f = click.option("--max-bytes", type=click.IntRange(1), default=MAX_BYTES, show_default=True,
+                     help="Largest text/HTML file (or JSONL line) to read; larger ones are reported and skipped.")(f)
+    return f
+
+
+def input_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``INPUT...`` plus the options that say how to read it."""
+    f = record_options(f)
     f = click.option("--stdin-format", type=click.Choice(STDIN_FORMATS), default="auto", show_default=True,
                      help="How to read '-' (standard input): auto tells an HTML page, JSON Lines and plain text "
                           "apart by their start, and asks when it cannot.")(f)
-    f = click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True,
-                     help="Largest text/HTML file (or JSONL line) to read; larger ones are reported and skipped.")(f)
     f = click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")(f)
     return f
 
@@ -158,12 +179,91 @@ def threshold_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def config_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    """``--config FILE.json``: a ``CheckConfig`` as JSON."""
+    """``--config FILE.json``: a ``CheckConfig`` as JSON, with an optional ``trace`` section (a
+    ``TraceConfig``)."""
     return click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None,
                         metavar="FILE.json",
-                        help="Check settings as JSON, the shape of CheckConfig.to_dict() (threshold, tier, detector, "
-                             "calibration, model, window_chars); fields not named keep their defaults. --threshold "
-                             "and --tier override it.")(f)
+                        help="Settings as JSON: the check settings, the shape of CheckConfig.to_dict() (threshold, "
+                             "tier, detector, calibration, model, window_chars), and a 'trace' object, the shape of "
+                             "TraceConfig.to_dict() (fingerprint, relation, containment, candidates, max_bucket); "
+                             "fields not named keep their defaults. Options given on the command line override "
+                             "it.")(f)
+
+
+def _config_data(config_file: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The check and trace sections of the ``--config`` file (empty without one); a usage error
+    for a file that is not a configuration."""
+    try:
+        return split_config_data(read_config_file(config_file)) if config_file is not None else ({}, {})
+    except ValueError as e:
+        raise click.UsageError(f"--config {config_file}: {e}") from None
+
+
+def _trace_of(data: dict[str, Any]) -> TraceConfig:
+    """``TraceConfig.from_dict(data)``, its ``ValueError`` naming the file's ``trace`` section."""
+    try:
+        return TraceConfig.from_dict(data)
+    except ValueError as e:
+        raise ValueError(f"{TRACE_SECTION}: {e}") from None
+
+
+def trace_config(*, config_file: str | None, candidates: int | None = None,
+                 max_bucket: int | None = None) -> TraceConfig:
+    """The ``TraceConfig`` a command traces with: the ``--config`` file's ``trace`` section (or
+    the defaults), ``--candidates`` and ``--max-bucket`` replacing its fields when given. The
+    file's check settings are validated too, so a mistake there is never silently ignored. A
+    usage error (exit 2) for a file that is not a valid configuration."""
+    check_data, trace_data = _config_data(config_file)
+    if candidates is not None:
+        trace_data["candidates"] = candidates
+    if max_bucket is not None:
+        trace_data["max_bucket"] = max_bucket
+    try:
+        CheckConfig.from_dict(check_data)
+        return _trace_of(trace_data)
+    except ValueError as e:
+        raise click.UsageError(f"--config {config_file}: {e}" if config_file else str(e)) from None
+
+
+def top_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--top N``: matches kept per traced document."""
+    return click.option("--top", type=click.IntRange(1), default=TOP_MATCHES, show_default=True, metavar="N",
+                        help="Matches kept per traced document, best first.")(f)
+
+
+def candidate_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--candidates`` and ``--max-bucket``, given as None when not on the command line (see
+    ``trace_config``)."""
+    f = click.option("--candidates", "candidates", type=click.IntRange(1), default=None, metavar="N",
+                     show_default=f"--config's, else {CANDIDATES_LIMIT}",
+                     help="Band and containment candidates ranked per document.")(f)
+    f = click.option("--max-bucket", type=click.IntRange(1), default=None, metavar="N",
+                     show_default=f"--config's, else {MAX_BUCKET}",
+                     help="Skip key buckets (band or winnow) holding more than N documents as boilerplate.")(f)
+    return f
+
+
+def spark_master_option(*, submit: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--spark-master URL``: ``SPARK_MASTER`` by default; under ``spark-submit`` (``submit``)
+    also spelt ``--master``, and None by default (the master spark-submit set, else
+    ``SPARK_MASTER``)."""
+    names = ("--spark-master", "--master") if submit else ("--spark-master",)
+    shown = f"the one spark-submit set, else {SPARK_MASTER}" if submit else SPARK_MASTER
+    return click.option(*names, "spark_master", default=None if submit else SPARK_MASTER, show_default=shown,
+                        metavar="URL", help="The Spark master (local[N], spark://host:port, yarn, ...).")
+
+
+def partitions_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--partitions N`` (Spark)."""
+    return click.option("--partitions", type=click.IntRange(1), default=None, metavar="N",
+                        help="Spark partitions for checking and tracing [default: 4 per core].")(f)
+
+
+def scan_db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db FILE`` of a scan: an index also traced against and learned from."""
+    return click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
+                        help="Also trace every document against this index, and check with what it learned "
+                             "(read-only unless --learn; on Spark it must be readable on every executor).")(f)
 
 
 def check_config(*, config_file: str | None, threshold: float | None, tier: str | None,
@@ -176,8 +276,9 @@ def check_config(*, config_file: str | None, threshold: float | None, tier: str 
     from unspin.api import default_tier as machine_tier
     from unspin.lexicon.language_model import model_installed
 
+    data, trace_data = _config_data(config_file)
     try:
-        data = read_config_file(config_file) if config_file is not None else {}
+        _trace_of(trace_data)  # validated here too: a mistake is never silently ignored
         if threshold is not None:
             data["threshold"] = threshold
         if tier is not None:

@@ -16,19 +16,23 @@ from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import open_index
 from unspin.cli.options import (
     ReadableDocuments,
+    candidate_options,
     check_config,
     config_option,
     input_options,
     known_option,
     lexicon_spec,
+    partitions_option,
     reference_option,
+    scan_db_option,
+    spark_master_option,
     threshold_option,
     tier_option,
+    trace_config,
     workers_option,
 )
-from unspin.core.config import CheckConfig
+from unspin.core.config import CheckConfig, TraceConfig
 from unspin.core.results import ScanResult
-from unspin.defaults import SPARK_MASTER
 from unspin.engines.local import scan
 from unspin.io.tables import write_tables
 from unspin.spec import LexiconSpec
@@ -47,9 +51,7 @@ Examples:
   unspin scan day.jsonl --db archive.db --out results/
 """)
 @input_options
-@click.option("--db", "db", type=click.Path(dir_okay=False, exists=True), metavar="FILE", default=None,
-              help="Also trace every document against this index, and use what it learned (read-only "
-                   "unless --learn).")
+@scan_db_option
 @reference_option
 @known_option
 @click.option("--learn", is_flag=True,
@@ -69,29 +71,22 @@ Examples:
                    "(large collections; the file is left for you to delete).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: this process; spark: Apache Spark (pip install 'unspin[spark]' and Java), same results.")
-@click.option("--spark-master", default=SPARK_MASTER, show_default=True, metavar="URL",
-              help="--engine spark: the Spark master (local[N], spark://host:port, yarn, ...).")
-@click.option("--partitions", type=click.IntRange(1), default=None, metavar="N",
-              help="--engine spark: partitions for checking and tracing [default: 4 per core].")
-@click.option("--max-bucket", type=click.IntRange(1), default=None, metavar="N",
-              help="--engine spark: skip key buckets (band or winnow) holding more than N documents "
-                   "[default: 1000, as local].")
-@click.option("--candidates", "candidates_limit", type=click.IntRange(1), default=None, metavar="N",
-              help="--engine spark: band and containment candidates ranked per document [default: 20, as local].")
+@spark_master_option(submit=False)
+@partitions_option
+@candidate_options
 def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str, max_bytes: int,
                  db: str | None, references: tuple[str, ...], known_files: tuple[str, ...], learn: bool,
                  out_dir: str | None, report: str | None, threshold: float | None, config_file: str | None,
                  progress: bool | None, tier: str | None, workers: int, work_db: str | None, engine: str,
                  spark_master: str, partitions: int | None, max_bucket: int | None,
-                 candidates_limit: int | None) -> None:
+                 candidates: int | None) -> None:
     """Check every document of INPUT..., trace each against the others (and --db), and report
     derivation edges (copy -> source) and story clusters. Inputs are never modified."""
     err = sys.stderr  # read at call time: test runners swap it
     config = check_config(config_file=config_file, threshold=threshold, tier=tier, default_tier="fast")
-    knobs = {"--partitions": partitions, "--max-bucket": max_bucket, "--candidates": candidates_limit}
-    if engine == "local" and any(v is not None for v in knobs.values()):
-        given = ", ".join(k for k, v in knobs.items() if v is not None)
-        raise click.UsageError(f"{given} only apply to --engine spark")
+    trace = trace_config(config_file=config_file, candidates=candidates, max_bucket=max_bucket)
+    if engine == "local" and partitions is not None:
+        raise click.UsageError("--partitions only applies to --engine spark")
     if engine == "spark" and (workers != 1 or work_db is not None):
         raise click.UsageError("--workers and --work-db apply to --engine local (Spark sizes its own work: "
                                "--spark-master local[N], --partitions)")
@@ -107,11 +102,9 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
     show = sys.stderr.isatty() if progress is None else progress
     if engine == "spark":
         result = _scan_with_spark(list(documents.pairs()), db=spec.index_path, lexicon=spec, config=config,
-                                  master=spark_master,
-                                  show=show,
-                                  partitions=partitions, max_bucket=max_bucket, candidates_limit=candidates_limit)
+                                  trace=trace, master=spark_master, show=show, partitions=partitions)
     else:
-        result = _scan_locally(documents.pairs(), lexicon=spec, db=db, learn=learn, config=config,
+        result = _scan_locally(documents.pairs(), lexicon=spec, db=db, learn=learn, config=config, trace=trace,
                                show=show, workers=workers, work_db=work_db)
     result = type(result)(result.documents, result.edges, result.clusters, result.texts, tuple(problems))
     if out_dir:
@@ -141,30 +134,28 @@ def scan_command(inputs: tuple[str, ...], id_field: str, text_field: str, stdin_
 
 
 def _scan_locally(docs: Iterator[tuple[str, str]], *, lexicon: LexiconSpec, db: str | None, learn: bool,
-                  config: CheckConfig, show: bool, workers: int, work_db: str | None) -> ScanResult:
+                  config: CheckConfig, trace: TraceConfig, show: bool, workers: int,
+                  work_db: str | None) -> ScanResult:
     """The local engine (``unspin.engines.local.scan``) with progress bars, checking with ``lexicon``
-    and tracing against the index ``db`` too."""
+    and tracing against the index ``db`` too (opened with ``trace``)."""
     with ExitStack() as stack:
-        idx = stack.enter_context(open_index(db, read_only=not learn)) if db else None
+        idx = stack.enter_context(open_index(db, read_only=not learn, config=trace)) if db else None
         collected = list(docs)
         bar = stack.enter_context(Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                            TimeElapsedColumn(), console=Console(file=sys.stderr),
                                            disable=not show))
         tasks = {stage: bar.add_task(stage, total=len(collected)) for stage in ("check", "index", "trace")}
-        return scan(collected, lexicon=lexicon, index=idx, learn=learn, config=config, workers=workers,
-                    work_db=work_db,
+        return scan(collected, lexicon=lexicon, index=idx, learn=learn, config=config,
+                    trace=idx.config if idx is not None else trace, workers=workers, work_db=work_db,
                     progress=lambda stage, n: bar.advance(tasks[stage], n))
 
 
 def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, lexicon: LexiconSpec, config: CheckConfig,
-                     master: str,
-                     show: bool,
-                     partitions: int | None, max_bucket: int | None,
-                     candidates_limit: int | None) -> ScanResult:
+                     trace: TraceConfig, master: str, show: bool, partitions: int | None) -> ScanResult:
     """The Spark engine (``unspin.engines.spark.scan_spark``) on documents read by the local reader,
     so that input rules, ids and problems are those of the local engine."""
-    from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
-
+    if db is not None:  # an incompatible index is a usage error here, as for the local engine
+        open_index(db, read_only=True, config=trace).close()
     try:
         from unspin.engines.spark import active_session, scan_spark, spark_session
 
@@ -175,8 +166,8 @@ def _scan_with_spark(docs: list[tuple[str, str]], *, db: str | None, lexicon: Le
     if existing is None:
         spark.sparkContext.setLogLevel("ERROR")
     try:
-        return scan_spark(spark, docs, config=config, lexicon=lexicon, partitions=partitions, index_path=db,
-                          max_bucket=max_bucket or MAX_BUCKET, candidates_limit=candidates_limit or CANDIDATES_LIMIT)
+        return scan_spark(spark, docs, config=config, trace=trace, lexicon=lexicon, partitions=partitions,
+                          index_path=db)
     finally:
         if existing is None:
             spark.stop()

@@ -6,7 +6,7 @@ import ipaddress
 
 import click
 
-from unspin.cli.options import check_config, config_option, threshold_option, tier_option
+from unspin.cli.options import check_config, config_option, threshold_option, tier_option, trace_config
 from unspin.web import DEFAULT_MAX_REQUEST_BYTES
 
 
@@ -61,6 +61,7 @@ def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: 
                   max_bytes: int, tier: str | None, threshold: float | None, config_file: str | None) -> None:
     """Serve the unspin API and web page over HTTP."""
     config = check_config(config_file=config_file, threshold=threshold, tier=tier, default_tier=None)
+    trace = trace_config(config_file=config_file)
     if learn and read_only:
         raise click.UsageError("--learn and --read-only exclude each other")
     if learn and db is None:
@@ -77,7 +78,7 @@ def serve_command(db: str | None, host: str, port: int, learn: bool, read_only: 
     click.echo("unspin: loading the lexicon" + (f" and the index {db}" if db else "") + "...", err=True)
     try:
         app = create_app(db=db, read_only=read_only, learn=learn, token=token, max_request_bytes=max_bytes,
-                         config=config)
+                         config=config, trace=trace)
     except StoreError as e:
         from unspin.cli.index import IndexUnusable
 

@@ -12,8 +12,7 @@ from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
 from unspin.cli.exit_codes import ExitCode
 from unspin.cli.index import db_option, open_index
-from unspin.cli.options import ReadableDocuments, input_options, output_options
-from unspin.defaults import TOP_MATCHES
+from unspin.cli.options import ReadableDocuments, config_option, input_options, output_options, top_option, trace_config
 from unspin.index import LEARN_MIN_SCORE
 from unspin.io.writers import render_trace_terminal, write_jsonl, write_trace_csv
 
@@ -38,7 +37,7 @@ Examples:
 @db_option
 @input_options
 @output_options
-@click.option("--top", type=click.IntRange(1), default=TOP_MATCHES, show_default=True, help="Matches kept per input.")
+@top_option
 @click.option("--learn/--no-learn", default=False, show_default=True,
               help=f"Write the swaps of verified copies (derived matches scoring at least {LEARN_MIN_SCORE}) into "
                    "the index, "
@@ -47,15 +46,17 @@ Examples:
 @click.option("--include-text", is_flag=True, help="JSONL: also write each input's text.")
 @click.option("--progress/--no-progress", default=None,
               help="Count traced documents and megabytes on standard error (default: when it is a terminal).")
+@config_option
 def trace_command(db: str, inputs: tuple[str, ...], id_field: str, text_field: str, stdin_format: str,
                   max_bytes: int, fmt: str, output: str | None, top: int, learn: bool, include_text: bool,
-                  progress: bool | None) -> None:
+                  progress: bool | None, config_file: str | None) -> None:
     """Trace each INPUT to the indexed documents it was copied from (spun or not), and tell
     copies ('derived') from independent reports of the same story ('same-story')."""
     err = sys.stderr  # read at call time: test runners swap it
+    trace = trace_config(config_file=config_file)
     derived = 0
     with ExitStack() as stack:
-        idx = stack.enter_context(open_index(db, read_only=not learn))
+        idx = stack.enter_context(open_index(db, read_only=not learn, config=trace))
         out = stack.enter_context(open(output, "w", encoding="utf-8", newline="")) if output else sys.stdout
         console = Console(file=out, highlight=False, soft_wrap=False) if fmt == "text" else None
         first = True

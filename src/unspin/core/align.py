@@ -86,7 +86,10 @@ def _grams(skel: tuple[str, ...], n: int = 3) -> set[tuple[str, ...]]:
 
 def pair_sentences(inp: list[Sentence], src: list[Sentence]) -> list[tuple[int, int, float]]:
     """For each input sentence, the source sentence sharing most skeleton trigrams, as
-    (input index, source index, share of the input sentence's trigrams found there)."""
+    (input index, source index, share of the input sentence's trigrams found there). Ties go
+    to the source sentence nearest in position, then to the earlier one: the answer never
+    depends on the order a set is iterated in (``PYTHONHASHSEED``), so every process, and every
+    engine, pairs the same sentences."""
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for j, s in enumerate(src):
         for g in _grams(s.skeleton):
@@ -101,7 +104,7 @@ def pair_sentences(inp: list[Sentence], src: list[Sentence]) -> list[tuple[int, 
             for j in index.get(g, ()):
                 votes[j] += 1
         if votes:
-            j, v = max(votes.items(), key=lambda kv: (kv[1], -abs(kv[0] - i)))
+            j, v = max(votes.items(), key=lambda kv: (kv[1], -abs(kv[0] - i), -kv[0]))
             pairs.append((i, j, v / len(grams)))
     return pairs
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from unspin.core.winnow import CONTAINMENT_LIMIT, rank_by_containment
+from unspin.core.winnow import ContainmentParams, rank_by_containment
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +28,19 @@ class CandidateChoice:
 
 
 def choose_candidates(band: Iterable[str], held: Iterable[tuple[str, int]], query_keys: int, *,
-                      limit: int = CONTAINMENT_LIMIT) -> CandidateChoice:
+                      params: ContainmentParams | None = None) -> CandidateChoice:
     """The documents a query verifies.
 
     ``band``: its band candidates' ids, as the store ranked them. ``held``: (id, number of the
     query's ``query_keys`` distinct winnow keys the document holds), as the store ranked and cut
-    them. Guarantees: ``contained`` is ``rank_by_containment(held, query_keys, limit=limit)``
-    (empty when the query has no winnow keys); ``ids`` holds every band candidate in its order,
+    them. ``params``: the containment thresholds and limit (default ``ContainmentParams()``).
+    Guarantees: ``contained`` is ``rank_by_containment(held, query_keys, ...)`` with those
+    thresholds and limit (empty when the query has no winnow keys); ``ids`` holds every band candidate in its order,
     then every contained source that is not a band candidate, in containment order, each id once.
     """
-    contained = tuple(rank_by_containment(held, query_keys, limit=limit)) if query_keys else ()
+    p = params if params is not None else ContainmentParams()
+    contained = tuple(rank_by_containment(held, query_keys, limit=p.limit, min_containment=p.min_containment,
+                                          min_shared=p.min_shared, enough_shared=p.enough_shared)) \
+        if query_keys else ()
     ids = tuple(dict.fromkeys([*band, *(i for i, _c in contained)]))
     return CandidateChoice(contained, ids)

@@ -1,4 +1,5 @@
-"""``CheckConfig``: every setting of ``unspin.api.check``, in one frozen object of plain data.
+"""``CheckConfig`` and ``TraceConfig``: every setting of checking and of tracing, each in one
+frozen object of plain data.
 
 One configuration object reaches every front end and engine: the CLI, the Python API, the HTTP
 service and the local worker pool pass it to ``check``, and the Spark engine ships it to its
@@ -10,7 +11,14 @@ configuration a driver ships is exactly the one its workers use. The tier defaul
 on the machine (``$UNSPIN_TIER``, the language model where installed) is a front end's choice:
 ``unspin.api.default_config``.
 
-Imports only the core: no front end, no engine, no lexicon.
+``TraceConfig`` is the same for tracing (``Index``, ``unspin trace``, ``scan``'s own index, the
+worker pool, the Spark engine, ``POST /trace``): fingerprint parameters, the relation
+thresholds, the containment thresholds and the candidate limits.
+
+One JSON file (``--config FILE.json``) carries both: the ``CheckConfig`` fields at the top
+level and, optionally, a ``trace`` object holding ``TraceConfig`` fields (``split_config_data``).
+
+Imports only the core and the store's ranking constants: no front end, no engine.
 """
 
 from __future__ import annotations
@@ -23,7 +31,11 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_
 
 from unspin.core.calibrate import Calibration
 from unspin.core.detect import DetectorParams
+from unspin.core.fingerprint import FingerprintParams
 from unspin.core.model_check import ModelParams
+from unspin.core.relation import RelationParams
+from unspin.core.winnow import ContainmentParams
+from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
 
 Tier = Literal["fast", "model", "cascade"]
 #: The tiers of ``check``: ``fast``, corpus-free statistics only (hundreds of articles per
@@ -100,9 +112,70 @@ class CheckConfig:
         return from_plain_data(cls, data)
 
 
+@dataclass(frozen=True, slots=True)
+class TraceConfig:
+    """How a text is traced to its sources in an index: everything but the texts and ``top``.
+
+    ``fingerprint``: the fingerprint parameters (MinHash bands, fact bands, winnow ``k`` and
+    window), **fixed when an index is built** and recorded in it. ``None`` (the default) means
+    "the index's own": an existing index is read with the parameters it records, a new one is
+    built with ``FingerprintParams()``. Given explicitly, they are used to build a new index and
+    must equal an existing index's, or opening it raises ``IncompatibleIndexError`` naming
+    every difference: an index is never queried with keys computed another way.
+    ``relation``: when a verified candidate is a derived copy or a same-story report
+    (``RelationParams``). ``containment``: which containment candidates are verified
+    (``ContainmentParams``). ``candidates``: band candidates, and containment candidates before
+    ``containment.limit`` keeps the best, per query (the stores' ``limit``). ``max_bucket``: a key
+    held by more documents is skipped (and counted) as boilerplate.
+
+    Equal configurations (with equal fingerprint parameters) give equal results on every
+    engine; ``from_dict(c.to_dict()) == c`` for every valid ``c``, through JSON too.
+    """
+
+    fingerprint: FingerprintParams | None = None
+    relation: RelationParams = field(default_factory=RelationParams)
+    containment: ContainmentParams = field(default_factory=ContainmentParams)
+    candidates: int = CANDIDATES_LIMIT
+    max_bucket: int = MAX_BUCKET
+
+    def __post_init__(self) -> None:
+        for name in ("candidates", "max_bucket"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value!r}")
+        if self.fingerprint is not None:
+            self.fingerprint.validate()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data (nested dicts of numbers; ``fingerprint`` may be null)."""
+        return plain_data(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TraceConfig:
+        """The configuration ``data`` describes; missing fields (at any depth) take their
+        defaults, unknown fields and wrongly typed values raise ``ValueError`` naming them."""
+        return from_plain_data(cls, data)
+
+
+#: The key of the ``TraceConfig`` section in a configuration file.
+TRACE_SECTION = "trace"
+
+
+def split_config_data(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(``CheckConfig`` data, ``TraceConfig`` data) of one configuration file's JSON object: the
+    ``trace`` object, if any, is the second; everything else the first. ``ValueError`` when
+    ``trace`` is not an object."""
+    check = {k: v for k, v in data.items() if k != TRACE_SECTION}
+    trace = data.get(TRACE_SECTION, {})
+    if not isinstance(trace, dict):
+        raise ValueError(f"{TRACE_SECTION}: expected an object, got {type(trace).__name__}")
+    return check, dict(trace)
+
+
 def read_config_file(path: str) -> dict[str, Any]:
-    """The JSON object of a configuration file (``--config``), for ``CheckConfig.from_dict`` after
-    a front end's overrides; ``ValueError`` saying why it cannot be one."""
+    """The JSON object of a configuration file (``--config``), for ``split_config_data`` and then
+    ``CheckConfig.from_dict``/``TraceConfig.from_dict`` after a front end's overrides;
+    ``ValueError`` saying why it cannot be one."""
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from unspin.core.relation import DERIVED, SAME_STORY
+from unspin.core.relation import DERIVED, SAME_STORY, RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match
 from unspin.core.trace import match_source
 from unspin.text import tokenize
@@ -37,7 +37,8 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], texts: dict[str, str]) -> list[Edge]:
+def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], texts: dict[str, str], *,
+                relation: RelationParams | None = None) -> list[Edge]:
     """Join matches into edges: one per unordered pair, derived winning over same-story.
 
     Every edge carries its ``match``, read ``copy_id`` -> ``source_id`` (``match.source_id`` is
@@ -47,6 +48,8 @@ def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], te
     Direction of a derived edge between two scanned documents: the more spun one (higher check
     score) is the copy; within ``DIRECTION_MARGIN`` it is a ``tie`` and the pair is kept in id
     order. A match to an index document that is not in the scan makes the scanned one the copy.
+    ``relation``: the thresholds the matches were found with (the run's ``TraceConfig.relation``;
+    default ``RelationParams()``), used again when a match is aligned from the copy's side.
     """
     best: dict[tuple[str, str], FoundMatch] = {}
     for f in found:
@@ -59,7 +62,7 @@ def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], te
     for (a, b), f in sorted(best.items()):
         m = f.match
         if m.relation == SAME_STORY:
-            match = _oriented(m, f.query, a, b, texts)
+            match = _oriented(m, f.query, a, b, texts, relation)
             edges.append(Edge(a, b, SAME_STORY, match.score, match.coverage, 0, "undirected", match))
             continue
         if f.external:
@@ -71,17 +74,18 @@ def build_edges(found: Iterable[FoundMatch], results: dict[str, CheckResult], te
         else:
             copy, source = (a, b) if sa > sb else (b, a)
             how = "spin-score"
-        match = _oriented(m, f.query, copy, source, texts)
+        match = _oriented(m, f.query, copy, source, texts, relation)
         edges.append(Edge(copy, source, DERIVED, match.score, match.coverage, len(match.substitutions), how, match))
     return edges
 
 
-def _oriented(m: Match, query: str, copy: str, source: str, texts: dict[str, str]) -> Match:
+def _oriented(m: Match, query: str, copy: str, source: str, texts: dict[str, str],
+              relation: RelationParams | None) -> Match:
     """``m`` (found by tracing ``query``) as the match of ``copy`` against ``source``: itself when
     ``query`` is the copy, else aligned again from the copy's side, keeping ``m``'s verdict."""
     if query == copy:
         return m
-    found = match_source(texts[copy], tokenize(texts[copy]), source, texts[source], verified=m)
+    found = match_source(texts[copy], tokenize(texts[copy]), source, texts[source], params=relation, verified=m)
     assert found is not None  # a verified match is never dropped
     return found
 

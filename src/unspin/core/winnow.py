@@ -28,6 +28,7 @@ Pure functions; no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -54,6 +55,26 @@ ENOUGH_SHARED = 4
 CONTAINMENT_LIMIT = 10
 _STOP = sorted(STOPWORDS)
 _SEED = 0x756E7370  # xxh64 seed of word hashes ("unsp")
+
+
+@dataclass(frozen=True, slots=True)
+class ContainmentParams:
+    """Which containment candidates a query verifies (query time only: nothing here is stored
+    in an index). A source is kept when it holds at least ``min_shared`` of the query's winnowed
+    hashes and at least ``min_containment`` of them, or at least ``enough_shared`` whatever their
+    share; at most ``limit`` are kept, beside the band candidates. Defaults: the module constants."""
+
+    min_containment: float = MIN_CONTAINMENT
+    min_shared: int = MIN_SHARED
+    enough_shared: int = ENOUGH_SHARED
+    limit: int = CONTAINMENT_LIMIT
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_containment <= 1.0:
+            raise ValueError(f"min_containment must be between 0 and 1, got {self.min_containment!r}")
+        for name in ("min_shared", "enough_shared", "limit"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
 
 
 def _content_words(texts: Sequence[str]) -> tuple[np.ndarray, pl.Series]:

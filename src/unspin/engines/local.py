@@ -11,9 +11,11 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 
 from unspin.api import check
-from unspin.core.config import CheckConfig
+from unspin.core.config import CheckConfig, TraceConfig
+from unspin.core.fingerprint import FingerprintParams
 from unspin.core.graph import FoundMatch, build_clusters, build_edges
 from unspin.core.results import CheckResult, ScanResult, TraceResult
 from unspin.defaults import TOP_MATCHES
@@ -23,8 +25,8 @@ from unspin.spec import LexiconSpec
 
 
 def scan(docs: Iterable[tuple[str, str]], *, lexicon: LexiconSpec | None = None, index: Index | None = None,
-         learn: bool = False, config: CheckConfig | None = None, top: int = TOP_MATCHES, workers: int = 1,
-         work_db: str | None = None,
+         learn: bool = False, config: CheckConfig | None = None, trace: TraceConfig | None = None,
+         top: int = TOP_MATCHES, workers: int = 1, work_db: str | None = None,
          progress: Callable[[str, int], None] | None = None) -> ScanResult:
     """Check every (id, text) document, trace each against the others and against ``index``,
     and return verdicts, verified edges and story clusters.
@@ -41,7 +43,11 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: LexiconSpec | None = None,
     ``progress(stage, n)`` is called as work is done. ``learn``: write what verified copies of
     ``index`` documents teach into ``index`` (``Index.learn``; off by default). ``config``: how
     every document is checked (``unspin.api.check``; default ``CheckConfig()``, the fast tier),
-    the same in every worker.
+    the same in every worker. ``trace``: how documents are traced (``TraceConfig``; default:
+    ``index.config`` when there is an index, else ``TraceConfig()``), against the collection and
+    against ``index`` alike, the same in every worker; the collection's own index is built with
+    its fingerprint parameters, or ``index``'s when it names none. ``ValueError`` when
+    ``trace`` and ``index.config`` differ (open the index with the run's ``TraceConfig``).
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
@@ -52,8 +58,9 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: LexiconSpec | None = None,
         texts.setdefault(doc_id, text)
     spec = lexicon if lexicon is not None else LexiconSpec()
     cfg = config if config is not None else CheckConfig()
+    tcfg = run_trace_config(trace, index)
     with ExitStack() as stack:
-        pool = stack.enter_context(WorkerPool(workers, spec, config=cfg)) if workers > 1 else None
+        pool = stack.enter_context(WorkerPool(workers, spec, config=cfg, trace=tcfg)) if workers > 1 else None
         if pool is not None:
             checked = pool.check(texts.items())
         else:
@@ -66,8 +73,7 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: LexiconSpec | None = None,
                 progress("check", 1)
         if work_db is None and pool is not None:
             work_db = os.path.join(stack.enter_context(tempfile.TemporaryDirectory(prefix="unspin-scan-")), "scan.db")
-        params = index.params if index is not None else None
-        with Index.open(work_db or ":memory:", params=params) as local:
+        with Index.open(work_db or ":memory:", config=tcfg) as local:
             local.add(texts.items())
             if progress:
                 progress("index", len(texts))
@@ -78,9 +84,25 @@ def scan(docs: Iterable[tuple[str, str]], *, lexicon: LexiconSpec | None = None,
                 traced = local.trace_many(texts.items(), top=top, exclude_self=True)
             outside = index.trace_many(texts.items(), top=top, learn=learn) if index else None
             found = _found_matches(texts, traced, outside, progress)
-    edges = build_edges(found, results, texts)
+    edges = build_edges(found, results, texts, relation=tcfg.relation)
     clusters = build_clusters(texts, edges)
     return ScanResult(tuple(results[i] for i in texts), tuple(edges), tuple(clusters), texts)
+
+
+def run_trace_config(trace: TraceConfig | None, index: Index | None) -> TraceConfig:
+    """The ``TraceConfig`` a scan traces with, fingerprint parameters resolved: ``trace`` (default
+    ``index.config``, else ``TraceConfig()``), with ``index``'s fingerprint parameters when it
+    names none. ``ValueError`` when it and ``index.config`` still differ."""
+    if index is None:
+        cfg = trace if trace is not None else TraceConfig()
+        return cfg if cfg.fingerprint is not None else replace(cfg, fingerprint=FingerprintParams())
+    cfg = trace if trace is not None else index.config
+    if cfg.fingerprint is None:
+        cfg = replace(cfg, fingerprint=index.params)
+    if cfg != index.config:
+        raise ValueError("the index was opened with another TraceConfig than the scan's: open it with "
+                         "Index.open(path, config=trace)")
+    return cfg
 
 
 def _found_matches(texts: dict[str, str], traced: Iterable[TraceResult], outside: Iterator[TraceResult] | None,

@@ -6,8 +6,8 @@ lexicon tables and the same ``CheckConfig``, ``Index.trace_many`` against the sa
 file), so the results are the same, in input order; only the wall-clock time changes.
 
 Worker processes are started with ``spawn`` (a fresh interpreter: Polars and SQLite are not
-fork-safe). Each worker receives, once, the caller's ``LexiconSpec`` and ``CheckConfig`` as
-plain data (``to_dict()``) and builds its lexicon with ``LexiconSpec.build``, the function every
+fork-safe). Each worker receives, once, the caller's ``LexiconSpec``, ``CheckConfig`` and
+``TraceConfig`` as plain data (``to_dict()``) and builds its lexicon with ``LexiconSpec.build``, the function every
 front end builds its lexicon with (``Lexicon.default()``'s shared tables take about a second).
 """
 
@@ -25,13 +25,13 @@ from types import TracebackType
 from typing import Any
 
 from unspin.api import check
-from unspin.core.config import CheckConfig
+from unspin.core.config import CheckConfig, TraceConfig
 from unspin.core.results import CheckResult, TraceResult
 from unspin.lexicon import Lexicon
 from unspin.spec import LexiconSpec
 
-# Set once in each worker process by ``_start_worker`` (never in the parent): the lexicon that
-# process checks with, and the index files it has opened for tracing.
+# Set once in each worker process by ``_start_worker`` (never in the parent): the lexicon and the
+# configurations that process checks and traces with, and the index files it has opened.
 _WORKER: dict[str, object] = {}
 
 
@@ -43,10 +43,11 @@ def _exit_with_parent(parent: int, interval: float) -> None:
     os._exit(1)
 
 
-def _start_worker(spec: dict[str, Any], config: dict[str, Any], parent: int) -> None:
+def _start_worker(spec: dict[str, Any], config: dict[str, Any], trace: dict[str, Any], parent: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent, 0.5), daemon=True, name="unspin-parent-watch").start()
     _WORKER["lexicon"] = LexiconSpec.from_dict(spec).build()
     _WORKER["config"] = CheckConfig.from_dict(config)
+    _WORKER["trace"] = TraceConfig.from_dict(trace)
 
 
 def _check_chunk(chunk: Sequence[tuple[str, str]]) -> list[CheckResult]:
@@ -61,7 +62,9 @@ def _trace_chunk(chunk: Sequence[tuple[str, str]], index_path: str, top: int, ex
     key = "index:" + index_path
     index = _WORKER.get(key)
     if index is None:
-        index = _WORKER[key] = Index.open(index_path, read_only=True)
+        trace = _WORKER["trace"]
+        assert isinstance(trace, TraceConfig)
+        index = _WORKER[key] = Index.open(index_path, read_only=True, config=trace)
     assert isinstance(index, Index)
     return list(index.trace_many(chunk, top=top, exclude_self=exclude_self))
 
@@ -70,14 +73,16 @@ class WorkerPool:
     """``workers`` processes that check and trace (id, text) pairs; results in input order.
 
     Every worker checks with the lexicon ``lexicon.build()`` gives and with ``config`` (default
-    ``CheckConfig()``: the fast tier), both received once, at start-up, as plain data. Use as a
+    ``CheckConfig()``: the fast tier), and traces with ``trace`` (default ``TraceConfig()``; an
+    index whose fingerprint parameters differ from ``trace.fingerprint`` is refused), all
+    received once, at start-up, as plain data. Use as a
     context manager. Work is sent in chunks (``check_chunk`` documents per check task,
     ``trace_chunk`` per trace task) and at most ``2 * workers`` chunks are in flight, so memory
     stays bounded whatever the number of documents.
     """
 
-    def __init__(self, workers: int, lexicon: LexiconSpec, *, config: CheckConfig | None = None, check_chunk: int = 64,
-                 trace_chunk: int = 256) -> None:
+    def __init__(self, workers: int, lexicon: LexiconSpec, *, config: CheckConfig | None = None,
+                 trace: TraceConfig | None = None, check_chunk: int = 64, trace_chunk: int = 256) -> None:
         if workers < 2:
             raise ValueError(f"a pool needs at least 2 workers, got {workers}; use the single-process path")
         self.workers = workers
@@ -86,7 +91,8 @@ class WorkerPool:
         self._executor: Executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(lexicon.to_dict(), (config or CheckConfig()).to_dict(), os.getpid()))
+            initargs=(lexicon.to_dict(), (config or CheckConfig()).to_dict(), (trace or TraceConfig()).to_dict(),
+                      os.getpid()))
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -118,6 +124,6 @@ class WorkerPool:
 
     def trace(self, index_path: str, docs: Iterable[tuple[str, str]], *, top: int,
               exclude_self: bool) -> Iterator[TraceResult]:
-        """``Index.open(index_path, read_only=True).trace_many(docs, ...)``, in order."""
+        """``Index.open(index_path, read_only=True, config=trace).trace_many(docs, ...)``, in order."""
         yield from self._ordered(_trace_chunk, docs, self.trace_chunk, index_path, top, exclude_self)
 

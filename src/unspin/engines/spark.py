@@ -8,18 +8,22 @@ Every decision is made by the pure functions the local engine (``unspin.engines.
   once per Python worker and reused by every partition it runs;
 * band and winnow keys: ``unspin.index.fingerprint_documents`` (what ``Index.add`` stores:
   skeleton and fact bands of ``MinHasher``, and the winnowed content-word hashes of
-  ``unspin.core.winnow`` with the params' ``winnow_k`` and ``winnow_window``);
+  ``unspin.core.winnow`` with the params' ``winnow_k`` and ``winnow_window``), with the run's
+  ``TraceConfig.fingerprint`` (the ``--db`` index's when it names none);
 * candidates: one key join counts, for every pair of documents, the distinct band keys and the
-  distinct winnow keys of each that the other holds, in buckets of at most ``max_bucket``
+  distinct winnow keys of each that the other holds, in buckets of at most ``TraceConfig.max_bucket``
   documents (larger buckets are skipped and counted, as the store skips them). A bucket is what
   the memory store files under a key: every document holding it, as a band or a winnow key.
   Then ``unspin.store.base.rank_shared`` ranks each document's band candidates and its
   containment candidates exactly like ``Store.candidates`` and ``Store.containment_candidates``
-  (most keys held, then id; not itself; ``candidates_limit`` each), and
-  ``unspin.core.candidates.choose_candidates`` (what ``Index.trace`` calls) keeps the contained
+  (most keys held, then id; not itself; ``TraceConfig.candidates`` each), and
+  ``unspin.core.candidates.choose_candidates`` (what ``Index.trace`` calls, with
+  ``TraceConfig.containment``) keeps the contained
   sources and merges the two lists into the documents to verify;
-* verification: ``unspin.core.trace.trace_texts`` (``trace_text`` per document) with default ``RelationParams`` (what
-  ``Index.trace`` does), and ``Index.trace`` itself against an external index (``--db``);
+* verification: ``unspin.core.trace.trace_texts`` (``trace_text`` per document) with the run's
+  ``TraceConfig.relation`` (what ``Index.trace`` does), and ``Index.trace`` itself, opened with
+  the run's ``TraceConfig``, against an external index (``--db``). The ``TraceConfig`` travels
+  to the executors as ``TraceConfig.to_dict()``, like the ``CheckConfig``;
 * edges and clusters: ``unspin.core.graph.build_edges`` and ``build_clusters`` on the driver, over the
   collected matches in the local engine's order (so ties resolve the same way);
 * table rows: ``unspin.io.tables.scan_tables``, per partition for the documents table.
@@ -50,10 +54,9 @@ from typing import TYPE_CHECKING, Any
 
 from unspin.api import check
 from unspin.core.candidates import choose_candidates
-from unspin.core.config import CheckConfig
+from unspin.core.config import CheckConfig, TraceConfig
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.graph import FoundMatch, build_clusters, build_edges
-from unspin.core.relation import RelationParams
 from unspin.core.results import CheckResult, Cluster, Edge, Match, ScanResult
 from unspin.core.trace import trace_texts
 from unspin.defaults import MAX_BYTES, SPARK_MASTER, TOP_MATCHES
@@ -63,7 +66,7 @@ from unspin.io.tables import CLUSTER_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FO
 from unspin.io.writers import json_line
 from unspin.lexicon import Lexicon
 from unspin.spec import LexiconSpec
-from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET, distinct_keys, rank_shared
+from unspin.store.base import distinct_keys, rank_shared
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -90,29 +93,27 @@ class SparkScanOptions:
     """What the Spark scan computes, and the knobs of its memory hot spot (the key join).
 
     ``config`` (how every document is checked: ``unspin.api.check``'s ``CheckConfig``, shipped
-    to the executors as ``CheckConfig.to_dict()``) and ``top`` mean what they mean for the local
-    engine. ``max_bucket``:
-    key buckets (band and winnow keys) holding more documents are skipped (and counted), as the
-    store's ``max_bucket``; ``candidates_limit``: band candidates, and containment candidates
-    before ``choose_candidates`` keeps at most ``CONTAINMENT_LIMIT`` of them, per document, as
-    ``Index.trace``'s ``candidates``; both default to the local engine's values. ``partitions``: how many
+    to the executors as ``CheckConfig.to_dict()``), ``trace`` (how every document is traced:
+    ``TraceConfig``, shipped as ``TraceConfig.to_dict()``: fingerprint parameters, relation and
+    containment thresholds, ``candidates`` per document and ``max_bucket``, the key join's memory
+    hot spot: larger buckets are skipped and counted, as the store skips them) and ``top`` mean
+    what they mean for the local engine. ``partitions``: how many
     partitions the documents are spread over for checking and tracing (CPU-bound Python work;
     default four per core of the cluster). ``index_path``: an index (``unspin index add``) every
     document is also traced against, and whose learned substitutions and texts strengthen the
     lexicon, as ``--db`` does locally; it must be readable on every executor (a shared file
-    system, or shipped with ``spark-submit --files`` and named by its file name).
-    ``params``: fingerprint parameters, band and winnow keys alike (default: the index's, else
-    ``FingerprintParams()``). ``lexicon``: what documents are checked with (default
+    system, or shipped with ``spark-submit --files`` and named by its file name). With
+    ``trace.fingerprint`` None the index's own parameters are used (else ``FingerprintParams()``);
+    given, they must be the index's (``IncompatibleIndexError`` otherwise).
+    ``lexicon``: what documents are checked with (default
     ``LexiconSpec(index_path=index_path)``: the default lexicon, strengthened by the index).
     """
 
     config: CheckConfig = field(default_factory=CheckConfig)
+    trace: TraceConfig = field(default_factory=TraceConfig)
     top: int = TOP_MATCHES
-    max_bucket: int = MAX_BUCKET
-    candidates_limit: int = CANDIDATES_LIMIT
     partitions: int | None = None
     index_path: str | None = None
-    params: FingerprintParams | None = None
     lexicon: LexiconSpec | None = None
 
     def lexicon_spec(self) -> LexiconSpec:
@@ -121,9 +122,8 @@ class SparkScanOptions:
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming the option that cannot work."""
-        for name in ("top", "max_bucket", "candidates_limit"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.top < 1:
+            raise ValueError(f"top must be at least 1, got {self.top}")
         if self.partitions is not None and self.partitions < 1:
             raise ValueError(f"partitions must be at least 1, got {self.partitions}")
 
@@ -232,10 +232,12 @@ def _resolve_index_path(path: str) -> str:
     return shipped if os.path.exists(shipped) else path
 
 
-def _worker_index(path: str) -> Index:
-    idx = _INDEXES.get(path)
+def _worker_index(path: str, trace: dict[str, Any]) -> Index:
+    key = json.dumps([path, trace], sort_keys=True)
+    idx = _INDEXES.get(key)
     if idx is None:
-        idx = _INDEXES[path] = Index.open(_resolve_index_path(path), read_only=True)
+        idx = _INDEXES[key] = Index.open(_resolve_index_path(path), read_only=True,
+                                         config=TraceConfig.from_dict(trace))
     return idx
 
 
@@ -323,17 +325,19 @@ def _by_document(rows: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
         yield a, list(group)
 
 
-def _rank_partition(rows: Iterable[Any], *, limit: int, counter: Any) -> Iterator[tuple[Any, ...]]:
-    """Each document's candidates, as ``Index.trace`` chooses them: band candidates and
-    containment candidates each ranked by ``rank_candidates`` (the store's rule), merged by
-    ``choose_candidates``. Rows of one document ``a`` carry ``q`` (its number of winnow keys),
-    and for each other document ``b`` the band keys (``nb``) and winnow keys (``nw``) of ``a``
-    that ``b`` holds. Yields ``(a, rank, b, n, band_rank, containment, contained_rank)``:
-    ``rank`` orders verification; the others are null when ``b`` is not on that list."""
+def _rank_partition(rows: Iterable[Any], *, trace: dict[str, Any], counter: Any) -> Iterator[tuple[Any, ...]]:
+    """Each document's candidates, as ``Index.trace`` chooses them with the shipped
+    ``TraceConfig.to_dict()`` ``trace``: band candidates and containment candidates each ranked
+    by ``rank_shared`` (the store's rule, ``candidates`` each), merged by ``choose_candidates``.
+    Rows of one document ``a`` carry ``q`` (its number of winnow keys), and for each other
+    document ``b`` the band keys (``nb``) and winnow keys (``nw``) of ``a`` that ``b`` holds.
+    Yields ``(a, rank, b, n, band_rank, containment, contained_rank)``: ``rank`` orders
+    verification; the others are null when ``b`` is not on that list."""
+    cfg = TraceConfig.from_dict(trace)
     for a, group in _by_document(rows):
-        band = rank_shared(((r.b, int(r.nb)) for r in group if r.nb), limit=limit, exclude=a)
-        held = rank_shared(((r.b, int(r.nw)) for r in group if r.nw), limit=limit, exclude=a)
-        chosen = choose_candidates([b for b, _n in band], held, int(group[0].q))
+        band = rank_shared(((r.b, int(r.nb)) for r in group if r.nb), limit=cfg.candidates, exclude=a)
+        held = rank_shared(((r.b, int(r.nw)) for r in group if r.nw), limit=cfg.candidates, exclude=a)
+        chosen = choose_candidates([b for b, _n in band], held, int(group[0].q), params=cfg.containment)
         counter.add(len(chosen.ids))
         band_at = {b: (k, n) for k, (b, n) in enumerate(band)}
         contained_at = {b: (k, c) for k, (b, c) in enumerate(chosen.contained)}
@@ -343,11 +347,13 @@ def _rank_partition(rows: Iterable[Any], *, limit: int, counter: Any) -> Iterato
             yield a, rank, b, n, bk, c, ck
 
 
-def _trace_partition(rows: Iterable[Any], *, top: int, chunk: int = 256) -> Iterator[tuple[Any, ...]]:
-    """Verify each document's candidates with ``trace_texts`` (``chunk`` documents at a time),
-    as ``Index.trace_many`` does. A
+def _trace_partition(rows: Iterable[Any], *, trace: dict[str, Any], top: int,
+                     chunk: int = 256) -> Iterator[tuple[Any, ...]]:
+    """Verify each document's candidates with ``trace_texts`` (``chunk`` documents at a time)
+    and the relation thresholds of the shipped ``TraceConfig.to_dict()`` ``trace``, as
+    ``Index.trace_many`` does. A
     document's rows come sorted by rank: its own (rank -1, its text), then its candidates'."""
-    relation = RelationParams()
+    relation = TraceConfig.from_dict(trace).relation
     groups = ((a, g) for a, g in _by_document(rows) if len(g) >= 2 and g[0].rank == -1)  # with candidates
     while batch := list(itertools.islice(groups, chunk)):
         found = trace_texts([(a, g[0].text, [(c.b, c.text) for c in g[1:]]) for a, g in batch], top=top,
@@ -357,9 +363,11 @@ def _trace_partition(rows: Iterable[Any], *, top: int, chunk: int = 256) -> Iter
                 yield a, group[0].src, group[0].pos, False, k, m.source_id, _to_json(m)
 
 
-def _external_partition(rows: Iterable[Any], *, index_path: str, top: int) -> Iterator[tuple[Any, ...]]:
-    """Trace each document against the external index with ``Index.trace`` (read-only, no learning)."""
-    idx = _worker_index(index_path)
+def _external_partition(rows: Iterable[Any], *, index_path: str, trace: dict[str, Any],
+                        top: int) -> Iterator[tuple[Any, ...]]:
+    """Trace each document against the external index with ``Index.trace`` (read-only, no
+    learning, opened with the shipped ``TraceConfig.to_dict()`` ``trace``)."""
+    idx = _worker_index(index_path, trace)
     it = iter(rows)
     while batch := list(itertools.islice(it, 256)):
         for r, res in zip(batch, idx.trace_many(((r.id, r.text) for r in batch), top=top), strict=True):
@@ -548,7 +556,7 @@ class SparkScan:
         self._involved: dict[str, CheckResult] = {}
         self._involved_texts: dict[str, str] = {}
         self._cached: list[DataFrame] = []
-        self._params = options.params or FingerprintParams()
+        self._trace = options.trace
         self._ranked: DataFrame | None = None
         self._pairs: Any = None  # accumulator: candidates chosen
         self._spec: Any = None  # broadcast: the LexiconSpec as JSON
@@ -565,15 +573,13 @@ class SparkScan:
         opts = options or SparkScanOptions()
         opts.validate()
         self = cls(spark, opts)
-        params = opts.params
-        if params is None:
-            if opts.index_path is not None:
-                with Index.open(opts.index_path, read_only=True) as idx:
-                    params = idx.params
-            else:
-                params = FingerprintParams()
-        params.validate()
-        self._params = params
+        trace = opts.trace
+        if opts.index_path is not None:  # the index's parameters, or an error when the config's differ
+            with Index.open(opts.index_path, read_only=True, config=trace) as idx:
+                trace = idx.config
+        elif trace.fingerprint is None:
+            trace = replace(trace, fingerprint=FingerprintParams())
+        self._trace = trace
         t = time.perf_counter()
         loaded = load_documents(spark, source, id_field=id_field, text_field=text_field,
                                 input_format=input_format, max_bytes=max_bytes)
@@ -591,7 +597,7 @@ class SparkScan:
         self.stats.external_matches = sum(f.external for f in self.found)
         self._fetch_involved()
         t = _timed(self.stats, "collect matches", t)
-        self.edges = build_edges(self.found, self._involved, self._involved_texts)
+        self.edges = build_edges(self.found, self._involved, self._involved_texts, relation=self._trace.relation)
         involved_ids = {f.query for f in self.found} | {f.match.source_id for f in self.found if not f.external}
         self.clusters = build_clusters(sorted(involved_ids), self.edges)
         self.stats.edges, self.stats.clusters = len(self.edges), len(self.clusters)
@@ -622,7 +628,9 @@ class SparkScan:
         first = Window.partitionBy("id").orderBy("src", "pos")
         docs = docs.withColumn("_n", F.row_number().over(first)).where(F.col("_n") == 1).drop("_n")
         self._spec = self.spark.sparkContext.broadcast(json.dumps(self.options.lexicon_spec().to_dict()))
-        fn = partial(_analyse_partition, config=self.options.config.to_dict(), params=self._params, lexicon=self._spec)
+        assert self._trace.fingerprint is not None  # resolved by run()
+        fn = partial(_analyse_partition, config=self.options.config.to_dict(), params=self._trace.fingerprint,
+                     lexicon=self._spec)
         analysed = self.spark.createDataFrame(docs.rdd.mapPartitions(fn), _schemas()["analysed"])
         self.analysed = analysed.persist(StorageLevel.MEMORY_AND_DISK)
         agg = self.analysed.agg(F.count(F.lit(1)).alias("n"), F.sum(F.size("keys")).alias("k"),
@@ -657,7 +665,8 @@ class SparkScan:
         keyed = doc_keys.withColumn("size", F.count(F.lit(1)).over(Window.partitionBy("key")))
         keyed = keyed.persist(StorageLevel.MEMORY_AND_DISK)
         self._cached.append(keyed)
-        over = F.col("size") > opts.max_bucket
+        trace = self._trace
+        over = F.col("size") > trace.max_bucket
         big = keyed.agg(F.countDistinct(F.when(over, F.col("key"))).alias("buckets"),
                         F.count(F.when(over & F.col("band"), F.lit(1))).alias("lookups"),
                         F.count(F.when(over & F.col("win"), F.lit(1))).alias("wlookups"),
@@ -671,7 +680,7 @@ class SparkScan:
         # Per unordered pair, over the buckets that are not skipped (buckets of one document make
         # no pair): how many of each one's band keys and winnow keys the other holds; then both
         # directions of every pair, with the querying document's number of winnow keys.
-        kept = keyed.where((F.col("size") >= 2) & (F.col("size") <= opts.max_bucket))
+        kept = keyed.where((F.col("size") >= 2) & (F.col("size") <= trace.max_bucket))
         kept = kept.select("key", "id", "q", F.col("band").cast("long").alias("band"),
                            F.col("win").cast("long").alias("win"))
         x, y = kept.alias("x"), kept.alias("y")
@@ -686,7 +695,7 @@ class SparkScan:
         both = pairs.select(F.explode(F.array(forward, backward)).alias("p"))
         both = both.select("p.a", "p.b", "p.q", "p.nb", "p.nw").repartition(n_parts, "a").sortWithinPartitions("a")
         self._pairs = self.spark.sparkContext.accumulator(0)
-        ranked_rdd = both.rdd.mapPartitions(partial(_rank_partition, limit=opts.candidates_limit, counter=self._pairs))
+        ranked_rdd = both.rdd.mapPartitions(partial(_rank_partition, trace=trace.to_dict(), counter=self._pairs))
         ranked = self.spark.createDataFrame(ranked_rdd, schemas["ranked"])
         self._ranked = ranked
 
@@ -699,11 +708,12 @@ class SparkScan:
                                           "text", "src", "pos")
         grouped = (cand_rows.unionByName(query_rows).repartition(n_parts, "a").sortWithinPartitions("a", "rank"))
         traced = self.spark.createDataFrame(
-            grouped.rdd.mapPartitions(partial(_trace_partition, top=opts.top)), schemas["found"])
+            grouped.rdd.mapPartitions(partial(_trace_partition, trace=trace.to_dict(), top=opts.top)),
+            schemas["found"])
         if opts.index_path is None:
             return traced
         ext_rdd = self.analysed.select("id", "text", "src", "pos").rdd.mapPartitions(
-            partial(_external_partition, index_path=opts.index_path, top=opts.top))
+            partial(_external_partition, index_path=opts.index_path, trace=trace.to_dict(), top=opts.top))
         external = self.spark.createDataFrame(ext_rdd, schemas["found"])
         scanned = self.analysed.select(F.col("id").alias("source_id"))
         external = external.join(scanned, "source_id", "left_anti")  # sources in the scan are traced above
@@ -836,8 +846,7 @@ class SparkScan:
 
 def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_field: str = "text",
                config: CheckConfig | None = None, top: int = TOP_MATCHES,
-               max_bucket: int = MAX_BUCKET, candidates_limit: int = CANDIDATES_LIMIT, partitions: int | None = None,
-               index_path: str | None = None, params: FingerprintParams | None = None,
+               trace: TraceConfig | None = None, partitions: int | None = None, index_path: str | None = None,
                lexicon: LexiconSpec | None = None, input_format: str | None = None, max_bytes: int = MAX_BYTES,
                texts: bool = True,
                stats: SparkScanStats | None = None) -> ScanResult:
@@ -846,12 +855,13 @@ def scan_spark(spark: SparkSession, source: Any, *, id_field: str = "id", text_f
     :func:`load_documents`). Everything is collected on the driver, as the local engine holds
     it; for collections whose verdicts do not fit there use :class:`SparkScan` and
     ``write_tables`` (or ``python -m unspin.engines.spark_submit``). ``stats``, if given, is
-    filled in with the counts and timings of the run. ``config``: as ``unspin.engines.local.scan``'s
-    (default ``CheckConfig()``).
+    filled in with the counts and timings of the run. ``config`` and ``trace``: as
+    ``unspin.engines.local.scan``'s (default ``CheckConfig()`` and ``TraceConfig()``, whose
+    fingerprint parameters are ``index_path``'s when it names none).
     """
-    opts = SparkScanOptions(config=config if config is not None else CheckConfig(), top=top, max_bucket=max_bucket,
-                            candidates_limit=candidates_limit, partitions=partitions, index_path=index_path,
-                            params=params, lexicon=lexicon)
+    opts = SparkScanOptions(config=config if config is not None else CheckConfig(),
+                            trace=trace if trace is not None else TraceConfig(), top=top, partitions=partitions,
+                            index_path=index_path, lexicon=lexicon)
     run = SparkScan.run(spark, source, options=opts, id_field=id_field, text_field=text_field,
                         input_format=input_format, max_bytes=max_bytes)
     try:

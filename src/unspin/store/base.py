@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, cast, runtime_checkable
 
 #: Candidates a query verifies per path, most keys shared first (``Index.trace``'s
-#: ``candidates``, the stores' ``limit``, Spark's ``candidates_limit``): verification by
+#: ``TraceConfig.candidates``, the stores' ``limit``, both engines): verification by
 #: alignment costs about a millisecond each, and a copy's source ranks first or second.
 CANDIDATES_LIMIT = 20
 #: A key held by more documents than this is boilerplate every document shares (a dateline, a

@@ -44,7 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from unspin import __version__
 from unspin.api import check, default_config
-from unspin.core.config import CheckConfig
+from unspin.core.config import CheckConfig, TraceConfig
 from unspin.core.results import finite
 from unspin.defaults import TOP_MATCHES
 from unspin.index import Index
@@ -407,8 +407,8 @@ def _invalid_json(reason: str) -> JSONResponse:
     return JSONResponse({"detail": _describe_validation([error]), "errors": listed}, status_code=422)
 
 
-def _open_index(db: str, read_only: bool) -> Index:
-    return Index.open(db, read_only=read_only)
+def _open_index(db: str, read_only: bool, trace: TraceConfig | None) -> Index:
+    return Index.open(db, read_only=read_only, config=trace)
 
 
 # --------------------------------------------------------------------------------------------
@@ -425,6 +425,7 @@ def create_app(
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     lexicon: LexiconSpec | None = None,
     config: CheckConfig | None = None,
+    trace: TraceConfig | None = None,
 ) -> FastAPI:
     """Build the ``unspin serve`` application.
 
@@ -437,7 +438,9 @@ def create_app(
     with (default ``LexiconSpec(index_path=db)``: the default lexicon, strengthened by the index
     when there is one). ``config``: how
     ``/check`` checks (``unspin.api.check``; default ``default_config()``); a request's
-    ``threshold`` replaces the configured one for that request only.
+    ``threshold`` replaces the configured one for that request only. ``trace``: how ``/trace``
+    traces (the index is opened with it: ``Index.open(db, config=trace)``; default
+    ``TraceConfig()``, the index's own fingerprint parameters).
 
     Opens the index and builds the lexicon now, so a bad ``db`` raises here
     (``unspin.store.StoreError``); the index is closed when the application shuts down.
@@ -450,7 +453,7 @@ def create_app(
     if learn and read_only:
         raise ValueError("learn and read_only exclude each other: a read-only index cannot learn")
     read_only = read_only or (db is not None and not learn)  # without --learn nothing may write
-    index = _open_index(db, read_only) if db is not None else None
+    index = _open_index(db, read_only, trace) if db is not None else None
     try:
         lex = (lexicon if lexicon is not None else LexiconSpec(index_path=db)).build()
     except BaseException:
