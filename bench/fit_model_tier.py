@@ -187,7 +187,8 @@ def _load(path: Path) -> list[dict[str, Any]]:
 Policy = tuple[str, frozenset[str], Any]  # name, candidate sources, ModelParams (None: the fast tier)
 
 
-def fit(tune_path: Path, report_path: Path, *, refit: bool, misfit: list[float], brown: bool = False) -> None:
+def fit(tune_path: Path, report_path: Path, *, refit: bool, misfit: list[float], brown: bool = False,
+        in_sample: bool = False) -> None:
     """Print the gain table (tuning half); then, per policy (candidate sources, with or without
     ``model-misfit`` findings at each gain of ``misfit``), refit the score weights on the
     tuning half when ``refit``, and print fast vs model tier per condition on both halves. A
@@ -212,6 +213,8 @@ def fit(tune_path: Path, report_path: Path, *, refit: bool, misfit: list[float],
                      for g in misfit]
     for name, docs in (("tuning half", tune), ("report half (held out)", report)):
         _report_half(name, docs, policies)
+    if in_sample:
+        _report_half("report half, Moby not left out (a crawl spun from Moby)", report, policies, leave_out=False)
 
 
 def _refit(tune: list[dict[str, Any]], p: Any, sources: frozenset[str], *, brown: bool = False) -> Any:
@@ -234,7 +237,7 @@ def _refit(tune: list[dict[str, Any]], p: Any, sources: frozenset[str], *, brown
     return q
 
 
-def _report_half(name: str, docs: list[dict[str, Any]], policies: list[Policy]) -> None:
+def _report_half(name: str, docs: list[dict[str, Any]], policies: list[Policy], *, leave_out: bool = True) -> None:
     from unspin.core.model_check import model_score
 
     clean = [d for d in docs if d["cond"] == "clean"]
@@ -253,7 +256,7 @@ def _report_half(name: str, docs: list[dict[str, Any]], policies: list[Policy]) 
         n_words = sum(len(d["words"]) for d in clean)
         misfits = sum("model-misfit" in f.evidence for d in clean for f in finds(d, sources))
         for cond in sorted({d["cond"] for d in docs} - {"clean"}):
-            use = _leave_out(cond, sources)  # the clean documents are read with the same sources
+            use = _leave_out(cond, sources) if leave_out else sources  # clean documents: the same sources
             pos = [d for d in docs if d["cond"] == cond]
             fpr = float(np.mean([score(d, use) >= 0.5 for d in clean]))
             if cond.startswith("brown"):
@@ -282,6 +285,7 @@ def main() -> None:
     f.add_argument("--report", default=str(OUT / "model_tier_report.jsonl"))
     f.add_argument("--refit", action="store_true", help="refit the document score's weights on the tuning half")
     f.add_argument("--misfit", default="", help="comma-separated ModelParams.misfit_gain values to compare")
+    f.add_argument("--in-sample", action="store_true", help="also report with the Moby source kept for Moby spins")
     f.add_argument("--refit-brown", action="store_true", help="with --refit: Brown documents are negatives too")
     args = ap.parse_args()
     if args.cmd == "dump":
@@ -289,7 +293,7 @@ def main() -> None:
                    args.out, args.skip))
     else:
         fit(Path(args.tune), Path(args.report), refit=args.refit,
-            misfit=[float(g) for g in args.misfit.split(",") if g], brown=args.refit_brown)
+            misfit=[float(g) for g in args.misfit.split(",") if g], brown=args.refit_brown, in_sample=args.in_sample)
 
 
 if __name__ == "__main__":
