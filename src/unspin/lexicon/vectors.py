@@ -17,25 +17,17 @@ word a spinner put in (Moby-thesaurus spinner on BBC news, 10% of words) has a m
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from unspin.lexicon.packaged import package_dir
+
 _WEIGHTS = "weights/l2_supercat_256.safetensors"
 _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
-
-
-def _package_dir() -> Path | None:
-    """Where ``wordllama`` is installed, found without importing it."""
-    spec = importlib.util.find_spec("wordllama")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 @dataclass(frozen=True)
@@ -66,7 +58,7 @@ class WordVectors:
     def load(cls) -> WordVectors | None:
         """The vectors installed with ``wordllama``, or ``None`` when the package (or one of the
         two files) is missing. Takes about 0.1 s and 33 MB."""
-        root = _package_dir()
+        root = package_dir("wordllama")
         if root is None or not (root / _WEIGHTS).is_file() or not (root / _TOKENIZER).is_file():
             return None
         from safetensors.numpy import load_file
