@@ -59,9 +59,8 @@ def dump(half: str, n: int, conditions: list[str], shared: str | None, brown: in
          propose_top: int = 0, out_path: str | None = None, skip: int = 0) -> Path:
     from unspin import api
     from unspin.core.model_fit import word_fits
-    from unspin.core.spin_evidence import eligibility, is_content_word, sentence_starts
+    from unspin.core.spin_evidence import eligibility, sentence_starts
     from unspin.lexicon import Lexicon
-    from unspin.lexicon.model import MIN_CANDIDATE_ZIPF
     from unspin.text import split_compounds, tokenize
 
     ref, test = split_articles(load_articles(data_dir(shared)), DEFAULT_SEED)
@@ -70,7 +69,6 @@ def dump(half: str, n: int, conditions: list[str], shared: str | None, brown: in
     lex = Lexicon.default()
     lm = api.language_model()
     fit_params = dataclasses.replace(api.ModelParams().fit, propose_top=propose_top)
-    limit = fit_params.max_candidates_read
     extra: list[tuple[str, Any]] = []
     if brown:
         root = brown_dir()
@@ -79,13 +77,7 @@ def dump(half: str, n: int, conditions: list[str], shared: str | None, brown: in
         groups = load_brown(root)
         extra = [(f"brown-{g}", a) for g in ("learned", "fiction") for a in groups[g][:brown]]
 
-    def wordnet(w: str) -> list[str]:
-        return [c.form for c in lex.candidates(w)[:limit] if " " not in c.form]
-
-    sources = {"wordnet": wordnet, "moby": lex.moby_candidates}
-
-    def proposable(w: str) -> bool:
-        return lex.zipf(w) >= MIN_CANDIDATE_ZIPF and is_content_word(w)
+    sources, proposable = api.model_candidate_sources(lex, fit_params, moby=True)  # every source, scored apart later
 
     OUT.mkdir(exist_ok=True)
     path = Path(out_path) if out_path else OUT / f"model_tier_{half}.jsonl"

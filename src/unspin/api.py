@@ -10,7 +10,7 @@ from unspin.core.calibrate import finding_evidence
 from unspin.core.config import DEFAULT_THRESHOLD, TIERS, WINDOW_CHARS, CheckConfig, Tier
 from unspin.core.detect import Detector
 from unspin.core.model_check import ModelJudgement, ModelParams, judge, model_score
-from unspin.core.model_fit import word_fits
+from unspin.core.model_fit import FitParams, word_fits
 from unspin.core.restore import restore
 from unspin.core.results import CheckResult, Finding
 from unspin.core.spin_evidence import eligibility, is_content_word, sentence_starts
@@ -20,7 +20,7 @@ from unspin.lexicon.model import MIN_CANDIDATE_ZIPF
 from unspin.text import split_compounds, text_windows, tokenize
 
 __all__ = ["DEFAULT_THRESHOLD", "TIERS", "WINDOW_CHARS", "CheckConfig", "ModelMissingError", "Tier", "check",
-           "default_config", "default_tier", "language_model", "reads_model"]
+           "default_config", "default_tier", "language_model", "model_candidate_sources", "reads_model"]
 
 
 class ModelMissingError(RuntimeError):
@@ -140,22 +140,32 @@ def _fast_window(detector: Detector, text: str, start: int, end: int) -> _Window
                            odd.n_eligible, evidence, n_known)
 
 
-def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex: Lexicon,
-                p: ModelParams, model: LanguageModel) -> tuple[list[Finding], float, dict[str, float]]:
-    """The model tier on top of the fast tier's findings and score (``unspin.core.model_check``),
-    window by window as the fast tier ran, the model's counts summed into one judgement."""
-    limit = p.fit.max_candidates_read
+def model_candidate_sources(lex: Lexicon, fit: FitParams, *, moby: bool | None = None,
+                            ) -> tuple[dict[str, Callable[[str], Sequence[str]]], Callable[[str], bool]]:
+    """The candidate sources the model tier reads (``word_fits``'s ``sources``: WordNet's first
+    ``fit.max_candidates_read`` single-word candidates, and Moby's when ``moby``, by default
+    ``fit.moby``) and the rule a word the model proposes must meet: a content word known to
+    wordfreq at ``MIN_CANDIDATE_ZIPF``, one a writer could have written and a spinner swapped."""
+    limit = fit.max_candidates_read
 
     def wordnet(norm: str) -> list[str]:
         return [c.form for c in lex.candidates(norm)[:limit] if " " not in c.form]
 
     sources: dict[str, Callable[[str], Sequence[str]]] = {"wordnet": wordnet}
-    if p.fit.moby:
+    if fit.moby if moby is None else moby:
         sources["moby"] = lex.moby_candidates
 
-    def proposable(word: str) -> bool:  # a word the model proposes must be one a writer could have swapped
+    def proposable(word: str) -> bool:
         return lex.zipf(word) >= MIN_CANDIDATE_ZIPF and is_content_word(word)
 
+    return sources, proposable
+
+
+def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex: Lexicon,
+                p: ModelParams, model: LanguageModel) -> tuple[list[Finding], float, dict[str, float]]:
+    """The model tier on top of the fast tier's findings and score (``unspin.core.model_check``),
+    window by window as the fast tier ran, the model's counts summed into one judgement."""
+    sources, proposable = model_candidate_sources(lex, p.fit)
     judged: list[ModelJudgement] = []
     for part in parts:
         window = text[part.start:part.end]
