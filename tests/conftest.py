@@ -69,6 +69,14 @@ def learned_tables() -> Callable[[Path], list[list[tuple[str, ...]]]]:
     return _learned_tables
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n N --dist loadgroup`` (``scripts/test.sh``), every test that uses the
+    Spark session runs in one worker: one JVM for the run, not one per worker."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("spark"))
+
+
 @pytest.fixture(scope="session")
 def spark() -> Iterator[object]:
     """A local Spark session (``SPARK_MASTER``) with small-data settings: start-up and query

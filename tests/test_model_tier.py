@@ -113,11 +113,12 @@ def test_worker_pool_gives_the_local_model_tier_answer() -> None:
 
     lex = Lexicon.default()
     docs = [("a", SPUN), ("b", CLEAN)]
-    for config in (MODEL, _cascade_between(lex)):
-        local = [check(t, id=i, lexicon=lex, config=config) for i, t in docs]
-        with WorkerPool(2, LexiconSpec(), config=config) as pool:
-            pooled = list(pool.check(docs))
-        assert [r.to_dict(exact=True) for r in pooled] == [r.to_dict(exact=True) for r in local]
+    config = _cascade_between(lex)  # non-default: one document read by the model, one cleared by the fast tier
+    local = [check(t, id=i, lexicon=lex, config=config) for i, t in docs]
+    assert ["model_words" in r.stats for r in local] == [True, False]
+    with WorkerPool(2, LexiconSpec(), config=config) as pool:
+        pooled = list(pool.check(docs))
+    assert [r.to_dict(exact=True) for r in pooled] == [r.to_dict(exact=True) for r in local]
 
 
 @pytest.mark.skipif(shutil.which("java") is None and not os.environ.get("JAVA_HOME"), reason="Spark needs Java")
@@ -126,11 +127,11 @@ def test_spark_gives_the_local_model_tier_answer(spark) -> None:
     from unspin.engines.spark import scan_spark
 
     docs = [("a", SPUN), ("b", CLEAN)]
-    configs = (CheckConfig(tier="model", threshold=0.3), _cascade_between(Lexicon.default()))
-    for config in configs:
-        local = scan(docs, config=config)
-        remote = scan_spark(spark, docs, config=config, partitions=1)
-        assert [r.to_dict(exact=True) for r in remote.documents] == [r.to_dict(exact=True) for r in local.documents]
+    config = _cascade_between(Lexicon.default())  # non-default: one document each way, threshold 0.3
+    local = scan(docs, config=config)
+    assert ["model_words" in r.stats for r in local.documents] == [True, False]
+    remote = scan_spark(spark, docs, config=config, partitions=1)
+    assert [r.to_dict(exact=True) for r in remote.documents] == [r.to_dict(exact=True) for r in local.documents]
 
 
 def test_cli_tier_option() -> None:

@@ -72,6 +72,11 @@ from unspin.store.base import (
 APPLICATION_ID = 0x756E7370  # "unsp"
 _CHUNK = 500  # ids per IN (...) list
 _MAX_QUERY_KEYS = 30_000  # SQLite's default limit on bound parameters is 32,766
+#: Bytes the write-ahead log is truncated to after a checkpoint: a large ``add`` can grow it to
+#: gigabytes, which SQLite otherwise keeps on disk (https://www.sqlite.org/pragma.html#pragma_journal_size_limit);
+#: 64 MiB is small beside a corpus index and holds an ordinary batch, so the log is not regrown
+#: after every checkpoint.
+_WAL_SIZE_LIMIT = 64 * 1024 * 1024
 _I64_MIN = -(1 << 63)
 
 _LEARNED_FROM = ("CREATE TABLE IF NOT EXISTS learned_from(spun TEXT NOT NULL, source TEXT NOT NULL,"
@@ -199,7 +204,7 @@ class SQLiteStore:
                 c.execute(_LEARNED_FROM)  # indexes written before provenance was kept
                 c.execute("PRAGMA journal_mode=WAL")
                 c.execute("PRAGMA synchronous=NORMAL")
-                c.execute("PRAGMA journal_size_limit=67108864")  # truncate a large -wal after checkpoints
+                c.execute(f"PRAGMA journal_size_limit={_WAL_SIZE_LIMIT}")
             c.execute(f"PRAGMA cache_size=-{self._cache_kib}")  # allocated on demand
         except sqlite3.Error as e:
             raise StoreError(f"cannot open index {self.path}: {e}") from e
