@@ -112,6 +112,10 @@ class DetectorParams:
     # ("middle filter" -> "eye strain").
     max_joint_candidates: int = 12
     joint_pair_candidates: int = 3
+    # No joint swap is sought for an observed pair this established (log10 count, as
+    # ``Lexicon.pair``): a pair seen a million times is the writer's term. Set by hand in the
+    # first version; no benchmark has moved it.
+    joint_max_observed: float = 6.0
     # Candidates (best WordNet weight first) tried in a word's context.
     max_candidates: int = 20
     # Synonyms the language model ranks as the suggestion of a lone flagged word (0: off).
@@ -166,6 +170,11 @@ def arbitrate(decided: Decisions, proposals: Iterable[Proposal], *, min_confiden
         if current is None or p.revises or not is_flagged(current, min_confidence=min_confidence):
             out[p.index] = p
     return out
+
+
+#: The logit of a probability that rounds to 1 (its log-odds are infinite): 1 - sigmoid(40) is
+#: below float64's resolution near 1, so any larger value reads the same.
+_CERTAIN_LOGIT = 40.0
 
 
 def _sigmoid(x: float) -> float:
@@ -436,7 +445,7 @@ class Detector:
         wj = tokens[j].norm
         cj = lex.candidates(wj)
         obs = pair(w, wj)
-        if obs >= 6.0:
+        if obs >= self.p.joint_max_observed:
             return
         k, top = self.p.max_joint_candidates, self.p.joint_pair_candidates
         best: tuple[float, Candidate, Candidate] | None = None
@@ -528,7 +537,7 @@ class Detector:
         for prob, i in sorted(odd, key=lambda x: (-x[0], x[1])):
             if flagged(now.get(i)) or flagged(now.get(i + 1)):
                 continue  # a more probable pair took one of the words
-            logit = math.log(prob / (1.0 - prob)) if prob < 1.0 else 40.0
+            logit = math.log(prob / (1.0 - prob)) if prob < 1.0 else _CERTAIN_LOGIT
             for k, form in self._odd_pair_forms(ctx, i):
                 now[k] = Proposal(k, form, logit, Evidence.ODD_PAIR)
                 out.append(now[k])
