@@ -67,16 +67,16 @@ def model_tier(docs: list[str], lex: Any, model: Any) -> tuple[float, list[Any],
 
     gains: dict[tuple[int, int, int], float] = {}
     doc = [0]
-    real = api.word_fits
+    real = api.read_fits
 
     def recording(window: str, words: Any, *args: Any, **kw: Any) -> Any:
-        fits = real(window, words, *args, **kw)
+        read = real(window, words, *args, **kw)
         start = words[0].start if words else 0
-        for k, f in fits.items():
+        for k, f in read.words.items():
             gains[(doc[0], hash(window) ^ start, k)] = f.gain
-        return fits
+        return read
 
-    api.word_fits = recording  # the bench records what the model tier computes; nothing else changes
+    api.read_fits = recording  # the bench records what the model tier computes; nothing else changes
     try:
         results, words = [], 0
         t0 = time.perf_counter()
@@ -87,7 +87,7 @@ def model_tier(docs: list[str], lex: Any, model: Any) -> tuple[float, list[Any],
             words += r.n_words
         seconds = time.perf_counter() - t0
     finally:
-        api.word_fits = real
+        api.read_fits = real
     return words / seconds, results, gains
 
 

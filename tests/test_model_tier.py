@@ -200,3 +200,43 @@ def test_each_candidate_source_is_read_apart_and_recorded(lm) -> None:
     with pytest.raises(ValueError, match="reserved"):
         word_fits(text, words, eligibility(words), {MODEL_SOURCE: sources["moby"]}, lm,
                   sentence_starts=sentence_starts(words))
+
+
+def test_a_span_replacement_is_read_in_place(lm) -> None:
+    from unspin.core.model_fit import read_fits
+    from unspin.core.spin_evidence import eligibility, sentence_starts
+    from unspin.text import split_compounds
+
+    def read(text: str, *spans: tuple[int, int, str], eligible: bool = False):
+        words = split_compounds(tokenize(text))
+        ok = eligibility(words) if eligible else [False] * len(words)
+        return read_fits(text, words, ok, {}, lm, sentence_starts=sentence_starts(words), spans=spans)
+
+    def span(text: str, phrase: str, replacement: str) -> tuple[int, int, str]:
+        return text.index(phrase), text.index(phrase) + len(phrase), replacement
+
+    spun, clean = "We trained an irregular timberland on the data.", "We trained a random forest on the data."
+    got = read(spun, span(spun, "irregular timberland", "random forest"), span(spun, "rregular", "x"))
+    assert got.words == {}  # no eligible word: spans only
+    assert got.spans[span(spun, "irregular timberland", "random forest")] > 10
+    assert span(spun, "rregular", "x") not in got.spans  # starts inside a model token: not read
+    assert read(clean, span(clean, "random forest", "irregular timberland")).spans[
+        span(clean, "random forest", "irregular timberland")] < -10
+    assert read(spun, eligible=True).spans == {}
+
+
+def test_the_model_vetoes_a_fast_finding_that_no_reading_improves() -> None:
+    text = "We trained a random forest classifier."
+    toks = tokenize(text)
+    s, e = text.index("forest classifier"), text.index("forest classifier") + len("forest classifier")
+    fast = [Finding(s, e, text[s:e], "wood classifier", 0.7, ("odd-pair",))]
+    k = next(i for i, t in enumerate(toks) if t.norm == "forest")
+    fits = {k: WordFit(k, -3.0, "wood", 9.0)}
+    spans = {(s, e, "wood classifier"): -5.0}
+    assert judge(text, toks, fits, fast, params=replace(ModelParams(), veto_gain=None), span_gains=spans).findings
+    assert judge(text, toks, fits, fast, params=replace(ModelParams(), veto_gain=0.0), span_gains=spans).findings == ()
+    better = {(s, e, "wood classifier"): ModelParams().suggest_gain + 1}
+    kept = judge(text, toks, fits, fast, params=replace(ModelParams(), veto_gain=0.0), span_gains=better).findings
+    assert [(f.text, f.suggestion) for f in kept] == [("forest classifier", "wood classifier")]
+    listed = [replace(fast[0], evidence=("known-phrase",))]
+    assert judge(text, toks, fits, listed, params=replace(ModelParams(), veto_gain=0.0), span_gains=spans).findings

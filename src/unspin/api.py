@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from unspin.core.calibrate import finding_evidence
 from unspin.core.config import DEFAULT_THRESHOLD, TIERS, WINDOW_CHARS, CheckConfig, Tier
 from unspin.core.detect import Detector
-from unspin.core.model_check import ModelJudgement, ModelParams, judge, model_score
-from unspin.core.model_fit import FitParams, word_fits
+from unspin.core.model_check import ModelJudgement, ModelParams, judge, model_score, span_readings
+from unspin.core.model_fit import FitParams, read_fits
 from unspin.core.restore import restore
 from unspin.core.results import CheckResult, Finding
 from unspin.core.spin_evidence import eligibility, is_content_word, sentence_starts
@@ -170,10 +170,10 @@ def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex:
     for part in parts:
         window = text[part.start:part.end]
         words = split_compounds(tokenize(window))
-        fits = word_fits(window, words, eligibility(words), sources, model,
-                         sentence_starts=sentence_starts(words), params=p.fit, proposable=proposable)
         local = [_shift(f, -part.start) for f in part.findings]
-        j = judge(window, words, fits, local, params=p)
+        read = read_fits(window, words, eligibility(words), sources, model, sentence_starts=sentence_starts(words),
+                         params=p.fit, proposable=proposable, spans=span_readings(local))
+        j = judge(window, words, read.words, local, params=p, span_gains=read.spans)
         judged.append(replace(j, findings=tuple(_shift(f, part.start) for f in j.findings)))
     whole = judged[0] if len(judged) == 1 else _summed(judged)
     findings = list(whole.findings)

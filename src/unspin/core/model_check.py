@@ -64,6 +64,7 @@ class ModelParams:
     fit: FitParams = field(default_factory=FitParams)
     flag_gain: float = 6.0
     misfit_gain: float = 12.0
+    veto_gain: float | None = None
     suggest_gain: float = 6.0
     count_gain: float = 4.0
     confidence_slope: float = 0.25
@@ -94,27 +95,47 @@ def _confidence(gain: float, p: ModelParams) -> float:
     return 1.0 / (1.0 + math.exp(-(base + p.confidence_slope * (gain - p.flag_gain))))
 
 
-def _model_suggestion(f: Finding, by_start: Mapping[int, WordFit], starts: Sequence[int], tokens: Sequence[Token],
-                      p: ModelParams) -> Finding:
-    """A fast finding with the model's suggestion: for a single word, the model's best
-    candidate when it wins by ``suggest_gain``, else none; for a span of several words, the
-    fast suggestion is kept only when the model finds some word of the span replaceable by
-    that much."""
+def _model_view(f: Finding, by_start: Mapping[int, WordFit], starts: Sequence[int], tokens: Sequence[Token],
+                span_gains: Mapping[tuple[int, int, str], float], p: ModelParams) -> Finding | None:
+    """A fast finding as the model reads it, or None when the model vetoes it.
+
+    The suggestion: for a single word, the model's best candidate when it wins by
+    ``suggest_gain``, else none; for a span of several words, the fast suggestion when the
+    model reads the span with it better by ``suggest_gain`` (``span_gains``; without that
+    reading, when the model finds some word of the span replaceable by that much), else none.
+    The veto (``ModelParams.veto_gain``): no reading of the span improves it by that much, not
+    the fast suggestion and not any candidate of its words: the text reads best as written."""
+    lo, hi = bisect.bisect_left(starts, f.start), bisect.bisect_left(starts, f.end)
+    inside = [by_start[s] for s in starts[lo:hi]]
+    spanned = span_gains.get((f.start, f.end, f.suggestion)) if f.suggestion else None
+    if p.veto_gain is not None:
+        best = max([w.gain for w in inside] + ([spanned] if spanned is not None else []), default=-math.inf)
+        if best < p.veto_gain and (inside or spanned is not None):
+            return None
     fit = by_start.get(f.start)
     if fit is not None and tokens[fit.index].end == f.end:
         sugg = match_case(fit.best, f.text) if fit.best and fit.gain >= p.suggest_gain else None
+    elif spanned is not None:
+        sugg = f.suggestion if spanned >= p.suggest_gain else None
     else:
-        lo, hi = bisect.bisect_left(starts, f.start), bisect.bisect_left(starts, f.end)
-        inside = [by_start[s] for s in starts[lo:hi]]
         sugg = f.suggestion if any(w.gain >= p.suggest_gain for w in inside) else None
     return Finding(f.start, f.end, f.text, sugg, f.confidence, f.evidence)
 
 
+def span_readings(findings: Sequence[Finding]) -> list[tuple[int, int, str]]:
+    """The span replacements the model tier reads for the fast tier's ``findings``
+    (``unspin.core.model_fit.read_fits``'s ``spans``): each suggestion not taken from a list."""
+    return [(f.start, f.end, f.suggestion) for f in findings
+            if f.suggestion and not _LISTED.intersection(f.evidence)]
+
+
 def judge(text: str, tokens: Sequence[Token], fits: Mapping[int, WordFit], findings: Sequence[Finding], *,
-          params: ModelParams | None = None) -> ModelJudgement:
+          params: ModelParams | None = None,
+          span_gains: Mapping[tuple[int, int, str], float] | None = None) -> ModelJudgement:
     """Merge the model's word fits (by index into ``tokens``) with the fast tier's ``findings``
-    (offsets into ``text``). Findings come out ordered by offset and never overlap more than
-    the fast tier's did."""
+    (offsets into ``text``), and the gains of the fast suggestions read in place (``span_gains``,
+    ``span_readings``). Findings come out ordered by offset and never overlap more than the fast
+    tier's did."""
     p = params or ModelParams()
     by_start = {tokens[i].start: f for i, f in fits.items()}
     starts = sorted(by_start)
@@ -122,7 +143,10 @@ def judge(text: str, tokens: Sequence[Token], fits: Mapping[int, WordFit], findi
     covered: set[int] = set()
     for f in findings:
         if not _LISTED.intersection(f.evidence):
-            f = _model_suggestion(f, by_start, starts, tokens, p)
+            seen = _model_view(f, by_start, starts, tokens, span_gains or {}, p)
+            if seen is None:
+                continue
+            f = seen
         merged.append(f)
         covered.update(range(f.start, f.end))
     n_flagged = 0

@@ -125,16 +125,17 @@ def _starts_at(s: int, e: int, starts: Sequence[int]) -> bool:
     return k < len(starts) and starts[k] < e
 
 
-def _token_span(offsets: Sequence[tuple[int, int]], first: int, tok: Token) -> tuple[int, int] | None:
-    """Model tokens ``[a, b)`` covering the word ``tok`` exactly (a leading space allowed)."""
+def _token_span(offsets: Sequence[tuple[int, int]], first: int, start: int, end: int) -> tuple[int, int] | None:
+    """Model tokens ``[a, b)`` covering the characters ``start..end`` exactly (a leading space
+    allowed), searched from token ``first``; None when a token crosses either edge."""
     a = first
     n = len(offsets)
-    while a < n and offsets[a][1] <= tok.start:
+    while a < n and offsets[a][1] <= start:
         a += 1
     b = a
-    while b < n and offsets[b][0] < tok.end:
+    while b < n and offsets[b][0] < end:
         b += 1
-    if a >= b or offsets[b - 1][1] != tok.end or offsets[a][0] < tok.start - 1:
+    if a >= b or offsets[b - 1][1] != end or offsets[a][0] < start - 1:
         return None
     return a, b
 
@@ -144,14 +145,39 @@ def word_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
               sources: Mapping[str, Callable[[str], Sequence[str]]], model: LanguageModel, *,
               sentence_starts: Sequence[int], params: FitParams | None = None,
               proposable: Callable[[str], bool] | None = None) -> dict[int, WordFit]:
-    """``WordFit`` of every eligible token that the model can score, by token index.
+    """``WordFit`` of every eligible token that the model can score, by token index:
+    ``read_fits(...).words`` with no spans."""
+    return read_fits(text, tokens, eligible, sources, model, sentence_starts=sentence_starts, params=params,
+                     proposable=proposable).words
+
+
+@dataclass(frozen=True, slots=True)
+class FitReading:
+    """What ``read_fits`` read: each word's ``WordFit`` (by token index) and, for each span
+    replacement asked for, its gain (``(start, end, replacement)`` -> nats; absent when the
+    model's tokens do not begin and end at the span's edges)."""
+
+    words: dict[int, WordFit]
+    spans: dict[tuple[int, int, str], float]
+
+
+def read_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
+              sources: Mapping[str, Callable[[str], Sequence[str]]], model: LanguageModel, *,
+              sentence_starts: Sequence[int], params: FitParams | None = None,
+              proposable: Callable[[str], bool] | None = None,
+              spans: Sequence[tuple[int, int, str]] = ()) -> FitReading:
+    """``WordFit`` of every eligible token that the model can score, and the gain of each span
+    replacement ``(start, end, replacement)`` of ``spans``: how much better (nats) the text reads
+    with ``replacement`` (its case matched to the span's) in place of ``text[start:end]``, over
+    the replaced tokens and ``FitParams.right_tokens`` after them, as a word's gain is read. A
+    span reads in the window that holds its start; one that crosses a window's end is not read.
 
     ``sources`` name the candidate sources (``MODEL_SOURCE`` is reserved); ``sources[name](norm)``
     gives a word's candidate originals from that source, best first. With
     ``FitParams.propose_top``, the model's own likely words at the place are candidates too
     (``ModelWords.proposals``), those for which ``proposable(word)`` holds (default: any).
-    Work is one model pass per window plus one batched re-read of the screened candidates;
-    linear in the text."""
+    Work is one model pass per window plus one batched re-read of the screened candidates and
+    the spans; linear in the text."""
     p = params or FitParams()
     if MODEL_SOURCE in sources:
         raise ValueError(f"the candidate source name {MODEL_SOURCE!r} is reserved for the model's own words")
@@ -159,19 +185,25 @@ def word_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
                      proposable or (lambda _w: True))
     ids, offsets = model.encode(text)
     out: dict[int, WordFit] = {}
-    ti = 0
+    span_out: dict[tuple[int, int, str], float] = {}
+    pending = sorted(spans)
+    ti = si = 0
     for lo, hi in _windows(offsets, sentence_starts, min(p.window_tokens, MAX_WINDOW - 1)):
         win = model.window(ids[lo:hi])
         local = offsets[lo:hi]
+        end = local[-1][1] if local else 0
         queue = _Queue()
-        while ti < len(tokens) and tokens[ti].end <= (local[-1][1] if local else 0):
+        while ti < len(tokens) and tokens[ti].end <= end:
             if eligible[ti]:
-                span = _token_span(local, 0, tokens[ti])
+                span = _token_span(local, 0, tokens[ti].start, tokens[ti].end)
                 if span is not None:
                     reader.screen(tokens[ti], ti, span, win, queue, out)
             ti += 1
-        _finish(win, model, queue, p, out)
-    return out
+        while si < len(pending) and pending[si][0] < end:
+            reader.queue_span(pending[si], _token_span(local, 0, pending[si][0], pending[si][1]), win, queue)
+            si += 1
+        _finish(win, model, queue, p, out, span_out)
+    return FitReading(out, span_out)
 
 
 @dataclass(slots=True)
@@ -182,6 +214,7 @@ class _Queue:
 
     jobs: list[tuple[int, int, int, list[tuple[str, str]]]] = field(default_factory=list)
     variants: list[tuple[int, list[int]]] = field(default_factory=list)
+    spans: list[tuple[tuple[int, int, str], int, int, list[int]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +259,21 @@ class _Reader:
         for _, c in chosen:
             queue.variants.append((a, model.word_ids(match_case(c, tok.surface), space=space) + tail))
 
+    def queue_span(self, span: tuple[int, int, str], tokens: tuple[int, int] | None, win: Window,
+                   queue: _Queue) -> None:
+        """Queue the replacement ``span`` = (start, end, replacement) over the window's model
+        tokens ``tokens`` (None: the span's edges cut a model token; not read)."""
+        if tokens is None:
+            return
+        start, end, replacement = span
+        a, b = tokens[0] + 1, tokens[1] + 1  # window position 0 is DOCUMENT_START
+        if b > len(win.ids):
+            return  # the span runs past this window
+        space = self.text[start - 1:start] == " " if start > 0 else False
+        tail = [int(t) for t in win.ids[b:b + self.p.right_tokens]]
+        queue.spans.append((span, a, b, self.model.word_ids(match_case(replacement, self.text[start:end]),
+                                                             space=space) + tail))
+
     def _best(self, cands: list[str], tok: Token, space: bool, win: Window, a: int, left: float,
               limit: int) -> list[str]:
         """Of ``cands``, the ``limit`` whose first token is likeliest at position ``a``, among
@@ -237,9 +285,12 @@ class _Reader:
         return [cands[k] for k in np.argsort(-firsts, kind="stable") if firsts[k] >= left - self.p.screen][:limit]
 
 
-def _finish(win: Window, model: LanguageModel, queue: _Queue, p: FitParams, out: dict[int, WordFit]) -> None:
-    """Read every queued variant in one batch and keep each word's best gain."""
-    scores = model.variant_logprobs(win, queue.variants)
+def _finish(win: Window, model: LanguageModel, queue: _Queue, p: FitParams, out: dict[int, WordFit],
+            span_out: dict[tuple[int, int, str], float]) -> None:
+    """Read every queued variant in one batch; keep each word's best gain and each span's gain."""
+    scores = model.variant_logprobs(win, queue.variants + [(a, ids) for _, a, _, ids in queue.spans])
+    for (span, a, b, _ids), got in zip(queue.spans, scores[len(queue.variants):], strict=True):
+        span_out[span] = float(got.sum()) - float(win.token_logprob[a:min(b + p.right_tokens, len(win.ids))].sum())
     k = 0
     for ti, a, b, cands in queue.jobs:
         observed = float(win.token_logprob[a:min(b + p.right_tokens, len(win.ids))].sum())
