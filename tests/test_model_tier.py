@@ -238,5 +238,8 @@ def test_the_model_vetoes_a_fast_finding_that_no_reading_improves() -> None:
     better = {(s, e, "wood classifier"): ModelParams().suggest_gain + 1}
     kept = judge(text, toks, fits, fast, params=replace(ModelParams(), veto_gain=0.0), span_gains=better).findings
     assert [(f.text, f.suggestion) for f in kept] == [("forest classifier", "wood classifier")]
+    unread = judge(text, toks, {k: WordFit(k, -math.inf, None, 5.0)}, fast, params=ModelParams())
+    assert [f.text for f in unread.findings] == ["forest classifier"]  # the model read nothing of it: kept
+    assert ModelParams().veto_gain == 0.0
     listed = [replace(fast[0], evidence=("known-phrase",))]
     assert judge(text, toks, fits, listed, params=replace(ModelParams(), veto_gain=0.0), span_gains=spans).findings
