@@ -205,3 +205,19 @@ def test_the_spark_engine_refuses_the_semantic_path() -> None:
     spark = pytest.importorskip("unspin.engines.spark")
     with pytest.raises(ValueError, match="semantic"):
         spark.SparkScanOptions(trace=SEMANTIC).validate()
+
+
+def test_batches_and_the_worker_pool_give_the_single_trace(tmp_path, vectors: WordVectors) -> None:
+    from unspin.engines.pool import WorkerPool
+    from unspin.spec import LexiconSpec
+
+    db = tmp_path / "pool.db"
+    with Index.open(db, config=SEMANTIC) as idx:
+        idx.add([("tram", ORIGINAL), ("other", OTHER), ("story", SAME_STORY)])
+    queries = [("para", PARAPHRASE), ("story-copy", SAME_STORY), ("tram", ORIGINAL)]
+    with Index.open(db, config=SEMANTIC, read_only=True) as idx:
+        single = [idx.trace(text, id=doc_id) for doc_id, text in queries]
+        assert list(idx.trace_many(queries)) == single
+        assert single[0].matches[0].source_id == "tram"
+    with WorkerPool(2, LexiconSpec(), trace=SEMANTIC, trace_chunk=1) as pool:
+        assert list(pool.trace(str(db), queries, top=5, exclude_self=False)) == single
