@@ -22,6 +22,7 @@ from unspin.core.results import Match, Substitution, TraceResult
 from unspin.core.semantic import (
     SentenceEncoder,
     VectorTable,
+    encode_texts,
     pack_vectors,
     passage_vectors,
     rank_semantic,
@@ -285,15 +286,17 @@ class Index:
         texts: dict[str, str] = {}  # candidate id -> text, shared by the batch
         plans = []
         sem = self._semantic
-        qvecs = passage_vectors([text for _i, text, _x in batch], sem.encoder) if sem is not None else None
+        encoded = encode_texts([text for _i, text, _x in batch], sem.encoder) if sem is not None else None
         table = self._vector_table() if sem is not None else None
+        near: list[set[str]] = []
         for k, ((doc_id, text, exclude), fp, wkeys) in enumerate(zip(batch, fps, all_wkeys, strict=True)):
             query = self.store.candidates(fp.all_keys, limit=cfg.candidates, max_bucket=cfg.max_bucket,
                                           exclude=exclude)
             held = self.store.containment_candidates(wkeys, limit=cfg.candidates, max_bucket=cfg.max_bucket,
                                                      exclude=exclude).candidates if wkeys else ()
-            similar = rank_semantic(qvecs[k], table, params=sem.params, exclude=exclude) \
-                if sem is not None and qvecs is not None and table is not None else []
+            similar = rank_semantic(encoded[k].vectors, table, params=sem.params, exclude=exclude) \
+                if sem is not None and encoded is not None and table is not None else []
+            near.append({i for i, _s in similar})
             chosen = choose_candidates([c.id for c in query.candidates], [(c.id, c.shared_bands) for c in held],
                                        len(wkeys), params=cfg.containment, similar=similar)
             ids = []
@@ -307,7 +310,8 @@ class Index:
             plans.append((doc_id, text, ids, query.skipped_buckets))
         found = trace_texts([(doc_id, text, [(c, texts[c]) for c in ids]) for doc_id, text, ids, _s in plans],
                             top=top, params=cfg.relation, semantic=sem,
-                            stored=table.vectors_of if table is not None else None)
+                            stored=table.vectors_of if table is not None else None,
+                            similar=near if sem is not None else None, encoded=encoded)
         for result, (_i, text, _ids, skipped) in zip(found, plans, strict=True):
             result.stats["skipped_buckets"] = float(skipped)
             if learn:
@@ -318,7 +322,8 @@ class Index:
         """Every stored passage vector, loaded once and kept until this index adds or removes."""
         if self._table is None:
             dim = self._semantic.encoder.dim if self._semantic is not None else 0
-            self._table = VectorTable.from_blobs(self.store.vectors(), dim)
+            dims = self._semantic.params.search_dims if self._semantic is not None else 0
+            self._table = VectorTable.from_blobs(self.store.vectors(), dim, search_dims=dims)
         return self._table
 
     def learn(self, result: TraceResult, text: str) -> int:

@@ -47,6 +47,11 @@ NEIGHBOURS = 10
 #: same-story MRPC sentences judged "not equivalent" a median of 0.72 (``mrpc-train.jsonl``,
 #: tuning half): the vote only brings candidates up, verification decides.
 CANDIDATE_SIMILARITY = 0.7
+#: Dimensions the candidate search reads: the first 64 of each vector, renormalised. WordLlama
+#: trains its embeddings so that a prefix is an embedding itself (Matryoshka representations),
+#: and the search only proposes candidates (the relation reads every dimension): 4 times less
+#: arithmetic and memory than all 256 (``bench/bench_semantic.py`` measures both).
+SEARCH_DIMS = 64
 #: Semantic candidates verified per query, beside the band and containment candidates.
 SEMANTIC_LIMIT = 5
 #: Cosine at or above which two sentences count as one said twice, and the share and number of
@@ -75,13 +80,15 @@ class SentenceEncoder(Protocol):
 class SemanticParams:
     """The semantic path's settings (``TraceConfig.semantic``; all read at query time).
 
-    Candidates: ``neighbours`` nearest stored passages per query passage, counted from a cosine
-    of ``candidate_similarity``; at most ``limit`` semantic candidates per query. Relation: two
-    sentences at ``sentence_similarity`` or more are the same sentence reworded, and
-    ``min_sentences`` of them covering ``min_share`` of the input's or the source's words make
+    Candidates: ``neighbours`` nearest stored passages per query passage by the cosine of their
+    first ``search_dims`` dimensions, counted from a cosine of ``candidate_similarity``; at most
+    ``limit`` semantic candidates per query. Relation: two sentences at ``sentence_similarity``
+    or more (all dimensions) are the same sentence reworded, and ``min_sentences`` of them
+    covering ``min_share`` of the input's or the source's words make
     a ``derived`` paraphrase. Defaults: the module constants."""
 
     neighbours: int = NEIGHBOURS
+    search_dims: int = SEARCH_DIMS
     candidate_similarity: float = CANDIDATE_SIMILARITY
     limit: int = SEMANTIC_LIMIT
     sentence_similarity: float = SENTENCE_SIMILARITY
@@ -89,7 +96,7 @@ class SemanticParams:
     min_share: float = MIN_SHARE
 
     def __post_init__(self) -> None:
-        for name in ("neighbours", "limit", "min_sentences"):
+        for name in ("neighbours", "search_dims", "limit", "min_sentences"):
             value = getattr(self, name)
             if isinstance(value, bool) or value < 1:
                 raise ValueError(f"semantic.{name} must be at least 1, got {value!r}")
@@ -153,40 +160,63 @@ def unpack_vectors(blob: bytes, dim: int) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f2").reshape(-1, dim)
 
 
+def _prefix(matrix: np.ndarray, dims: int) -> np.ndarray:
+    """The first ``dims`` columns of ``matrix`` as unit rows (float32; zero rows stay zero)."""
+    head = np.asarray(matrix[:, :dims], dtype=np.float32)
+    norms = np.linalg.norm(head, axis=1, keepdims=True)
+    out: np.ndarray = head / np.where(norms > 0, norms, 1.0)
+    return out
+
+
 @dataclass(frozen=True)
 class VectorTable:
-    """Every stored passage vector of an index, ready to search: ``matrix`` (float32 rows),
-    ``owner`` (the document number of each row) and ``ids`` (document ids by number).
-    Immutable once built; ``from_blobs`` builds it from (id, packed vectors) pairs."""
+    """Every stored passage vector of an index, ready to search: ``matrix`` (float16 rows, as
+    stored), ``owner`` (the document number of each row), ``ids`` (document ids by number),
+    ``rows`` (id -> its first and end row) and ``search``: the first ``search_dims`` columns of
+    ``matrix`` renormalised, float32, what ``rank_semantic`` multiplies. Immutable once built;
+    ``from_blobs`` builds it from (id, packed vectors) pairs. Memory: 2 bytes per dimension
+    and 4 per search dimension, per passage."""
 
     ids: tuple[str, ...]
     owner: np.ndarray
     matrix: np.ndarray
-    #: document id -> (first row, end row) of its vectors
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)
+    search_dims: int = 0
+    search: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
     @classmethod
-    def from_blobs(cls, rows: Iterable[tuple[str, bytes]], dim: int) -> VectorTable:
+    def from_blobs(cls, rows: Iterable[tuple[str, bytes]], dim: int, *,
+                   search_dims: int = 0) -> VectorTable:
+        """The table of (id, ``pack_vectors`` blob) rows of ``dim`` dimensions (empty blobs
+        skipped); ``search_dims`` (0: all) columns are searched."""
         ids: list[str] = []
         blocks: list[np.ndarray] = []
-        owners: list[np.ndarray] = []
         for doc_id, blob in rows:
             vecs = unpack_vectors(blob, dim)
-            if not len(vecs):
-                continue
-            owners.append(np.full(len(vecs), len(ids), dtype=np.int64))
-            ids.append(doc_id)
-            blocks.append(vecs)
-        matrix = np.concatenate(blocks).astype(np.float32) if blocks else np.zeros((0, dim), dtype=np.float32)
-        owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
-        ends = np.cumsum([len(b) for b in blocks]).tolist()
-        spans = {i: (e - len(b), e) for i, b, e in zip(ids, blocks, ends, strict=True)}
-        return cls(tuple(ids), owner, matrix, spans)
+            if len(vecs):
+                ids.append(doc_id)
+                blocks.append(vecs)
+        matrix = np.concatenate(blocks) if blocks else np.zeros((0, dim), dtype=np.float16)
+        return cls.from_matrix(ids, [len(b) for b in blocks], matrix, search_dims=search_dims)
+
+    @classmethod
+    def from_matrix(cls, ids: Sequence[str], sizes: Sequence[int], matrix: np.ndarray, *,
+                    search_dims: int = 0) -> VectorTable:
+        """The table of ``matrix``'s rows (stored as float16), the first ``sizes[k]`` of them
+        ``ids[k]``'s, the next ones the next id's; ``search_dims`` (0: all) columns searched."""
+        if sum(sizes) != len(matrix) or len(sizes) != len(ids):
+            raise ValueError(f"{len(ids)} ids of {sum(sizes)} rows in all do not describe {len(matrix)} rows")
+        stored = np.asarray(matrix, dtype=np.float16)
+        owner = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
+        ends = np.cumsum(sizes).tolist()
+        spans = {i: (int(e) - n, int(e)) for i, n, e in zip(ids, sizes, ends, strict=True)}
+        dims = min(search_dims or stored.shape[1], stored.shape[1])
+        return cls(tuple(ids), owner, stored, spans, dims, _prefix(stored, dims))
 
     def vectors_of(self, doc_id: str) -> np.ndarray | None:
         """The stored vectors of one document (float32 rows), or ``None`` when it has none."""
         span = self.rows.get(doc_id)
-        return None if span is None else self.matrix[span[0] : span[1]]
+        return None if span is None else self.matrix[span[0] : span[1]].astype(np.float32)
 
     def __len__(self) -> int:
         return int(self.matrix.shape[0])
@@ -198,21 +228,27 @@ def rank_semantic(query: np.ndarray, table: VectorTable, *, params: SemanticPara
     vectors are ``query``, best first, ties by id, at most ``params.limit``: each query passage
     gives each document among its ``neighbours`` nearest passages (cosine at least
     ``candidate_similarity``; ``exclude``'s passages skipped) its best cosine there, and a
-    document's score is the sum. Exact nearest neighbours (brute force, float32)."""
+    document's score is the sum. Cosines are those of the first ``search_dims`` dimensions
+    (renormalised); the nearest neighbours by them are exact (brute force, float32)."""
     p = params if params is not None else SemanticParams()
     if not len(query) or not len(table):
         return []
-    sims = np.asarray(query, dtype=np.float32) @ table.matrix.T
+    dims = min(p.search_dims, table.matrix.shape[1])
+    search = table.search if table.search_dims == dims else _prefix(table.matrix, dims)
+    sims = _prefix(np.asarray(query), dims) @ search.T
     if exclude is not None and exclude in table.rows:
         a, b = table.rows[exclude]
         sims[:, a:b] = -2.0
-    k = min(p.neighbours, sims.shape[1])
-    top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < sims.shape[1] else \
-        np.broadcast_to(np.arange(sims.shape[1]), sims.shape)
-    best = np.take_along_axis(sims, top, axis=1)
-    keep = best >= p.candidate_similarity
-    q_row = np.broadcast_to(np.arange(len(sims))[:, None], top.shape)[keep]
-    docs, cos = table.owner[top[keep]], best[keep].astype(np.float64)
+    # The passages at the floor or above, then each query passage's ``neighbours`` best of them
+    # (ties: the earlier stored passage): the top ``neighbours`` cut at the floor, without a partition
+    # of every row.
+    q_row, col = np.nonzero(sims >= p.candidate_similarity)
+    val = sims[q_row, col]
+    order = np.lexsort((col, -val, q_row))
+    q_row, col, val = q_row[order], col[order], val[order]
+    first = np.searchsorted(q_row, q_row, side="left")
+    keep = np.arange(len(q_row)) - first < p.neighbours
+    q_row, docs, cos = q_row[keep], table.owner[col[keep]], val[keep].astype(np.float64)
     scores: dict[int, float] = {}
     seen: dict[tuple[int, int], float] = {}
     for r, d, c in zip(q_row.tolist(), docs.tolist(), cos.tolist(), strict=True):

@@ -6,8 +6,9 @@ alignment, classifies the relation, and builds the evidence. It does no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -39,11 +40,21 @@ class SemanticPath:
     encoder: SentenceEncoder
 
 
+#: A text's encoded passages, or a function that computes them when first needed.
+LazyEncoded = EncodedText | Callable[[], EncodedText]
+
+
+def _force(value: LazyEncoded | None, text: str, semantic: SemanticPath) -> EncodedText:
+    if value is None:
+        return encode_passages(text, semantic.encoder)
+    return value if isinstance(value, EncodedText) else value()
+
+
 def match_source(text: str, tokens: list[Token], source_id: str, source_text: str, *,
                  params: RelationParams | None = None, input_facts: set[str] | None = None,
                  verified: Match | None = None, semantic: SemanticPath | None = None,
-                 input_passages: EncodedText | None = None,
-                 source_passages: EncodedText | None = None) -> Match | None:
+                 input_passages: LazyEncoded | None = None,
+                 source_passages: LazyEncoded | None = None) -> Match | None:
     """Verify one candidate source; ``None`` when the two texts are unrelated.
 
     The match always reads input -> source: its offsets, substitutions and ``restored`` text
@@ -52,12 +63,12 @@ def match_source(text: str, tokens: list[Token], source_id: str, source_text: st
     the pair was verified from that side. Its relation and score are kept (never ``None``)
     if this direction's own verdict differs, for example a copy that takes only part of a
     longer source; the evidence is still this direction's alignment.
-    ``semantic``: the semantic path, when on: the pair's sentences are also aligned by vector
-    (``input_passages``/``source_passages``: each text's ``encode_passages``, when the caller
-    has them), and a
-    paraphrase found only that way is ``derived`` with the vector-aligned sentences as its
+    ``semantic``: the semantic path, when on. A pair the skeleton alignment does not call a
+    copy has its sentences aligned by vector too (``input_passages``/``source_passages``: each
+    text's ``encode_passages``, or a function giving it, when the caller has them), and a
+    paraphrase found that way is ``derived`` with the vector-aligned sentences as its
     alignments, no substitutions (its differences are rewording, not swaps) and the input as
-    its ``restored`` text.
+    its ``restored`` text (``stats``: ``semantic_sentences``, ``semantic_share``).
     """
     src_tokens = tokenize(source_text)
     report = align(text, tokens, source_text, src_tokens)
@@ -65,16 +76,18 @@ def match_source(text: str, tokens: list[Token], source_id: str, source_text: st
     src_facts = facts(src_tokens)
     shared = fact_overlap(in_facts, src_facts)
     vocab = fact_overlap(content_words(tokens), content_words(src_tokens))
-    sem: SemanticAlignment | None = None
-    if semantic is not None:
-        own = input_passages if input_passages is not None else encode_passages(text, semantic.encoder)
-        theirs = source_passages if source_passages is not None else encode_passages(source_text, semantic.encoder)
-        sem = semantic_alignment(own, theirs, params=semantic.params)
     n_shared = len(in_facts & src_facts)
-    relation, score = classify(report, shared, n_shared, vocab, params=params, semantic=sem,
-                               semantic_params=semantic.params if semantic is not None else None)
-    by_vectors = (sem is not None and relation == DERIVED
-                  and classify(report, shared, n_shared, vocab, params=params)[0] != DERIVED)
+    relation, score = classify(report, shared, n_shared, vocab, params=params)
+    sem: SemanticAlignment | None = None
+    by_vectors = False
+    if semantic is not None and relation != DERIVED:
+        # The vector rule comes after the copy rules (``classify``): it is read only when they
+        # do not call the pair a copy, and the verdict is what ``classify`` gives with it.
+        sem = semantic_alignment(_force(input_passages, text, semantic),
+                                 _force(source_passages, source_text, semantic), params=semantic.params)
+        relation, score = classify(report, shared, n_shared, vocab, params=params, semantic=sem,
+                                   semantic_params=semantic.params)
+        by_vectors = is_paraphrase(sem, params=semantic.params)  # what ``classify`` read before the facts rule
     if verified is not None and relation != verified.relation:
         relation, score = verified.relation, verified.score
     if relation is None:
@@ -122,13 +135,30 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return inter / (union - inter)
 
 
-def _semantic_paraphrase(own: EncodedText | None, theirs: EncodedText | None, semantic: SemanticPath | None) -> bool:
-    """Whether the semantic path is on and a source (whose passages are ``theirs``) is a
-    paraphrase of the input (``own``) by vector alone: such a candidate is verified whatever
-    its overlap."""
-    if semantic is None or own is None or theirs is None:
-        return False
-    return is_paraphrase(semantic_alignment(own, theirs, params=semantic.params), params=semantic.params)
+class PassageCache:
+    """The encoded passages of the texts of one trace call, each computed on first use: from
+    the vectors an index stored for a source (``stored``: source id -> its vectors or ``None``;
+    ``encoded_from_vectors``), else by the encoder. Not shared between calls."""
+
+    def __init__(self, encoder: SentenceEncoder, stored: Callable[[str], np.ndarray | None] | None = None) -> None:
+        self._encoder = encoder
+        self._stored = stored
+        self._sources: dict[str, EncodedText] = {}
+
+    def source(self, source_id: str, text: str) -> EncodedText:
+        """The passages of a candidate source (memoised by id)."""
+        found = self._sources.get(source_id)
+        if found is None:
+            vecs = self._stored(source_id) if self._stored is not None else None
+            found = encoded_from_vectors(text, vecs) if vecs is not None else None
+            if found is None:
+                found = encode_passages(text, self._encoder)
+            self._sources[source_id] = found
+        return found
+
+    def add(self, source_id: str, encoded: EncodedText) -> None:
+        """Record a source's passages computed elsewhere (a batch call of ``encode_texts``)."""
+        self._sources.setdefault(source_id, encoded)
 
 
 def prefilter_profiles(texts: Sequence[str]) -> list[Profile]:
@@ -140,7 +170,8 @@ def prefilter_profiles(texts: Sequence[str]) -> list[Profile]:
 def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-", top: int = TOP_MATCHES,
                params: RelationParams | None = None,
                profiles: Sequence[Profile] | None = None, semantic: SemanticPath | None = None,
-               encoded: Sequence[EncodedText] | None = None) -> TraceResult:
+               similar: Collection[str] = (), own: EncodedText | None = None,
+               cache: PassageCache | None = None) -> TraceResult:
     """Rank ``candidates`` ((source id, source text) pairs) as sources of ``text``.
 
     A cheap prefilter (skeleton-shingle and fact overlap) drops candidates that can be neither
@@ -148,10 +179,11 @@ def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-
     dropped too. Matches are ordered by score (derived before same-story), ties by source id,
     and cut to ``top``. ``profiles``: ``prefilter_profiles([text, *candidate texts])`` when the
     caller has them already (the result is the same). ``semantic``: the semantic path, when on
-    (``match_source``); a candidate the prefilter drops is still verified when its sentences
-    make a paraphrase of the input's by vector (``unspin.core.semantic.is_paraphrase``).
-    ``encoded``: ``encode_texts([text, *candidate texts])`` when the caller has them (the
-    result is the same).
+    (``match_source``); a candidate named in ``similar`` (the semantic path's own, from
+    ``unspin.core.semantic.rank_semantic``) that the prefilter drops is still verified when its
+    sentences make a paraphrase of the input's by vector (``is_paraphrase``). ``own``: the input's
+    ``encode_passages``, and ``cache``: the candidates', when the caller has them (the result
+    is the same).
     """
     p = params or RelationParams()
     tokens: list[Token] | None = None  # tokenised when the first candidate passes the prefilter
@@ -162,27 +194,33 @@ def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-
     elif len(profiles) != len(sources) + 1:
         raise ValueError(f"expected {len(sources) + 1} profiles (the input's, then each candidate's), "
                          f"got {len(profiles)}")
-    if semantic is not None and encoded is None:
-        encoded = encode_texts([text] + [t for _i, t in sources], semantic.encoder)
-    elif encoded is not None and len(encoded) != len(sources) + 1:
-        raise ValueError(f"expected {len(sources) + 1} encoded texts, got {len(encoded)}")
-    own = encoded[0] if semantic is not None and encoded is not None else None
+    passages = cache if cache is not None or semantic is None else PassageCache(semantic.encoder)
+    mine: list[EncodedText] = [own] if own is not None else []
+
+    def input_passages() -> EncodedText:
+        if not mine and semantic is not None:
+            mine.append(encode_passages(text, semantic.encoder))
+        return mine[0]
+
     query = profiles[0]
     matches = []
     n = verified = 0
-    for k, ((source_id, source_text), prof) in enumerate(zip(sources, profiles[1:], strict=True)):
+    for (source_id, source_text), prof in zip(sources, profiles[1:], strict=True):
         n += 1
-        theirs = encoded[k + 1] if semantic is not None and encoded is not None else None
         if (_jaccard(query.shingles, prof.shingles) < _PREFILTER_SKELETON
                 and _jaccard(query.facts, prof.facts) < p.same_story_facts
-                and not _semantic_paraphrase(own, theirs, semantic)):
+                and not (semantic is not None and passages is not None and source_id in similar
+                         and is_paraphrase(semantic_alignment(input_passages(), passages.source(source_id, source_text),
+                                                              params=semantic.params), params=semantic.params))):
             continue
         verified += 1
         if tokens is None:
             tokens = tokenize(text)
             in_facts = facts(tokens)
+        theirs = partial(passages.source, source_id, source_text) if passages is not None else None
         m = match_source(text, tokens, source_id, source_text, params=p, input_facts=in_facts,
-                         semantic=semantic, input_passages=own, source_passages=theirs)
+                         semantic=semantic, input_passages=input_passages if semantic is not None else None,
+                         source_passages=theirs)
         if m is not None:
             matches.append(m)
     matches.sort(key=lambda m: (-m.score, m.source_id))
@@ -192,32 +230,29 @@ def trace_text(text: str, candidates: Iterable[tuple[str, str]], *, id: str = "-
 
 def trace_texts(queries: Sequence[tuple[str, str, Sequence[tuple[str, str]]]], *, top: int = TOP_MATCHES,
                 params: RelationParams | None = None, semantic: SemanticPath | None = None,
-                stored: Callable[[str], np.ndarray | None] | None = None) -> list[TraceResult]:
+                stored: Callable[[str], np.ndarray | None] | None = None,
+                similar: Sequence[Collection[str]] | None = None,
+                encoded: Sequence[EncodedText] | None = None) -> list[TraceResult]:
     """``trace_text`` for each (id, text, candidates) of a batch, with the prefilter profiles of
     every query and every distinct candidate (by source id) computed in one call: the same
-    results, without the per-call cost of the batched fingerprint path. With ``semantic``, the
-    passages of every text are encoded in one call too, except a candidate's whose vectors
-    ``stored`` (source id -> the vectors an index stored for it, or ``None``) returns: those are
-    read from it (``encoded_from_vectors``; the same vectors, rounded alike)."""
+    results, without the per-call cost of the batched fingerprint path. With ``semantic``:
+    ``similar`` holds each query's semantic candidates (``trace_text``), ``encoded`` each
+    query's ``encode_passages`` when the caller has them, and a candidate's passages are read
+    from the vectors ``stored`` returns for its id when it returns some (``PassageCache``; the
+    same vectors, rounded alike), else encoded when first needed."""
     texts: dict[str, str] = {}
     for _id, _text, cands in queries:
         for source_id, source_text in cands:
             texts.setdefault(source_id, source_text)
     profiles = prefilter_profiles([text for _id, text, _c in queries] + list(texts.values()))
     by_id = dict(zip(texts, profiles[len(queries) :], strict=True))
-    enc: dict[str, EncodedText] = {}
-    own_enc: list[EncodedText | None] = [None] * len(queries)
-    if semantic is not None:
-        for source_id, source_text in texts.items():
-            vecs = stored(source_id) if stored is not None else None
-            found = encoded_from_vectors(source_text, vecs) if vecs is not None else None
-            if found is not None:
-                enc[source_id] = found
-        fresh = [i for i in texts if i not in enc]
-        every = encode_texts([text for _id, text, _c in queries] + [texts[i] for i in fresh], semantic.encoder)
-        own_enc = list(every[: len(queries)])
-        enc.update(zip(fresh, every[len(queries) :], strict=True))
-    return [trace_text(text, cands, id=qid, top=top, params=params, profiles=[own] + [by_id[c] for c, _t in cands],
-                       semantic=semantic,
-                       encoded=[e, *(enc[c] for c, _t in cands)] if e is not None else None)
-            for (qid, text, cands), own, e in zip(queries, profiles[: len(queries)], own_enc, strict=True)]
+    cache = PassageCache(semantic.encoder, stored) if semantic is not None else None
+    if semantic is not None and encoded is None:
+        encoded = encode_texts([text for _id, text, _c in queries], semantic.encoder)
+    own: Sequence[EncodedText | None] = encoded if encoded is not None else [None] * len(queries)
+    near: Sequence[Collection[str]] = similar if similar is not None else [()] * len(queries)
+    if len(own) != len(queries) or len(near) != len(queries):
+        raise ValueError(f"expected one encoded text and one set of semantic candidates per query ({len(queries)})")
+    return [trace_text(text, cands, id=qid, top=top, params=params, profiles=[prof] + [by_id[c] for c, _t in cands],
+                       semantic=semantic, similar=sim, own=enc, cache=cache)
+            for (qid, text, cands), prof, enc, sim in zip(queries, profiles[: len(queries)], own, near, strict=True)]
