@@ -221,3 +221,23 @@ def test_batches_and_the_worker_pool_give_the_single_trace(tmp_path, vectors: Wo
         assert single[0].matches[0].source_id == "tram"
     with WorkerPool(2, LexiconSpec(), trace=SEMANTIC, trace_chunk=1) as pool:
         assert list(pool.trace(str(db), queries, top=5, exclude_self=False)) == single
+
+
+def test_the_cli_indexes_and_traces_with_the_semantic_path(tmp_path, vectors: WordVectors, cli) -> None:
+    import json
+
+    db = str(tmp_path / "cli.db")
+    config = tmp_path / "semantic.json"
+    config.write_text(json.dumps({"trace": {"semantic": {}}}), encoding="utf-8")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in (("tram", ORIGINAL),
+                                                                                   ("other", OTHER))),
+                      encoding="utf-8")
+    p = cli("index", "add", "--db", db, "--config", str(config), str(corpus))
+    assert p.returncode == 0, p.stderr
+    p = cli("trace", "--db", db, "--config", str(config), "-", "--format", "jsonl", stdin=PARAPHRASE)
+    assert p.returncode == 1, p.stderr  # 1: a derived match
+    (first, *_rest) = json.loads(p.stdout)["matches"]
+    assert (first["source_id"], first["relation"]) == ("tram", "derived")
+    p = cli("trace", "--db", db, "-", "--format", "jsonl", stdin=PARAPHRASE)  # the default: no semantic path
+    assert p.returncode == 0 and not json.loads(p.stdout)["matches"]
