@@ -241,3 +241,19 @@ def test_the_cli_indexes_and_traces_with_the_semantic_path(tmp_path, vectors: Wo
     assert (first["source_id"], first["relation"]) == ("tram", "derived")
     p = cli("trace", "--db", db, "-", "--format", "jsonl", stdin=PARAPHRASE)  # the default: no semantic path
     assert p.returncode == 0 and not json.loads(p.stdout)["matches"]
+
+
+def test_stale_vectors_of_a_reused_row_id_are_dropped(tmp_path) -> None:
+    import sqlite3
+
+    db = tmp_path / "stale.db"
+    with SQLiteStore(db) as store:
+        store.add([StoredDocument("a", "text a", b"", (1,), vectors=pack_vectors(np.ones((1, 4), np.float32)))])
+    c = sqlite3.connect(db)  # a writer that knows no passages table removes "a" (an older unspin)
+    c.execute("DELETE FROM docs WHERE id = 'a'")
+    c.execute("DELETE FROM lsh")
+    c.commit()
+    c.close()
+    with SQLiteStore(db) as store:
+        assert store.add([StoredDocument("b", "text b", b"", (2,))]) == 1  # takes the row id "a" had
+        assert list(store.vectors()) == []

@@ -412,6 +412,9 @@ class SQLiteStore:
                 # In key order: each B-tree page is visited once per batch instead of at random.
                 _insert_pairs(c, np.stack([key_arr[order], doc_arr[order]], axis=1).ravel().tolist())
             with_vectors = [(base + j, vectors[r[0]]) for j, r in enumerate(new) if r[0] in vectors]
+            # Row ids past the largest one belong to no document: passages left there by a writer
+            # that removed documents without knowing the table (an older unspin) are stale.
+            c.execute("DELETE FROM passages WHERE doc >= ?", (base,))
             if with_vectors:
                 c.executemany("INSERT INTO passages(doc, vectors) VALUES (?, ?)", with_vectors)
             self._touch(c)
