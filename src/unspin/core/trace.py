@@ -93,6 +93,7 @@ def match_source(text: str, tokens: list[Token], source_id: str, source_text: st
     if relation is None:
         return None
     derived = relation == DERIVED
+    by_vectors = by_vectors and derived
     subs = report.substitutions if derived and not by_vectors else ()
     stats = {"shared_facts": shared, "shared_vocabulary": vocab, "copied_words": float(report.copied_words),
              "mean_similarity": report.mean_similarity, "source_coverage": report.source_coverage}
@@ -155,10 +156,6 @@ class PassageCache:
                 found = encode_passages(text, self._encoder)
             self._sources[source_id] = found
         return found
-
-    def add(self, source_id: str, encoded: EncodedText) -> None:
-        """Record a source's passages computed elsewhere (a batch call of ``encode_texts``)."""
-        self._sources.setdefault(source_id, encoded)
 
 
 def prefilter_profiles(texts: Sequence[str]) -> list[Profile]:
