@@ -1,12 +1,13 @@
-"""Which indexed documents a query verifies: its band candidates and its containment sources, merged.
+"""Which indexed documents a query verifies: its band candidates and its containment sources
+(and, with the semantic path on, its nearest passages), merged.
 
 A query gets two ranked lists from an index: the documents sharing most of its LSH band keys
 (``Store.candidates``, whole copies and same-story reports) and those holding most of its
 winnowed content-word hashes (``Store.containment_candidates``, passages copied into a longer or
 shorter text); with the semantic path on, also the documents whose passage vectors lie nearest
-the query's (``unspin.core.semantic.rank_semantic``, paraphrases).
-``choose_candidates`` is the one rule that turns both into the list verified by
-alignment; the local engine (``unspin.index.Index.trace``) and the Spark engine
+the query's (``unspin.core.semantic.rank_semantic``, paraphrases: a third list, which only the
+local engine computes). ``choose_candidates`` is the one rule that turns them into the list
+verified by alignment; the local engine (``unspin.index.Index.trace``) and the Spark engine
 (``unspin.engines.spark``) both call it, so they verify the same documents in the same order.
 
 Pure; no I/O.
