@@ -1,6 +1,7 @@
 """Partial reuse: a share of a source's sentences copied into another article, found or not.
 
     PYTHONPATH=src python bench/bench_partial.py [--shared ../shared] [--half report|tune] [--n 40] [--quick]
+                                                 [--no-semantic]
 
 Fixtures (issue 15, "Evaluation"), built from ``bbc-news.jsonl`` and seeded:
 
@@ -21,12 +22,21 @@ Fixtures (issue 15, "Evaluation"), built from ``bbc-news.jsonl`` and seeded:
   equivalent"), side 1 indexed, side 2 traced: any ``derived`` match is a false positive; and
   documents of 8 label-1 pairs (human paraphrases): recall@1 as ``derived``.
 
+* **paraphrased passages in a host**: the 8 side-2 sentences of a label-1 MRPC document inserted
+  as one block at a seeded position among a host's sentences (hosts reused in turn): recall@1
+  as ``derived`` to the side-1 document.
+
+Every query is traced twice in the same run: ``before``, the default ``TraceConfig()`` (an index
+built without passage vectors), and ``after``, ``TraceConfig(semantic=SemanticParams())`` (the
+semantic path, ``unspin.core.semantic``; the same documents indexed again with their passage
+vectors). ``--no-semantic`` skips the second.
+
 Reported: recall@1 as ``derived`` (the top match is the source, or an article of the same text,
 and its relation is ``derived``) by strength and share; negatives called ``derived``; for the
 datasketch ``MinHashLSH`` baseline (word 5-gram shingles, threshold 0.5, 128 permutations, as in
 ``bench_trace.py``) on the same index and queries: recall@1 (top LSH candidate) and negatives
 with any candidate. Also ingest rate and index size per article (SQLite, temporary file) and
-query latency for both. JSON goes to ``bench/out/partial.json``.
+query latency for each. JSON goes to ``bench/out/partial.json``.
 """
 
 from __future__ import annotations
@@ -168,6 +178,59 @@ def mrpc_documents(data: Path, *, half: str, label: int, n: int, seed: int) -> l
     return docs
 
 
+def embed_passages(mrpc: Sequence[tuple[str, str, str]], hosts: Sequence[Article], *,
+                   seed: int) -> list[tuple[str, str]]:
+    """(side-1 id, query) per MRPC document: its side-2 sentences (a human paraphrase of the
+    indexed side 1) inserted as one block at a seeded position among a host's sentences, hosts
+    taken in turn."""
+    rng = random.Random(seed * 13)
+    out = []
+    for k, (doc_id, _side1, side2) in enumerate(mrpc):
+        body = split_sentences(hosts[k % len(hosts)].text)
+        at = rng.randrange(0, len(body) + 1)
+        out.append((doc_id, " ".join([*body[:at], side2, *body[at:]])))
+    return out
+
+
+@dataclass
+class Traced:
+    """What one configuration found for every query of the run."""
+
+    found: list[tuple[str, str, float]]
+    latency_ms: list[float]
+    negatives: list[Any]
+    mrpc: dict[int, list[tuple[str, Any]]]
+    embedded: list[tuple[str, Any]]
+
+
+def trace_all(idx: Any, fixtures: Sequence[Fixture], hosts: Sequence[Article],
+              mrpc: dict[int, list[tuple[str, str, str]]], embedded: Sequence[tuple[str, str]]) -> Traced:
+    """Trace every query of the run with one index (one configuration)."""
+    idx.trace(hosts[0].text, id="warm-up")
+    lat: list[float] = []
+    found: list[tuple[str, str, float]] = []
+    for f in fixtures:
+        t = time.perf_counter()
+        r = idx.trace(f.text, id=f.host_id)
+        lat.append((time.perf_counter() - t) * 1000)
+        top = r.matches[0] if r.matches else None
+        found.append((top.source_id, top.relation, top.coverage) if top else ("", "", 0.0))
+    neg = [idx.trace(h.text, id=h.id) for h in hosts]
+    mrpc_traced = {label: [(i, idx.trace(side2, id=f"{i}-side2")) for i, _s1, side2 in mrpc[label]]
+                   for label in (0, 1)}
+    emb = [(i, idx.trace(text, id=f"{i}-in-host")) for i, text in embedded]
+    return Traced(found, lat, neg, mrpc_traced, emb)
+
+
+def _derived_at_1(results: Sequence[tuple[str, Any]]) -> float:
+    return (sum(bool(r.matches) and r.matches[0].source_id == i and r.matches[0].relation == "derived"
+                for i, r in results) / len(results)) if results else float("nan")
+
+
+def _any_derived(results: Sequence[Any]) -> int:
+    return sum(any(m.relation == "derived" for m in r.matches) for r in results)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shared", default=None, help="the shared folder holding data/")
@@ -177,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="--n 12")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", default=str(BENCH_DIR / "out" / "partial.json"))
+    ap.add_argument("--no-semantic", action="store_true", help="trace with the default configuration only")
     args = ap.parse_args(argv)
     n = 12 if args.quick else args.n
     data = data_dir(args.shared)
@@ -192,38 +256,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     docs = [(a.id, a.text) for a in articles if a.id not in host_ids]
     mrpc = {label: mrpc_documents(data, half=args.half, label=label, n=n, seed=args.seed) for label in (0, 1)}
     docs += [(i, side1) for label in (0, 1) for i, side1, _side2 in mrpc[label]]
+    embedded = embed_passages(mrpc[1], hosts, seed=args.seed)
     Index = index_class()
-    res: dict[str, Any] = {"meta": {"half": args.half, "n": n, "seed": args.seed, "indexed": len(docs)}}
+    from unspin.core.config import TraceConfig
+    from unspin.core.semantic import SemanticParams
+    configs = {"before": TraceConfig()}
+    if not args.no_semantic:
+        configs["after"] = TraceConfig(semantic=SemanticParams())
+    res: dict[str, Any] = {"meta": {"half": args.half, "n": n, "seed": args.seed, "indexed": len(docs),
+                                    "configs": {k: c.to_dict() for k, c in configs.items()}}, "ingest": {}}
+    traced: dict[str, Traced] = {}
+    text_bytes = sum(len(t.encode()) for _i, t in docs)
     with tempfile.TemporaryDirectory(prefix="unspin-partial-") as tmp:
-        db = Path(tmp) / "partial.sqlite"
-        log(f"indexing {len(docs)} articles")
-        t0 = time.perf_counter()
-        idx = Index.open(db)
-        idx.add(docs)
-        ingest_s = time.perf_counter() - t0
-        idx.close()
-        text_bytes = sum(len(t.encode()) for _i, t in docs)
-        size = disk_bytes(db)
-        base_s = time_baseline_ingest(docs)
-        res["ingest"] = {"unspin_docs_per_s": len(docs) / ingest_s, "datasketch_docs_per_s": len(docs) / base_s,
-                         "bytes_per_doc_excl_text": (size - text_bytes) / len(docs),
-                         "bytes_per_doc_incl_text": size / len(docs)}
-        idx = Index.open(db)
-        try:
-            log(f"tracing {len(fixtures)} fixtures and {len(hosts)} negatives")
-            lat: list[float] = []
-            found: list[tuple[str, str, float]] = []
-            for f in fixtures:
-                t = time.perf_counter()
-                r = idx.trace(f.text, id=f.host_id)
-                lat.append((time.perf_counter() - t) * 1000)
-                top = r.matches[0] if r.matches else None
-                found.append((top.source_id, top.relation, top.coverage) if top else ("", "", 0.0))
-            neg = [idx.trace(h.text, id=h.id) for h in hosts]
-            mrpc_traced = {label: [(i, idx.trace(side2, id=f"{i}-side2")) for i, _s1, side2 in mrpc[label]]
-                           for label in (0, 1)}
-        finally:
+        for name, cfg in configs.items():
+            db = Path(tmp) / f"partial-{name}.sqlite"
+            log(f"indexing {len(docs)} articles ({name})")
+            t0 = time.perf_counter()
+            idx = Index.open(db, config=cfg)
+            idx.add(docs)
+            ingest_s = time.perf_counter() - t0
             idx.close()
+            size = disk_bytes(db)
+            res["ingest"][name] = {"unspin_docs_per_s": len(docs) / ingest_s,
+                                   "ingest_ms_per_doc": 1000 * ingest_s / len(docs),
+                                   "bytes_per_doc_excl_text": (size - text_bytes) / len(docs),
+                                   "bytes_per_doc_incl_text": size / len(docs)}
+            idx = Index.open(db, config=cfg)
+            try:
+                log(f"tracing {len(fixtures)} fixtures, {len(hosts)} negatives, MRPC documents ({name})")
+                traced[name] = trace_all(idx, fixtures, hosts, mrpc, embedded)
+            finally:
+                idx.close()
+    base_s = time_baseline_ingest(docs)
+    res["ingest"]["datasketch_docs_per_s"] = len(docs) / base_s
     bl = MinHashBaseline()
     bl.add(docs)
     bl_lat: list[float] = []
@@ -235,57 +300,70 @@ def main(argv: Sequence[str] | None = None) -> int:
         bl_top.append(ranked[0][0] if ranked else "")
     bl_neg = sum(bool(bl.query(h.text)) for h in hosts)
 
+    names = list(traced)
     rows = []
     cells: dict[str, Any] = {}
     for strength in STRENGTHS:
         for share in SHARES:
             ks = [k for k, f in enumerate(fixtures) if f.strength == strength and f.share == share]
-            ok = [found[k][0] in groups[fixtures[k].source_id] and found[k][1] == "derived" for k in ks]
-            ranked1 = [found[k][0] in groups[fixtures[k].source_id] for k in ks]
-            bl_ok = [bl_top[k] in groups[fixtures[k].source_id] for k in ks]
             in_query = sum(fixtures[k].taken_words / len(fixtures[k].text.split()) for k in ks) / len(ks)
-            cell = {"n": len(ks), "recall_at_1_derived": sum(ok) / len(ks), "top1_any_relation": sum(ranked1) / len(ks),
-                    "datasketch_recall_at_1": sum(bl_ok) / len(ks), "share_of_query_from_source": in_query}
+            cell: dict[str, Any] = {"n": len(ks), "share_of_query_from_source": in_query,
+                                    "datasketch_recall_at_1": sum(bl_top[k] in groups[fixtures[k].source_id]
+                                                                  for k in ks) / len(ks)}
+            for name in names:
+                found = traced[name].found
+                cell[name] = {
+                    "recall_at_1_derived": sum(found[k][0] in groups[fixtures[k].source_id] and found[k][1] == "derived"
+                                               for k in ks) / len(ks),
+                    "top1_any_relation": sum(found[k][0] in groups[fixtures[k].source_id] for k in ks) / len(ks)}
             cells[f"{strength} {round(share * 100)}%"] = cell
-            rows.append([strength, f"{round(share * 100)}%", len(ks), in_query, cell["recall_at_1_derived"],
-                         cell["top1_any_relation"], cell["datasketch_recall_at_1"]])
-    neg_derived = sum(any(m.relation == "derived" for m in r.matches) for r in neg)
+            rows.append([strength, f"{round(share * 100)}%", len(ks), in_query]
+                        + [cell[name]["recall_at_1_derived"] for name in names] + [cell["datasketch_recall_at_1"]])
     res["cells"] = cells
-    res["negatives"] = {"n": len(hosts), "unspin_called_derived": neg_derived, "datasketch_any_candidate": bl_neg,
-                        "unspin_derived_examples": [[r.id, m.source_id, round(m.score, 3)] for r in neg
-                                                    for m in r.matches if m.relation == "derived"][:10]}
-    res["latency"] = {"unspin_p50_ms": percentile(lat, 50), "datasketch_p50_ms": percentile(bl_lat, 50)}
+    res["negatives"] = {"n": len(hosts), "datasketch_any_candidate": bl_neg}
+    res["mrpc"] = {"same_story_docs": len(mrpc[0]), "paraphrase_docs": len(mrpc[1])}
+    res["latency"] = {"datasketch_p50_ms": percentile(bl_lat, 50)}
+    for name in names:
+        t = traced[name]
+        res["negatives"][name] = {
+            "unspin_called_derived": _any_derived(t.negatives),
+            "unspin_derived_examples": [[r.id, m.source_id, round(m.score, 3)] for r in t.negatives
+                                        for m in r.matches if m.relation == "derived"][:10]}
+        res["mrpc"][name] = {
+            "same_story_called_derived": _any_derived([r for _i, r in t.mrpc[0]]),
+            "paraphrase_recall_at_1_derived": _derived_at_1(t.mrpc[1]),
+            "paraphrase_in_host_recall_at_1_derived": _derived_at_1(t.embedded),
+            "same_story_derived_examples": [[i, m.source_id, round(m.score, 3)] for i, r in t.mrpc[0]
+                                            for m in r.matches if m.relation == "derived"][:10]}
+        res["latency"][f"unspin_{name}_p50_ms"] = percentile(t.latency_ms, 50)
     print_table(f"Partial reuse ({args.half} half, {n} sources a cell, {len(docs)} articles indexed)",
-                ["strength", "share taken", "n", "share of query", "unspin R@1 derived", "unspin top-1 any",
-                 "datasketch R@1"], rows,
-                note="share of query: words of the query that come from the source")
+                ["strength", "share taken", "n", "share of query"] + [f"R@1 derived {name}" for name in names]
+                + ["datasketch R@1"], rows,
+                note="share of query: words of the query that come from the source; before: TraceConfig(); "
+                     "after: TraceConfig(semantic=SemanticParams())")
     print_table("Same-topic independent negatives (hosts, never indexed)",
-                ["n", "unspin called derived", "datasketch: any LSH candidate"], [[len(hosts), neg_derived, bl_neg]])
-    same_story = mrpc_traced[0]
-    ss_derived = sum(any(m.relation == "derived" for m in r.matches) for _i, r in same_story)
-    paraphrase_ok = sum(bool(r.matches) and r.matches[0].source_id == i and r.matches[0].relation == "derived"
-                        for i, r in mrpc_traced[1])
-    res["mrpc"] = {"same_story_docs": len(same_story), "same_story_called_derived": ss_derived,
-                   "paraphrase_docs": len(mrpc_traced[1]), "paraphrase_recall_at_1_derived":
-                   paraphrase_ok / len(mrpc_traced[1]) if mrpc_traced[1] else float("nan"),
-                   "same_story_derived_examples": [[i, m.source_id, round(m.score, 3)] for i, r in same_story
-                                                   for m in r.matches if m.relation == "derived"][:10]}
+                ["n"] + [f"called derived {name}" for name in names] + ["datasketch: any LSH candidate"],
+                [[len(hosts)] + [res["negatives"][name]["unspin_called_derived"] for name in names] + [bl_neg]])
     print_table(f"Real same-story sentences and human rewrites (MRPC, {MRPC_PER_DOC} sentence pairs a document)",
-                ["documents", "kind", "called derived", "R@1 derived"],
-                [[len(same_story), "same story, not equivalent (label 0): negatives", ss_derived, float("nan")],
-                 [len(mrpc_traced[1]), "human paraphrases (label 1)", float("nan"),
-                  res["mrpc"]["paraphrase_recall_at_1_derived"]]],
-                note="side 1 of each document indexed; side 2 traced")
+                ["documents", "kind", "measure", *names],
+                [[len(mrpc[0]), "same story, not equivalent (label 0): negatives", "called derived"]
+                 + [res["mrpc"][name]["same_story_called_derived"] for name in names],
+                 [len(mrpc[1]), "human paraphrases (label 1)", "R@1 derived"]
+                 + [res["mrpc"][name]["paraphrase_recall_at_1_derived"] for name in names],
+                 [len(embedded), "human paraphrases (label 1) inside a host article", "R@1 derived"]
+                 + [res["mrpc"][name]["paraphrase_in_host_recall_at_1_derived"] for name in names]],
+                note="side 1 of each document indexed; side 2 traced (alone, or as one block among a host's sentences)")
     ing = res["ingest"]
-    print_table("Ingest and latency", ["", "docs/s", "bytes/article excl text", "query p50 ms"],
-                [["unspin (SQLite)", ing["unspin_docs_per_s"], ing["bytes_per_doc_excl_text"],
-                  res["latency"]["unspin_p50_ms"]],
-                 ["datasketch MinHashLSH", ing["datasketch_docs_per_s"], float("nan"),
-                  res["latency"]["datasketch_p50_ms"]]])
+    print_table("Ingest and latency", ["", "docs/s", "ms/article", "bytes/article excl text", "query p50 ms"],
+                [[f"unspin {name} (SQLite)", ing[name]["unspin_docs_per_s"], ing[name]["ingest_ms_per_doc"],
+                  ing[name]["bytes_per_doc_excl_text"], res["latency"][f"unspin_{name}_p50_ms"]] for name in names]
+                + [["datasketch MinHashLSH", ing["datasketch_docs_per_s"], 1000 / ing["datasketch_docs_per_s"],
+                    float("nan"), res["latency"]["datasketch_p50_ms"]]])
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(jsonable(res), indent=1), encoding="utf-8")
-    print(f"\n  (JSON: {out}; {fmt(sum(lat) / 1000)} s tracing)")
+    print(f"\n  (JSON: {out}; " + ", ".join(f"{fmt(sum(traced[k].latency_ms) / 1000)} s tracing {k}" for k in names)
+          + ")")
     return 0
 
 

@@ -15,7 +15,11 @@ What it does (see bench/README.md, "Tracing"):
    paraphrase (reported separately);
 5. runs the datasketch ``MinHashLSH`` baseline (word 5-gram shingles, threshold 0.5,
    128 permutations) on the same corpus and queries;
-6. prints a summary against the targets and writes everything to ``bench/out/trace.json``.
+6. prints a summary against the targets and writes everything to ``bench/out/trace.json``;
+7. unless ``--no-semantic``: indexes the same documents again with the semantic path on
+   (``TraceConfig(semantic=SemanticParams())``, passage vectors stored), traces every query and
+   fixture again with it, and prints before (the default configuration, steps 1-4) and after
+   side by side, with both ingest rates and sizes.
 
 The functions are importable (``tests/test_trace_floor.py`` runs a small version). All
 sampling and spinning is seeded: the same ``--seed`` gives the same queries.
@@ -857,6 +861,66 @@ def summary_rows(results: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def run_semantic(index_cls: Any, db: Path, docs: Sequence[tuple[str, str]], queries: Sequence[Query],
+                 groups: dict[str, frozenset[str]], stories: Sequence[StoryPair], paraphrases: Sequence[ParaphrasePair],
+                 stories_holdout: Sequence[StoryPair], paraphrases_holdout: Sequence[ParaphrasePair], *,
+                 batch_size: int, log: Log = _quiet) -> dict[str, Any]:
+    """Step 7: the same corpus indexed with the semantic path on (timed once) and every query and
+    fixture traced with it."""
+    from unspin.core.config import TraceConfig
+    from unspin.core.semantic import SemanticParams
+
+    cfg = TraceConfig(semantic=SemanticParams())
+    log(f"indexing {len(docs)} BBC articles with the semantic path into {db}")
+    t0 = time.perf_counter()
+    idx = index_cls.open(db, config=cfg)
+    rep = idx.add(docs, batch_size=batch_size)
+    ingest_s = time.perf_counter() - t0
+    idx.close()
+    size = disk_bytes(db)
+    text_bytes = sum(len(t.encode("utf-8")) for _i, t in docs)
+    out: dict[str, Any] = {"config": cfg.to_dict(), "ingest": {
+        "docs": rep.added, "ingest_s": ingest_s, "ingest_docs_per_s": rep.added / ingest_s,
+        "bytes_per_doc_excl_text": (size - text_bytes) / max(1, rep.added),
+        "bytes_per_doc_incl_text": size / max(1, rep.added)}}
+    idx = index_cls.open(db, config=cfg)
+    try:
+        idx.add(fixture_docs(stories, paraphrases) + fixture_docs(stories_holdout, paraphrases_holdout))
+        log(f"tracing {len(queries)} queries with the semantic path")
+        idx.trace(docs[0][1], id="warm-up")
+        records = run_queries(idx, queries, groups, log=log)
+        out["same_story"] = run_same_story(idx, stories)
+        out["paraphrase"] = run_paraphrases(idx, paraphrases)
+        out["same_story_holdout"] = run_same_story(idx, stories_holdout)
+        out["paraphrase_holdout"] = run_paraphrases(idx, paraphrases_holdout)
+    finally:
+        idx.close()
+    out["rows"] = summarise_by_label(records)
+    out["overall"] = summarise(records)
+    return out
+
+
+def print_before_after(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Step 7's table: each measure with the default configuration and with the semantic path."""
+    rows: list[list[Any]] = []
+    for lab, m in before["rows"].items():
+        rows.append([f"spun copies {lab}: R@1 derived", m["recall_at_1"], after["rows"][lab]["recall_at_1"]])
+    rows.append(["all spun/exact/excerpt: derived P strict", before["overall"]["derived_precision"],
+                 after["overall"]["derived_precision"]])
+    for key, label in (("paraphrase", "paraphrases (tuning)"), ("paraphrase_holdout", "paraphrases (held out)")):
+        rows.append([f"{label}: R@1 derived", before[key]["recall_at_1_derived"], after[key]["recall_at_1_derived"]])
+    for key, label in (("same_story", "same-story pairs (tuning)"), ("same_story_holdout", "same-story (held out)")):
+        rows.append([f"{label}: partner called derived", before[key]["partner_derived"], after[key]["partner_derived"]])
+        rows.append([f"{label}: any match derived", before[key]["any_derived"], after[key]["any_derived"]])
+    rows.append(["query p50 ms (pooled)", before["overall"]["p50_ms"], after["overall"]["p50_ms"]])
+    rows.append(["ingest docs/s", before["ingest"]["ingest_docs_per_s"], after["ingest"]["ingest_docs_per_s"]])
+    rows.append(["index bytes/article excl text", before["ingest"]["bytes_per_doc_excl_text"],
+                 after["ingest"]["bytes_per_doc_excl_text"]])
+    print_table("Before and after the semantic path (same corpus, queries and fixtures)",
+                ["measure", "before: TraceConfig()", "after: TraceConfig(semantic=SemanticParams())"], rows,
+                note="before: ingest is the fastest of --ingest-repeats; after: one run")
+
+
 def jsonable(x: Any) -> Any:
     """NaN -> None, tuples/sets -> lists, recursively."""
     if isinstance(x, float) and math.isnan(x):
@@ -886,6 +950,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--ingest-repeats", type=int, default=2,
                     help="time each ingest this many times and keep the fastest (other processes add noise)")
     ap.add_argument("--out", default=str(BENCH_DIR / "out" / "trace.json"), help="JSON results path")
+    ap.add_argument("--no-semantic", action="store_true",
+                    help="skip the second run with the semantic path (TraceConfig.semantic)")
     args = ap.parse_args(argv)
 
     data = data_dir(args.shared)
@@ -938,6 +1004,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["paraphrase_holdout"] = run_paraphrases(idx, paraphrases_holdout)
         finally:
             idx.close()
+        if not args.no_semantic:
+            results["semantic"] = run_semantic(Index, Path(tmp) / "semantic.sqlite", docs, queries, groups, stories,
+                                               paraphrases, stories_holdout, paraphrases_holdout,
+                                               batch_size=args.batch_size, log=log)
 
     results["rows"] = summarise_by_label(records)
     results["overall"] = summarise(records)
@@ -972,6 +1042,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_fixtures(results["same_story"], results["paraphrase"], results["baseline"])
     print_fixtures(results["same_story_holdout"], results["paraphrase_holdout"], None, label="held out")
     print_table("Summary against the targets", ["target", "measured", "verdict"], summary_rows(results))
+    if "semantic" in results:
+        print_before_after(results, results["semantic"])
     print(f"\n  ({fmt(results['meta']['elapsed_s'])} s; JSON: {args.out})")
 
     out = Path(args.out)

@@ -359,7 +359,7 @@ def test_sqlite_file_layout(tmp_path: Path) -> None:
         assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert c.execute("PRAGMA application_id").fetchone()[0] == 0x756E7370
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-        assert tables == {"meta", "docs", "lsh", "substitutions", "learned_from"}
+        assert tables == {"meta", "docs", "lsh", "substitutions", "learned_from", "passages"}
         meta = dict(c.execute("SELECT key, value FROM meta"))
         assert meta["format_version"] == str(STORE_FORMAT_VERSION) and {"created", "updated"} <= set(meta)
         assert c.execute("SELECT key, doc FROM lsh ORDER BY key").fetchall() == [(1, 1), (2, 1)]

@@ -19,8 +19,17 @@ from unspin.core.config import TraceConfig
 from unspin.core.fingerprint import FORMAT_VERSION, FingerprintParams, MinHasher
 from unspin.core.relation import DERIVED
 from unspin.core.results import Match, Substitution, TraceResult
+from unspin.core.semantic import (
+    SentenceEncoder,
+    VectorTable,
+    encode_texts,
+    pack_vectors,
+    passage_vectors,
+    rank_semantic,
+    vector_params,
+)
 from unspin.core.stopwords import STOPWORDS
-from unspin.core.trace import trace_texts
+from unspin.core.trace import SemanticPath, trace_texts
 from unspin.core.winnow import winnow_keys_batch
 from unspin.defaults import TOP_MATCHES
 from unspin.lexicon import KnownSubstitutions, Lexicon
@@ -56,14 +65,29 @@ class AddReport:
     skipped: int
 
 
-def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, str]]) -> list[StoredDocument]:
+def fingerprint_documents(params: FingerprintParams, docs: Sequence[tuple[str, str]], *,
+                          encoder: SentenceEncoder | None = None) -> list[StoredDocument]:
     """Fingerprint (id, text) pairs for storage, as one batch. Pure: the unit of parallel work
-    (``Index.add`` and the Spark engine call it)."""
+    (``Index.add`` and the Spark engine call it). ``encoder``: also compute each document's
+    passage vectors (the semantic path, ``unspin.core.semantic.passage_vectors``)."""
     texts = [text for _id, text in docs]
     fps = MinHasher(params).fingerprint_texts(texts)
     wkeys = winnow_keys_batch(texts, k=params.winnow_k, window=params.winnow_window)
-    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys, winnow_keys=wk)
-            for (doc_id, text), fp, wk in zip(docs, fps, wkeys, strict=True)]
+    vecs = [pack_vectors(v) for v in passage_vectors(texts, encoder)] if encoder is not None else [b""] * len(docs)
+    return [StoredDocument(id=doc_id, text=text, signature=b"", band_keys=fp.all_keys, winnow_keys=wk, vectors=v)
+            for (doc_id, text), fp, wk, v in zip(docs, fps, wkeys, vecs, strict=True)]
+
+
+def sentence_encoder() -> SentenceEncoder:
+    """The encoder of the semantic path: the ``wordllama`` static vectors
+    (``unspin.lexicon.vectors``), or ``ValueError`` saying how to get them."""
+    from unspin.lexicon.vectors import WordVectors
+
+    vectors = WordVectors.load()
+    if vectors is None:
+        raise ValueError("the semantic path (trace.semantic) needs the word vectors of the wordllama package: "
+                         "pip install wordllama, or trace without trace.semantic")
+    return vectors
 
 
 def _stored_params(stored: dict[str, Any]) -> FingerprintParams:
@@ -106,6 +130,13 @@ class Index:
     ``FingerprintParams()``; given explicitly they must equal an existing index's, or the
     store's ``IncompatibleIndexError`` names every difference. ``config`` afterwards holds the
     parameters in force (``config.fingerprint`` is never None), ready to ship to workers.
+
+    With ``config.semantic`` set, documents added store their passage vectors too, and traces
+    add the nearest of them as candidates and align sentences by vector
+    (``unspin.core.semantic``). The vectors are searched exactly (brute force) in a table this
+    object loads on the first trace and reloads after its own ``add``/``remove``: documents
+    another process adds meanwhile are seen by their bands and hashes at once, by their vectors
+    after reopening. Documents added without the semantic path have no vectors.
     """
 
     def __init__(self, store: Store, *, config: TraceConfig | None = None) -> None:
@@ -119,6 +150,14 @@ class Index:
         self.config = replace(cfg, fingerprint=params)
         self.params = params
         self._hasher = MinHasher(params)
+        self._semantic: SemanticPath | None = None
+        self._table: VectorTable | None = None
+        if cfg.semantic is not None:
+            encoder = sentence_encoder()
+            self._semantic = SemanticPath(cfg.semantic, encoder)
+            self._vector_params = vector_params(encoder)
+            if store.vector_params() is not None:
+                store.ensure_vector_params(self._vector_params)
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False, config: TraceConfig | None = None) -> Index:
@@ -188,7 +227,11 @@ class Index:
                 for doc_id, text in batch:  # the first of repeated ids counts
                     if doc_id not in present and doc_id not in fresh:
                         fresh[doc_id] = (doc_id, text)
-                pending.append((len(batch), pool.submit(fingerprint_documents, self.params, list(fresh.values()))))
+                if fresh and self._semantic is not None:
+                    self.store.ensure_vector_params(self._vector_params)
+                    self._table = None
+                pending.append((len(batch), pool.submit(fingerprint_documents, self.params, list(fresh.values()),
+                                                        encoder=self._semantic.encoder if self._semantic else None)))
                 if len(pending) > max(1, workers):
                     write_oldest()
             while pending:
@@ -197,6 +240,7 @@ class Index:
 
     def remove(self, ids: Sequence[str]) -> int:
         """Remove documents by id; returns how many were present."""
+        self._table = None
         return self.store.remove(ids)
 
     def info(self) -> IndexInfo:
@@ -214,7 +258,8 @@ class Index:
         fact bands find same-story reports and paraphrases; buckets over ``config.max_bucket``
         skipped), and containment of the text's winnowed content-word hashes
         (``unspin.core.winnow``) up to ``config.containment.limit`` more (passages copied into a
-        longer or shorter text), merged by ``unspin.core.candidates.choose_candidates`` (the rule
+        longer or shorter text), with ``config.semantic`` the nearest passage vectors up to
+        ``config.semantic.limit`` more (paraphrases), merged by ``unspin.core.candidates.choose_candidates`` (the rule
         the Spark engine uses too); each is verified by alignment (``config.relation``). With ``learn``
         (off by default: it writes to the index), what verified copies teach is recorded
         (``Index.learn``) for ``check`` to use. ``exclude`` skips one indexed id
@@ -240,13 +285,20 @@ class Index:
                                       window=self.params.winnow_window)
         texts: dict[str, str] = {}  # candidate id -> text, shared by the batch
         plans = []
-        for (doc_id, text, exclude), fp, wkeys in zip(batch, fps, all_wkeys, strict=True):
+        sem = self._semantic
+        encoded = encode_texts([text for _i, text, _x in batch], sem.encoder) if sem is not None else None
+        table = self._vector_table() if sem is not None else None
+        near: list[set[str]] = []
+        for k, ((doc_id, text, exclude), fp, wkeys) in enumerate(zip(batch, fps, all_wkeys, strict=True)):
             query = self.store.candidates(fp.all_keys, limit=cfg.candidates, max_bucket=cfg.max_bucket,
                                           exclude=exclude)
             held = self.store.containment_candidates(wkeys, limit=cfg.candidates, max_bucket=cfg.max_bucket,
                                                      exclude=exclude).candidates if wkeys else ()
+            similar = rank_semantic(encoded[k].vectors, table, params=sem.params, exclude=exclude) \
+                if sem is not None and encoded is not None and table is not None else []
+            near.append({i for i, _s in similar})
             chosen = choose_candidates([c.id for c in query.candidates], [(c.id, c.shared_bands) for c in held],
-                                       len(wkeys), params=cfg.containment)
+                                       len(wkeys), params=cfg.containment, similar=similar)
             ids = []
             for cand_id in chosen.ids:
                 if cand_id not in texts:
@@ -257,12 +309,22 @@ class Index:
                 ids.append(cand_id)
             plans.append((doc_id, text, ids, query.skipped_buckets))
         found = trace_texts([(doc_id, text, [(c, texts[c]) for c in ids]) for doc_id, text, ids, _s in plans],
-                            top=top, params=cfg.relation)
+                            top=top, params=cfg.relation, semantic=sem,
+                            stored=table.vectors_of if table is not None else None,
+                            similar=near if sem is not None else None, encoded=encoded)
         for result, (_i, text, _ids, skipped) in zip(found, plans, strict=True):
             result.stats["skipped_buckets"] = float(skipped)
             if learn:
                 self.learn(result, text)
         return found
+
+    def _vector_table(self) -> VectorTable:
+        """Every stored passage vector, loaded once and kept until this index adds or removes."""
+        if self._table is None:
+            dim = self._semantic.encoder.dim if self._semantic is not None else 0
+            dims = self._semantic.params.search_dims if self._semantic is not None else 0
+            self._table = VectorTable.from_blobs(self.store.vectors(), dim, search_dims=dims)
+        return self._table
 
     def learn(self, result: TraceResult, text: str) -> int:
         """Record what the verified copies in ``result`` (the trace of ``text``) teach: the

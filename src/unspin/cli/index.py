@@ -36,7 +36,8 @@ def open_index(db: str, *, read_only: bool = False, create: bool = False,
                config: TraceConfig | None = None) -> Index:
     """Open an index for a command, to trace with ``config`` (``Index.open``), turning store
     errors (an incompatible index included: fingerprint parameters other than the ones it was
-    built with) into a clean usage message. Only with ``create`` (``index add``) may the file be
+    built with) and a semantic path that cannot run (``trace.semantic`` without the word
+    vectors) into a clean usage message. Only with ``create`` (``index add``) may the file be
     missing: a mistyped ``--db`` must never become a new, empty index that silently answers
     "nothing found"."""
     if not create and db != ":memory:" and not os.path.exists(db):
@@ -45,6 +46,8 @@ def open_index(db: str, *, read_only: bool = False, create: bool = False,
     try:
         return Index.open(db, read_only=read_only, config=config)
     except (IncompatibleIndexError, StoreError) as e:
+        raise IndexUnusable(str(e)) from e
+    except ValueError as e:  # trace.semantic without the wordllama vectors
         raise IndexUnusable(str(e)) from e
 
 

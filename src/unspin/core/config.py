@@ -34,6 +34,7 @@ from unspin.core.detect import DetectorParams
 from unspin.core.fingerprint import FingerprintParams
 from unspin.core.model_check import ModelParams
 from unspin.core.relation import RelationParams
+from unspin.core.semantic import SemanticParams
 from unspin.core.winnow import ContainmentParams
 from unspin.store.base import CANDIDATES_LIMIT, MAX_BUCKET
 
@@ -126,7 +127,11 @@ class TraceConfig:
     (``RelationParams``). ``containment``: which containment candidates are verified
     (``ContainmentParams``). ``candidates``: band candidates, and containment candidates before
     ``containment.limit`` keeps the best, per query (the stores' ``limit``). ``max_bucket``: a key
-    held by more documents is skipped (and counted) as boilerplate.
+    held by more documents is skipped (and counted) as boilerplate. ``semantic``: the semantic
+    path for paraphrased copies (``SemanticParams``: passage vectors stored with each document
+    added, nearest-neighbour candidates, sentence-to-sentence alignment by vector); ``None``
+    (the default) leaves it off. It needs the ``wordllama`` vectors; the local index and the
+    worker pool run it, the Spark engine refuses it (``unspin.engines.spark``).
 
     Equal configurations (with equal fingerprint parameters) give equal results on every
     engine; ``from_dict(c.to_dict()) == c`` for every valid ``c``, through JSON too.
@@ -137,6 +142,7 @@ class TraceConfig:
     containment: ContainmentParams = field(default_factory=ContainmentParams)
     candidates: int = CANDIDATES_LIMIT
     max_bucket: int = MAX_BUCKET
+    semantic: SemanticParams | None = None
 
     def __post_init__(self) -> None:
         for name in ("candidates", "max_bucket"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from unspin.core.align import AlignmentReport
+from unspin.core.semantic import SemanticAlignment, SemanticParams, is_paraphrase
 from unspin.text import Token
 
 DERIVED = "derived"
@@ -66,11 +67,16 @@ def content_words(tokens: list[Token]) -> set[str]:
 
 
 def classify(report: AlignmentReport, shared_facts: float, n_shared_facts: int, content_overlap: float, *,
-             params: RelationParams | None = None) -> tuple[str | None, float]:
+             params: RelationParams | None = None, semantic: SemanticAlignment | None = None,
+             semantic_params: SemanticParams | None = None) -> tuple[str | None, float]:
     """(relation, score) for one input/source pair; relation is None when they are unrelated.
 
     Scores: derived pairs land in 0.5..1 (coverage times similarity), same-story pairs in
     0..0.5 (shared facts), so a derived match always ranks above a same-story one.
+    ``semantic``: the sentence-vector alignment of the pair (``unspin.core.semantic``), when
+    the semantic path is on; a paraphrase it finds (``is_paraphrase`` with ``semantic_params``)
+    is ``derived`` with a score in 0.5..0.75, below copies that line up word by word. Without
+    it the rules are those of the skeleton alignment alone.
     """
     p = params or RelationParams()
     coverage, n_aligned, similarity = unquoted_alignment(report)
@@ -80,6 +86,8 @@ def classify(report: AlignmentReport, shared_facts: float, n_shared_facts: int, 
     if passage is not None:
         share, similarity = passage
         return DERIVED, 0.5 + 0.5 * min(1.0, share * (0.5 + 0.5 * similarity))
+    if semantic is not None and is_paraphrase(semantic, params=semantic_params):
+        return DERIVED, 0.5 + 0.25 * min(1.0, semantic.share * (0.5 + 0.5 * semantic.mean_similarity))
     if (shared_facts >= p.paraphrase_facts and n_shared_facts >= p.paraphrase_min_facts
             and content_overlap >= p.paraphrase_content):
         return DERIVED, 0.5 + 0.25 * min(1.0, shared_facts * content_overlap + report.coverage)

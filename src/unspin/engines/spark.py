@@ -126,6 +126,9 @@ class SparkScanOptions:
             raise ValueError(f"top must be at least 1, got {self.top}")
         if self.partitions is not None and self.partitions < 1:
             raise ValueError(f"partitions must be at least 1, got {self.partitions}")
+        if self.trace.semantic is not None:
+            raise ValueError("trace.semantic (the semantic path for paraphrases) is not implemented by the Spark "
+                             "engine: scan with the local engine, or without trace.semantic")
 
 
 @dataclass(slots=True)

@@ -80,6 +80,27 @@ class WordVectors:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._vector(w) for w in words])
 
+    def sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row (float32) per text: the mean of the embeddings of all the text's
+        tokens, normalised (WordLlama's own pooling: an average over the tokens, the whole
+        string tokenised at once, no special tokens); a row of zeros for a text with no tokens.
+        Exact for the vectors; as a measure of meaning, approximate (static vectors know no
+        word order)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        ids = [enc.ids for enc in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        lens = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
+        has = lens > 0
+        if not has.any():
+            return out
+        flat = np.fromiter((t for i in ids for t in i), dtype=np.int64, count=int(lens.sum()))
+        starts = np.concatenate(([0], np.cumsum(lens)[:-1]))[has]
+        sums = np.add.reduceat(self._matrix[flat], starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)  # the mean's direction is the sum's
+        out[has] = sums / np.where(norms > 0, norms, 1.0)
+        return out
+
     def topic_fit(self, words: Sequence[str]) -> np.ndarray:
         """For each of ``words`` (a document's content words, in order, repeats included): the
         cosine between its vector and the mean vector of all the *other* entries, 0.0 where

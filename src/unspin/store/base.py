@@ -9,8 +9,12 @@ Every implementation gives the same guarantees:
   all, even when the process is killed in the middle;
 * ids are unique: adding an id that is already present is a no-op, so an interrupted build is
   resumed by simply adding every batch again;
-* a document's band keys and winnow keys are stored with it and removed with it, never one
-  without the other.
+* a document's band keys, winnow keys and passage vectors are stored with it and removed with
+  it, never one without the other.
+
+Passage vectors (the semantic path, ``unspin.core.semantic``) are opaque bytes too, with their
+own recorded parameters (``vector_params``): an index holds them only for the documents added
+with the semantic path on.
 """
 
 from __future__ import annotations
@@ -55,7 +59,9 @@ class StoredDocument:
     """One indexed document.
 
     ``signature`` is opaque (typically a uint32 array's ``tobytes()``); ``band_keys`` are signed
-    64-bit integers, one per LSH band, returned by ``Store.get`` in the order given. ``meta`` is
+    64-bit integers, one per LSH band, returned by ``Store.get`` in the order given.
+    ``vectors``: the document's passage vectors, opaque (``unspin.core.semantic.pack_vectors``;
+    empty when none were computed), returned by ``Store.vectors`` and not by ``get``. ``meta`` is
     any JSON-serialisable dict (stored as JSON, so ``get`` returns an equal copy, not the same
     object). Construction validates the field types and converts ``band_keys`` to a tuple and
     a bytes-like ``signature`` to ``bytes``; bad values raise ``ValueError``/``TypeError``.
@@ -67,6 +73,7 @@ class StoredDocument:
     band_keys: tuple[int, ...]
     meta: dict[str, Any] | None = None
     winnow_keys: tuple[int, ...] = ()
+    vectors: bytes = b""
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
@@ -88,6 +95,10 @@ class StoredDocument:
             if not isinstance(k, int) or isinstance(k, bool) or not _I64_MIN <= k <= _I64_MAX:
                 raise ValueError(f"document {self.id!r}: winnow key {k!r} is not a signed 64-bit integer")
         object.__setattr__(self, "winnow_keys", wkeys)
+        if not isinstance(self.vectors, bytes):
+            if not isinstance(self.vectors, bytearray | memoryview):  # type: ignore[unreachable]
+                raise TypeError(f"document {self.id!r}: vectors must be bytes, got {type(self.vectors).__name__}")
+            object.__setattr__(self, "vectors", bytes(self.vectors))
         if self.meta is not None and not isinstance(self.meta, dict):
             raise TypeError(f"document {self.id!r}: meta must be a dict or None, got {type(self.meta).__name__}")
 
@@ -152,6 +163,20 @@ class Store(Protocol):
     def add(self, docs: Sequence[StoredDocument]) -> int:
         """Store the batch in one transaction and return how many documents were added. Ids
         already present (or repeated within the batch) are skipped."""
+        ...
+
+    def vector_params(self) -> dict[str, Any] | None:
+        """The recorded parameters of the stored passage vectors, or ``None`` if none were
+        recorded (no document was added with vectors)."""
+        ...
+
+    def ensure_vector_params(self, params: dict[str, Any]) -> None:
+        """As ``ensure_params``, for the passage vectors' parameters."""
+        ...
+
+    def vectors(self) -> Iterator[tuple[str, bytes]]:
+        """(id, passage vectors) of every document stored with non-empty vectors, in insertion
+        order, from one consistent snapshot."""
         ...
 
     def remove(self, ids: Sequence[str]) -> int:

@@ -48,6 +48,8 @@ class MemoryStore:
         self._subs: Counter[tuple[str, str]] = Counter()
         self._learned_from: dict[tuple[str, str], dict[tuple[str, str], None]] = {}
         self._params: dict[str, Any] | None = None
+        self._vector_params: dict[str, Any] | None = None
+        self._vectors: dict[str, bytes] = {}
         self._created = self._updated = _now()
         self._lock = threading.RLock()
         self._closed = False
@@ -72,6 +74,31 @@ class MemoryStore:
             else:
                 check_params("this index", self._params, wanted)
 
+    def vector_params(self) -> dict[str, Any] | None:
+        """The recorded parameters of the passage vectors (a copy), or ``None``."""
+        with self._lock:
+            self._check_open()
+            return None if self._vector_params is None else json.loads(encode_json(self._vector_params))
+
+    def ensure_vector_params(self, params: dict[str, Any]) -> None:
+        """As ``ensure_params``, for the passage vectors."""
+        wanted = normalize_params(params)
+        with self._lock:
+            self._check_open()
+            if self._vector_params is None:
+                self._vector_params = wanted
+                self._updated = _now()
+            else:
+                check_params("the passage vectors of this index", self._vector_params, wanted)
+
+    def vectors(self) -> Iterator[tuple[str, bytes]]:
+        """(id, passage vectors) of the documents stored with vectors, in insertion order (a
+        snapshot taken when iteration starts)."""
+        with self._lock:
+            self._check_open()
+            rows = [(i, self._vectors[i]) for i in self._docs if i in self._vectors]
+        yield from rows
+
     # -- documents --------------------------------------------------------------------------
 
     def add(self, docs: Sequence[StoredDocument]) -> int:
@@ -79,6 +106,7 @@ class MemoryStore:
         with self._lock:
             self._check_open()
             fresh: dict[str, tuple[StoredDocument, str | None]] = {}
+            vectors: dict[str, bytes] = {}
             for d in docs:
                 if not isinstance(d, StoredDocument):
                     raise TypeError(f"expected StoredDocument, got {type(d).__name__}")
@@ -89,8 +117,11 @@ class MemoryStore:
                 except (TypeError, ValueError) as e:
                     raise ValueError(f"document {d.id!r}: meta is not JSON-serialisable: {e}") from None
                 fresh[d.id] = (StoredDocument(d.id, d.text, d.signature, d.band_keys, None, d.winnow_keys), meta)
+                vectors[d.id] = d.vectors
             for id_, entry in fresh.items():
                 self._docs[id_] = entry
+                if vectors.get(id_):
+                    self._vectors[id_] = vectors[id_]
                 for k in distinct_keys(entry[0].band_keys + entry[0].winnow_keys):
                     self._buckets.setdefault(k, set()).add(id_)
             if fresh:
@@ -106,6 +137,7 @@ class MemoryStore:
                 entry = self._docs.pop(id_, None)
                 if entry is None:
                     continue
+                self._vectors.pop(id_, None)
                 removed += 1
                 for k in distinct_keys(entry[0].band_keys + entry[0].winnow_keys):
                     bucket = self._buckets[k]

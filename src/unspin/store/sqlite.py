@@ -10,6 +10,13 @@ Layout (storage format 2)::
     learned_from(spun TEXT, source TEXT, source_id TEXT, copy_id TEXT,
                  PRIMARY KEY(spun, source, source_id, copy_id)) WITHOUT ROWID
 
+    passages(doc INTEGER PRIMARY KEY, vectors BLOB NOT NULL)
+
+``passages`` holds the passage vectors of the documents added with the semantic path on
+(``unspin.core.semantic``; ``doc`` is ``docs.rowid``), their parameters in ``meta``
+(``vector_params``). Indexes written before it existed get the (empty) table the first time
+they are opened for writing; opened read-only, they have no vectors.
+
 ``learned_from`` is the provenance of learned substitutions: the (source, copy) document pairs
 each swap was learned from. Indexes written before it existed get the (empty) table the first
 time they are opened for writing; opened read-only, they list their swaps without provenance.
@@ -82,6 +89,7 @@ _I64_MIN = -(1 << 63)
 _LEARNED_FROM = ("CREATE TABLE IF NOT EXISTS learned_from(spun TEXT NOT NULL, source TEXT NOT NULL,"
                  " source_id TEXT NOT NULL, copy_id TEXT NOT NULL,"
                  " PRIMARY KEY(spun, source, source_id, copy_id)) WITHOUT ROWID")
+_PASSAGES = "CREATE TABLE IF NOT EXISTS passages(doc INTEGER PRIMARY KEY, vectors BLOB NOT NULL)"
 _SCHEMA = (
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, signature BLOB NOT NULL,"
@@ -90,6 +98,7 @@ _SCHEMA = (
     "CREATE TABLE substitutions(spun TEXT NOT NULL, source TEXT NOT NULL, count INTEGER NOT NULL,"
     " PRIMARY KEY(spun, source)) WITHOUT ROWID",
     _LEARNED_FROM,
+    _PASSAGES,
 )
 
 
@@ -202,6 +211,7 @@ class SQLiteStore:
         try:
             if not self.read_only:
                 c.execute(_LEARNED_FROM)  # indexes written before provenance was kept
+                c.execute(_PASSAGES)  # indexes written before passage vectors were kept
                 c.execute("PRAGMA journal_mode=WAL")
                 c.execute("PRAGMA synchronous=NORMAL")
                 c.execute(f"PRAGMA journal_size_limit={_WAL_SIZE_LIMIT}")
@@ -333,6 +343,37 @@ class SQLiteStore:
         if stored is not None:
             check_params(f"index {self.path}", stored, wanted)
 
+    def vector_params(self) -> dict[str, Any] | None:
+        """The recorded parameters of the passage vectors, or ``None``."""
+        with self._read() as c:
+            row = c.execute("SELECT value FROM meta WHERE key = 'vector_params'").fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def ensure_vector_params(self, params: dict[str, Any]) -> None:
+        """As ``ensure_params``, for the passage vectors (recorded atomically)."""
+        wanted = normalize_params(params)
+        stored = self.vector_params()
+        if stored is None:
+            with self._write() as c:
+                row = c.execute("SELECT value FROM meta WHERE key = 'vector_params'").fetchone()
+                if row is None:
+                    c.execute("INSERT INTO meta(key, value) VALUES ('vector_params', ?)", (encode_json(wanted),))
+                    self._touch(c)
+                    return
+                stored = json.loads(row[0])
+        check_params(f"the passage vectors of index {self.path}", stored, wanted)
+
+    def vectors(self) -> Iterator[tuple[str, bytes]]:
+        """(id, passage vectors) of the documents stored with vectors, in insertion order, read
+        in one snapshot (all rows are fetched before the first is yielded)."""
+        with self._read() as c:
+            if c.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'passages'").fetchone() is None:
+                return
+            rows = c.execute("SELECT d.id, p.vectors FROM passages AS p JOIN docs AS d ON d.rowid = p.doc"
+                             " ORDER BY p.doc").fetchall()
+        for doc_id, blob in rows:
+            yield doc_id, bytes(blob)
+
     # -- documents --------------------------------------------------------------------------
 
     def add(self, docs: Sequence[StoredDocument]) -> int:
@@ -341,6 +382,7 @@ class SQLiteStore:
         many were added."""
         rows: dict[str, tuple[str, bytes, bytes, str | None, str, bytes]] = {}
         keys: dict[str, list[int]] = {}
+        vectors: dict[str, bytes] = {}
         for d in docs:
             if not isinstance(d, StoredDocument):
                 raise TypeError(f"expected StoredDocument, got {type(d).__name__}")
@@ -352,6 +394,8 @@ class SQLiteStore:
                 raise ValueError(f"document {d.id!r}: meta is not JSON-serialisable: {e}") from None
             rows[d.id] = (d.id, d.signature, pack_keys(d.band_keys), meta, d.text, pack_keys(d.winnow_keys))
             keys[d.id] = distinct_keys(d.band_keys + d.winnow_keys)
+            if d.vectors:
+                vectors[d.id] = d.vectors
         if not rows:
             self._check_writable()
             return 0
@@ -372,6 +416,12 @@ class SQLiteStore:
                 order = np.lexsort((doc_arr, key_arr))
                 # In key order: each B-tree page is visited once per batch instead of at random.
                 _insert_pairs(c, np.stack([key_arr[order], doc_arr[order]], axis=1).ravel().tolist())
+            with_vectors = [(base + j, vectors[r[0]]) for j, r in enumerate(new) if r[0] in vectors]
+            # Row ids past the largest one belong to no document: passages left there by a writer
+            # that removed documents without knowing the table (an older unspin) are stale.
+            c.execute("DELETE FROM passages WHERE doc >= ?", (base,))
+            if with_vectors:
+                c.executemany("INSERT INTO passages(doc, vectors) VALUES (?, ?)", with_vectors)
             self._touch(c)
             return len(new)
 
@@ -395,6 +445,7 @@ class SQLiteStore:
                        for k in distinct_keys(unpack_keys(bands) + unpack_keys(winnow))),
             )
             c.executemany("DELETE FROM docs WHERE rowid = ?", ((rowid,) for rowid, _b, _w in found))
+            c.executemany("DELETE FROM passages WHERE doc = ?", ((rowid,) for rowid, _b, _w in found))
             self._touch(c)
             return len(found)
 
