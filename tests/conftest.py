@@ -8,7 +8,7 @@ costs seconds per text. The model tier is tested where a test asks for it (``tie
 Fixtures: ``cli`` runs ``unspin ARGS`` in this process through click's ``CliRunner`` (so the
 lexicon loads once per test session, not once per command); ``learned_tables`` reads an index
 file's learned substitutions and their provenance straight from SQLite; ``spark`` is one local
-Spark session for the whole run (the JVM starts once; skipped, with the reason, without pyspark
+Spark session per test process (the JVM starts once in each; skipped, with the reason, without pyspark
 or Java). Shared texts and fixtures that are not fixtures live in ``texts.py``,
 ``scan_corpus.py``, ``web_server.py`` and ``report_fixtures.py``: no test module imports another.
 """
@@ -67,14 +67,6 @@ def learned_tables() -> Callable[[Path], list[list[tuple[str, ...]]]]:
     """``learned_tables(db)``: every row of the index file's tables ``substitutions`` and
     ``learned_from``, sorted."""
     return _learned_tables
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n N --dist loadgroup`` (``scripts/test.sh``), every test that uses the
-    Spark session runs in one worker: one JVM for the run, not one per worker."""
-    for item in items:
-        if "spark" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("spark"))
 
 
 @pytest.fixture(scope="session")

@@ -363,23 +363,32 @@ def profile_texts(texts: Sequence[str], *, shingle: int = 4) -> list[Profile]:
 def skeleton_words(text: str) -> list[list[str]]:
     """The immutable words of each sentence of ``text``, for inspection and tests (the
     fingerprint hashes exactly these, in runs of ``shingle``)."""
-    w = _words([text])
-    out: list[list[str]] = []
-    for word, first, keep in zip(w.lower.to_list(), w.first, w.immutable, strict=True):
-        if first:
-            out.append([])
-        if keep:
-            out[-1].append(word)
-    return [s for s in out if s]
+    return immutable_words([text])[0][0]
 
 
 def fact_words(text: str) -> set[str]:
     """The facts of ``text`` as the fingerprint finds them (lower case), for tests: the fact
     bands hash exactly these."""
-    w = _words([text])
+    return immutable_words([text])[0][1]
+
+
+def immutable_words(texts: Sequence[str]) -> list[tuple[list[list[str]], set[str]]]:
+    """``(skeleton_words(t), fact_words(t))`` of each of ``texts``, from one batch query (the
+    batched form, for checking the vectorised rules against the per-token ones on a corpus)."""
+    w = _words(texts)
     lengths = w.lower.str.len_chars().to_numpy()
-    keep = w.digit | (w.cap & ~w.first & (lengths > 1))
-    return {word for word, k in zip(w.lower.to_list(), keep, strict=True) if k}
+    fact = w.digit | (w.cap & ~w.first & (lengths > 1))
+    out: list[tuple[list[list[str]], set[str]]] = [([], set()) for _ in texts]
+    for word, doc, first, keep, is_fact in zip(w.lower.to_list(), w.doc.tolist(), w.first, w.immutable, fact,
+                                               strict=True):
+        sentences, facts = out[doc]
+        if first:
+            sentences.append([])
+        if keep:
+            sentences[-1].append(word)
+        if is_fact:
+            facts.add(word)
+    return [([s for s in sentences if s], facts) for sentences, facts in out]
 
 
 class MinHasher:
