@@ -243,3 +243,18 @@ def test_the_model_vetoes_a_fast_finding_that_no_reading_improves() -> None:
     assert ModelParams().veto_gain == 0.0
     listed = [replace(fast[0], evidence=("known-phrase",))]
     assert judge(text, toks, fits, listed, params=replace(ModelParams(), veto_gain=0.0), span_gains=spans).findings
+
+
+def test_a_listed_phrase_counts_in_the_model_score_as_in_the_fast_one() -> None:
+    from unspin.core.calibrate import Calibration
+    from unspin.core.model_check import ModelJudgement, model_score
+
+    judged = ModelJudgement((), 40, 1, 5.4)
+    plain = model_score(0.5, judged)
+    listed = model_score(0.5, judged, listed_llr=Calibration().known_phrase_llr)
+    logit = lambda q: math.log(q / (1 - q))  # noqa: E731
+    assert logit(listed) - logit(plain) == pytest.approx(Calibration().known_phrase_llr)
+    lex = Lexicon.default().with_known([('"bosom disease"', "breast cancer")])
+    text = "Doctors at the clinic have treated more patients with bosom disease this year than ever, the board said."
+    with_list, without = check(text, lexicon=lex, config=MODEL), check(text, config=MODEL)
+    assert logit(with_list.score) - logit(without.score) > 1.5

@@ -106,7 +106,8 @@ def check(
     stats = {"eligible_words": float(n_eligible), "odd_words": float(n_odd), "evidence": evidence,
              "known_phrases": float(known)}
     if reads_model(cfg, score):
-        findings, score, extra = _with_model(text, parts, score, lex, cfg.model, model or language_model())
+        listed_llr = known * cfg.calibration.known_phrase_llr
+        findings, score, extra = _with_model(text, parts, score, lex, cfg.model, model or language_model(), listed_llr)
         stats |= extra
     return CheckResult(
         id=id,
@@ -161,8 +162,8 @@ def model_candidate_sources(lex: Lexicon, fit: FitParams, *, moby: bool | None =
     return sources, proposable
 
 
-def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex: Lexicon,
-                p: ModelParams, model: LanguageModel) -> tuple[list[Finding], float, dict[str, float]]:
+def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex: Lexicon, p: ModelParams,
+                model: LanguageModel, listed_llr: float) -> tuple[list[Finding], float, dict[str, float]]:
     """The model tier on top of the fast tier's findings and score (``unspin.core.model_check``),
     window by window as the fast tier ran, the model's counts summed into one judgement."""
     sources, proposable = model_candidate_sources(lex, p.fit)
@@ -177,7 +178,7 @@ def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex:
         judged.append(replace(j, findings=tuple(_shift(f, part.start) for f in j.findings)))
     whole = judged[0] if len(judged) == 1 else _summed(judged)
     findings = list(whole.findings)
-    score = model_score(fast_score, whole, params=p)
+    score = model_score(fast_score, whole, params=p, listed_llr=listed_llr)
     return findings, score, {"fast_score": fast_score, "model_words": float(whole.n_scored),
                              "model_flagged": float(whole.n_flagged), "mean_surprisal": whole.mean_surprisal}
 

@@ -190,13 +190,18 @@ def score_features(fast_score: float, judgement: ModelJudgement, *,
     return math.log(fs / (1 - fs)), 100.0 * share, surprisal
 
 
-def model_score(fast_score: float, judgement: ModelJudgement, *, params: ModelParams | None = None) -> float:
+def model_score(fast_score: float, judgement: ModelJudgement, *, params: ModelParams | None = None,
+                listed_llr: float = 0.0) -> float:
     """Probability (0..1) that the document is spun, from the fast tier's score and the model's
-    document evidence (``ModelParams``: a logistic model fitted on the tuning half)."""
+    document evidence (``ModelParams``: a logistic model fitted on the tuning half), plus
+    ``listed_llr``: the log-likelihood ratio of the document's exact matches of known tortured
+    phrases, added to the logit as the fast tier adds it (``Calibration.known_phrase_llr`` each),
+    because a listed phrase is evidence on its own, which the fitted weights (on documents
+    without a list) would otherwise pass on only through the fast score's small weight."""
     p = params or ModelParams()
     if judgement.n_scored == 0:
         return fast_score
     logit, share, surprisal = score_features(fast_score, judgement, params=p)
-    z = p.w_fast * logit + p.w_flagged * share + p.w_surprisal * surprisal + p.bias
+    z = p.w_fast * logit + p.w_flagged * share + p.w_surprisal * surprisal + p.bias + listed_llr
     z = max(min(z, 40.0), -40.0)
     return 1.0 / (1.0 + math.exp(-z))
