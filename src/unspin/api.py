@@ -106,8 +106,8 @@ def check(
     stats = {"eligible_words": float(n_eligible), "odd_words": float(n_odd), "evidence": evidence,
              "known_phrases": float(known)}
     if reads_model(cfg, score):
-        listed_llr = known * cfg.calibration.known_phrase_llr
-        findings, score, extra = _with_model(text, parts, score, lex, cfg.model, model or language_model(), listed_llr)
+        findings, score, extra = _with_model(text, parts, score, lex, cfg.model, model or language_model(),
+                                             cfg.calibration.listed_llr(known))
         stats |= extra
     return CheckResult(
         id=id,

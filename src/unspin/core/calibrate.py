@@ -56,7 +56,12 @@ class Calibration:
             (1 - self.odd_spun) / (1 - self.odd_clean)
         )
         found = evidence * math.log(self.find_spun / self.find_clean) - n * (self.find_spun - self.find_clean)
-        return (odd + found) / (1.0 + (n - 1) * self.overdispersion) + n_known * self.known_phrase_llr
+        return (odd + found) / (1.0 + (n - 1) * self.overdispersion) + self.listed_llr(n_known)
+
+    def listed_llr(self, n_known: int) -> float:
+        """The log-likelihood ratio of ``n_known`` exact matches of known tortured phrases:
+        ``known_phrase_llr`` each, added on top of the rates' evidence (both tiers' scores)."""
+        return n_known * self.known_phrase_llr
 
     def score(self, *, n_odd: int, evidence: float, n_eligible: int, n_known: int = 0) -> float:
         """Probability (0..1) that a document with this evidence is spun."""

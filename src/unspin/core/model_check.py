@@ -195,7 +195,7 @@ def model_score(fast_score: float, judgement: ModelJudgement, *, params: ModelPa
     """Probability (0..1) that the document is spun, from the fast tier's score and the model's
     document evidence (``ModelParams``: a logistic model fitted on the tuning half), plus
     ``listed_llr``: the log-likelihood ratio of the document's exact matches of known tortured
-    phrases, added to the logit as the fast tier adds it (``Calibration.known_phrase_llr`` each),
+    phrases, added to the logit as the fast tier adds it (``Calibration.listed_llr``),
     because a listed phrase is evidence on its own, which the fitted weights (on documents
     without a list) would otherwise pass on only through the fast score's small weight."""
     p = params or ModelParams()

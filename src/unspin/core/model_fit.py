@@ -267,8 +267,6 @@ class _Reader:
             return
         start, end, replacement = span
         a, b = tokens[0] + 1, tokens[1] + 1  # window position 0 is DOCUMENT_START
-        if b > len(win.ids):
-            return  # the span runs past this window
         space = self.text[start - 1:start] == " " if start > 0 else False
         tail = [int(t) for t in win.ids[b:b + self.p.right_tokens]]
         queue.spans.append((span, a, b, self.model.word_ids(match_case(replacement, self.text[start:end]),
@@ -285,15 +283,21 @@ class _Reader:
         return [cands[k] for k in np.argsort(-firsts, kind="stable") if firsts[k] >= left - self.p.screen][:limit]
 
 
+def _observed(win: Window, a: int, b: int, p: FitParams) -> float:
+    """Log-probability of the window's own tokens ``a..b`` and ``FitParams.right_tokens`` after
+    them: what a variant replacing ``a..b`` is compared with."""
+    return float(win.token_logprob[a:min(b + p.right_tokens, len(win.ids))].sum())
+
+
 def _finish(win: Window, model: LanguageModel, queue: _Queue, p: FitParams, out: dict[int, WordFit],
             span_out: dict[tuple[int, int, str], float]) -> None:
     """Read every queued variant in one batch; keep each word's best gain and each span's gain."""
     scores = model.variant_logprobs(win, queue.variants + [(a, ids) for _, a, _, ids in queue.spans])
     for (span, a, b, _ids), got in zip(queue.spans, scores[len(queue.variants):], strict=True):
-        span_out[span] = float(got.sum()) - float(win.token_logprob[a:min(b + p.right_tokens, len(win.ids))].sum())
+        span_out[span] = float(got.sum()) - _observed(win, a, b, p)
     k = 0
     for ti, a, b, cands in queue.jobs:
-        observed = float(win.token_logprob[a:min(b + p.right_tokens, len(win.ids))].sum())
+        observed = _observed(win, a, b, p)
         readings = []
         for name, c in cands:
             readings.append((name, c, float(scores[k].sum()) - observed))
