@@ -461,10 +461,11 @@ def read_mythes(path: str | Path = DEFAULT_MYTHES) -> dict[str, tuple[str, ...]]
         for sense in senses:
             for syn in sense.split("|")[1:]:
                 syn = syn.strip()
-                if any(syn.endswith(tag) for tag in _MYTHES_SKIP):
-                    continue
-                if syn.endswith("(similar term)"):
-                    syn = syn[: -len("(similar term)")].strip()
+                if syn.endswith(")"):  # an annotation (checked first: most synonyms carry none)
+                    if syn.endswith(_MYTHES_SKIP):
+                        continue
+                    if syn.endswith("(similar term)"):
+                        syn = syn[: -len("(similar term)")].strip()
                 if syn and not syn[:1].isupper() and syn.lower() != head.lower():
                     syns[syn] = None
     return {k: tuple(v) for k, v in out.items() if v}
@@ -475,6 +476,20 @@ def _zipf_or_fail() -> Callable[[str], float]:
     if zipf is None:  # pragma: no cover - wordfreq is a dependency of unspin
         raise RuntimeError("wordfreq is needed for the fluent simulators")
     return zipf
+
+
+def _memoised(f: Callable[[str], float]) -> Callable[[str], float]:
+    """``f`` with its answers kept for the life of the returned function (wordfreq's lookup
+    tokenises each word: the fluent table asks for the same words tens of thousands of times)."""
+    seen: dict[str, float] = {}
+
+    def g(word: str) -> float:
+        v = seen.get(word)
+        if v is None:
+            v = seen[word] = f(word)
+        return v
+
+    return g
 
 
 def fluent_table(
@@ -488,7 +503,7 @@ def fluent_table(
     Each headword keeps its ``max_synonyms`` most frequent replacements, as a curated
     commercial table would. Multiword replacements ("at the moment") are kept.
     """
-    zipf = _zipf_or_fail()
+    zipf = _memoised(_zipf_or_fail())
     table: dict[str, tuple[str, ...]] = {}
     for head, syns in read_mythes(path).items():
         if " " in head or head in STOPWORDS:

