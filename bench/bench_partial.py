@@ -13,8 +13,11 @@ Fixtures (issue 15, "Evaluation"), built from ``bbc-news.jsonl`` and seeded:
   **source** is an indexed article of another topic;
 * a fixture takes ``share`` (30%, 50%, 70%, 100%) of the source's sentences (a contiguous run,
   seeded start) and inserts them as one block at a seeded position among the host's
-  sentences, at two strengths: ``cut`` (verbatim) and ``light`` (``bench/spinner.py`` swaps 15%
-  of the eligible words, then the taken sentences are shuffled);
+  sentences, at three strengths: ``cut`` (verbatim), ``light`` (``bench/spinner.py`` swaps 15%
+  of the eligible words, then the taken sentences are shuffled) and ``heavy``
+  (``bench/rewrite.py``: 40% of the units swapped by the phrase simulator, reported speech and
+  closing time phrases turned around, clauses split and short sentences merged, shuffled; the
+  names and numbers kept);
 * **negatives**: each host traced as it is (an independent article never indexed; the index
   holds many articles of its topic). Calling one ``derived`` is a false positive;
 * **real same-story sentences** (``mrpc-train.jsonl``, human-judged pairs from news of one
@@ -70,11 +73,12 @@ from bench_trace import (  # noqa: E402
     word_shingles,
 )
 from evaldata import BBC_FILE, Article, data_dir, load_articles  # noqa: E402
-from spinner import Spinner  # noqa: E402
+from rewrite import SpinnerLike, heavy_rewrite  # noqa: E402
+from spinner import Spinner, phrase_spinner  # noqa: E402
 
 DEFAULT_SEED = 20261203
 SHARES: tuple[float, ...] = (0.3, 0.5, 0.7, 1.0)
-STRENGTHS: tuple[str, ...] = ("cut", "light")
+STRENGTHS: tuple[str, ...] = ("cut", "light", "heavy")
 LIGHT_RATE = 0.15
 NEAR_DUP = 0.2
 _SENT_RE = re.compile(r"(?<=[.!?\"'])\s+(?=[A-Z\"'])")
@@ -115,9 +119,10 @@ class Fixture:
 
 
 def make_fixture(source: Article, host: Article, *, strength: str, share: float, spinner: Spinner,
-                 seed: int) -> Fixture:
+                 seed: int, rewriter: SpinnerLike | None = None) -> Fixture:
     """Take ``share`` of ``source``'s sentences (a contiguous run) and insert them as one block
-    into ``host``'s sentences; ``light`` spins the taken sentences and shuffles them."""
+    into ``host``'s sentences; ``light`` spins the taken sentences and shuffles them, ``heavy``
+    rewrites them (``rewrite.heavy_rewrite`` with ``rewriter``, default the phrase simulator)."""
     rng = random.Random(seed)
     src = split_sentences(source.text)
     n = max(1, round(share * len(src)))
@@ -126,6 +131,8 @@ def make_fixture(source: Article, host: Article, *, strength: str, share: float,
     if strength == "light":
         taken = [spinner.spin(s, rate=LIGHT_RATE, seed=seed + k).text for k, s in enumerate(taken)]
         rng.shuffle(taken)
+    elif strength == "heavy":
+        taken = heavy_rewrite(taken, spinner=rewriter or phrase_spinner(), seed=seed)
     elif strength != "cut":
         raise ValueError(f"unknown strength {strength!r}")
     body = split_sentences(host.text)
@@ -135,7 +142,7 @@ def make_fixture(source: Article, host: Article, *, strength: str, share: float,
 
 
 def build(articles: Sequence[Article], *, half: str, n: int, seed: int,
-          spinner: Spinner) -> tuple[list[Article], list[Fixture]]:
+          spinner: Spinner, rewriter: SpinnerLike | None = None) -> tuple[list[Article], list[Fixture]]:
     """The hosts (``n``, removed from the index) and every fixture, all drawn from ``half``."""
     rng = random.Random(seed)
     pool = sorted((a for a in articles if half_of(a.id) == half and len(split_sentences(a.text)) >= 6),
@@ -144,13 +151,14 @@ def build(articles: Sequence[Article], *, half: str, n: int, seed: int,
     host_ids = {i for h in hosts for i in near_duplicates(h, articles)}
     sources = [a for a in pool if a.id not in host_ids]
     fixtures = []
+    rewriter = rewriter or phrase_spinner()
     for k, host in enumerate(hosts):
         others = [a for a in sources if a.topic != host.topic]
         source = others[rng.randrange(len(others))]
         for strength in STRENGTHS:
             for share in SHARES:
                 fixtures.append(make_fixture(source, host, strength=strength, share=share, spinner=spinner,
-                                             seed=seed * 31 + k * 997 + int(share * 100)))
+                                             seed=seed * 31 + k * 997 + int(share * 100), rewriter=rewriter))
     return hosts, fixtures
 
 
