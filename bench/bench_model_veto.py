@@ -40,7 +40,7 @@ sys.path.insert(0, str(BENCH))
 
 import bench_check as bc  # noqa: E402
 from evaldata import data_dir, load_articles, load_pairs  # noqa: E402
-from spinner import make_simulator  # noqa: E402
+from spinner import PHRASE_SWAPS, make_simulator  # noqa: E402
 
 Settings = dict[str, tuple[bool, float | None, float | None]]  # name -> (read spans, veto gain, phrase flag gain)
 
@@ -190,6 +190,13 @@ def news_rows(rec: Recorder, part: str, n: int, simulators: Sequence[str], rate:
                 t[0] += len(edits)
                 t[1] += sum(c for c, _ in res)
                 t[2] += sum(e for _, e in res)
+                if cond == "phrases":  # the share of the hand-written table's swaps (evaluation only)
+                    table = [k for k, s in enumerate(spun.substitutions) if s.replacement.lower()
+                             in PHRASE_SWAPS.get(" ".join(s.original.lower().split()), ())]
+                    u = tally.setdefault(("phrases (table swaps only)", name), [0, 0, 0, 0, 0, 0])
+                    u[0] += len(table)
+                    u[1] += sum(res[k][0] for k in table)
+                    u[2] += sum(res[k][1] for k in table)
                 sugg = [f for f in fs if f.suggestion]
                 t[3] += len(sugg)
                 t[4] += sum(any((e.start, e.end) == (f.start, f.end)
@@ -201,7 +208,7 @@ def news_rows(rec: Recorder, part: str, n: int, simulators: Sequence[str], rate:
             rows.append([name, cond, 1000 * t[0] / max(t[5], 1), None, None, None])
         else:
             rows.append([name, f"{cond} {rate:.0%}", None, t[1] / max(t[0], 1), t[2] / max(t[0], 1),
-                         t[4] / max(t[3], 1)])
+                         t[4] / t[3] if t[3] else None])
     return rows
 
 

@@ -10,6 +10,9 @@ sentence reads, by the language model, with the best candidate original in the w
   the model's best candidate when its gain reaches ``suggest_gain``, otherwise none (``[?]``):
   no suggestion is better than a wrong one. Known phrases, learned swaps and acronyms keep
   theirs (a list or an index says what the original was).
+* A span of 1-4 words that a thesaurus links to another word or phrase (``phrase_choices``,
+  ``PhraseParams``) and that reads ``PhraseParams.flag_gain`` nats better with one of them is a
+  ``model-phrase`` finding with that reading as the suggestion.
 * The document score combines the fast tier's score (as a logit) with the share of eligible
   words whose gain reaches ``count_gain`` and the mean surprisal per word (``ModelParams``).
 
