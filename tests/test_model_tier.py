@@ -258,3 +258,27 @@ def test_a_listed_phrase_counts_in_the_model_score_as_in_the_fast_one() -> None:
     text = "Doctors at the clinic have treated more patients with bosom disease this year than ever, the board said."
     with_list, without = check(text, lexicon=lex, config=MODEL), check(text, config=MODEL)
     assert logit(with_list.score) - logit(without.score) > 1.5
+
+
+SWAPPED_PHRASES = ("Shares fell on Monday as investors fretted about cold brave out in the US and Europe. "
+                   "Oil prices fell sharply, the steepest go down in three months.")
+NATURAL_PHRASE = "Prices will go down when the new factories open next year."
+
+
+def test_a_swapped_phrase_is_flagged_with_the_thesaurus_original() -> None:
+    """The multiword pass (``PhraseParams``): "weather" -> "brave out" (a MyThes link read in
+    reverse) and "fall" -> "go down" read far worse than a candidate; "go down" used as a
+    writer would is left alone. ("at the moment" -> "currently" cannot be tested: none of
+    WordNet, MyThes and Moby links those two.)"""
+    lex = Lexicon.default()
+    spun = check(SWAPPED_PHRASES, lexicon=lex, config=MODEL)
+    phrases = {f.text: f.suggestion for f in spun.findings if "model-phrase" in f.evidence}
+    assert phrases.get("brave out") == "weather"
+    assert phrases.get("go down") in {"drop", "fall"}
+    assert all(SWAPPED_PHRASES[f.start:f.end] == f.text for f in spun.findings)
+    assert spun.stats["phrase_spans"] > 0
+    clean = check(NATURAL_PHRASE, lexicon=lex, config=MODEL)
+    assert not [f for f in clean.findings if "go down" in f.text or "model-phrase" in f.evidence]
+    off = check(SWAPPED_PHRASES, lexicon=lex, config=replace(MODEL, model=replace(
+        MODEL.model, phrases=replace(MODEL.model.phrases, on=False))))
+    assert not [f for f in off.findings if "model-phrase" in f.evidence]

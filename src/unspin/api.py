@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from unspin.core.calibrate import finding_evidence
 from unspin.core.config import DEFAULT_THRESHOLD, TIERS, WINDOW_CHARS, CheckConfig, Tier
 from unspin.core.detect import Detector
-from unspin.core.model_check import ModelJudgement, ModelParams, judge, model_score, span_readings
+from unspin.core.model_check import ModelJudgement, ModelParams, judge, model_score, phrase_choices, span_readings
 from unspin.core.model_fit import FitParams, read_fits
 from unspin.core.restore import restore
 from unspin.core.results import CheckResult, Finding
@@ -165,22 +165,28 @@ def model_candidate_sources(lex: Lexicon, fit: FitParams, *, moby: bool | None =
 def _with_model(text: str, parts: list[_WindowEvidence], fast_score: float, lex: Lexicon, p: ModelParams,
                 model: LanguageModel, listed_llr: float) -> tuple[list[Finding], float, dict[str, float]]:
     """The model tier on top of the fast tier's findings and score (``unspin.core.model_check``),
-    window by window as the fast tier ran, the model's counts summed into one judgement."""
+    window by window as the fast tier ran, the model's counts summed into one judgement. With
+    ``ModelParams.phrases.on``, the multiword pass's spans are read in the same batch."""
     sources, proposable = model_candidate_sources(lex, p.fit)
     judged: list[ModelJudgement] = []
+    n_phrases = 0
     for part in parts:
         window = text[part.start:part.end]
         words = split_compounds(tokenize(window))
         local = [_shift(f, -part.start) for f in part.findings]
+        choices = phrase_choices(words, window, lex.phrase_index(), p.phrases) if p.phrases.on else []
+        n_phrases += len(choices)
         read = read_fits(window, words, eligibility(words), sources, model, sentence_starts=sentence_starts(words),
-                         params=p.fit, proposable=proposable, spans=span_readings(local))
-        j = judge(window, words, read.words, local, params=p, span_gains=read.spans)
+                         params=p.fit, proposable=proposable, spans=span_readings(local), span_choices=choices,
+                         choices_read=p.phrases.choices_read)
+        j = judge(window, words, read.words, local, params=p, span_gains=read.spans, phrase_choices=choices)
         judged.append(replace(j, findings=tuple(_shift(f, part.start) for f in j.findings)))
     whole = judged[0] if len(judged) == 1 else _summed(judged)
     findings = list(whole.findings)
     score = model_score(fast_score, whole, params=p, listed_llr=listed_llr)
     return findings, score, {"fast_score": fast_score, "model_words": float(whole.n_scored),
-                             "model_flagged": float(whole.n_flagged), "mean_surprisal": whole.mean_surprisal}
+                             "model_flagged": float(whole.n_flagged), "mean_surprisal": whole.mean_surprisal,
+                             "phrase_spans": float(n_phrases)}
 
 
 def _summed(judged: list[ModelJudgement]) -> ModelJudgement:

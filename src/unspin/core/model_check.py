@@ -10,6 +10,9 @@ sentence reads, by the language model, with the best candidate original in the w
   the model's best candidate when its gain reaches ``suggest_gain``, otherwise none (``[?]``):
   no suggestion is better than a wrong one. Known phrases, learned swaps and acronyms keep
   theirs (a list or an index says what the original was).
+* A span of 1-4 words that a thesaurus links to another word or phrase (``phrase_choices``,
+  ``PhraseParams``) and that reads ``PhraseParams.flag_gain`` nats better with one of them is a
+  ``model-phrase`` finding with that reading as the suggestion.
 * The document score combines the fast tier's score (as a logit) with the share of eligible
   words whose gain reaches ``count_gain`` and the mean surprisal per word (``ModelParams``).
 
@@ -25,11 +28,44 @@ from dataclasses import dataclass, field
 
 from unspin.core.model_fit import FitParams, WordFit
 from unspin.core.results import LISTED_EVIDENCE, Evidence, Finding
-from unspin.text import Token, match_case
+from unspin.core.spin_evidence import is_content_word
+from unspin.lexicon.phrases import PhraseIndex
+from unspin.text import Token, is_capitalised, match_case
 
 #: Evidence of a fast-tier finding whose suggestion comes from a list or an index, not from
 #: the lexicon's synonyms: the model does not overrule it.
 _LISTED = LISTED_EVIDENCE
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseParams:
+    """Constants of the multiword pass (``phrase_choices``, ``judge``'s ``phrase_choices``).
+
+    Every span of 1-4 words that is an entry of the phrase index (``unspin.lexicon.phrases``:
+    WordNet, MyThes and Moby links with a multiword side, read in reverse) is a choice; of its
+    candidate originals the model reads the ``choices_read`` likeliest by first token (screened
+    like a word's candidates, ``FitParams.screen``), and a span whose best reading gains
+    ``flag_gain`` nats is a ``model-phrase`` finding with that reading as the suggestion.
+    ``max_spans_per_100_words``: at most this many spans per 100 words of a window are read
+    (the longest first, then in text order), bounding the cost, and never fewer than
+    ``min_spans`` (a sentence of 20 words may hold a swapped phrase too). On BBC news the cap
+    rarely binds (about 6 spans per 100 words are entries of the index). ``single_words``: single words
+    with multiword candidates ("additionally" -> "in addition") are choices too, content words
+    only (``is_content_word``: "as" and "so" have dozens of multiword entries, all noise).
+    ``sources``: the thesauri whose links are read, comma-separated (``PhraseCandidate.source``; a link two
+    thesauri hold is named by the first of wordnet, mythes, moby), for leave-one-out runs.
+
+    ``on`` and ``flag_gain``: see bench/README.md, "2026-12-07: multiword candidates at the
+    model tier" (``bench/bench_model_veto.py --phrases``, tuning half).
+    """
+
+    on: bool = True
+    flag_gain: float = 8.0
+    choices_read: int = 2
+    max_spans_per_100_words: float = 10.0
+    min_spans: int = 5
+    sources: str = "wordnet,mythes,moby"
+    single_words: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +108,7 @@ class ModelParams:
     """
 
     fit: FitParams = field(default_factory=FitParams)
+    phrases: PhraseParams = field(default_factory=PhraseParams)
     flag_gain: float = 6.0
     misfit_gain: float = 12.0
     veto_gain: float | None = 0.0
@@ -139,25 +176,99 @@ def span_readings(findings: Sequence[Finding]) -> list[tuple[int, int, str]]:
             if f.suggestion and not _LISTED.intersection(f.evidence)]
 
 
+def phrase_choices(tokens: Sequence[Token], text: str, index: PhraseIndex,
+                   p: PhraseParams) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The spans the multiword pass reads, ``(start, end, candidate originals)``: runs of 1-4
+    words of one sentence, joined by single spaces, no part of a hyphenated compound, no
+    capitalised word but a sentence's first (names are not phrases), whose lower-case form is
+    an entry of ``index``; at most ``PhraseParams.max_spans_per_100_words`` per 100 tokens
+    (``PhraseParams.min_spans`` at least), the longest first, then in text order. Guarantees
+    nothing about overlap: spans may nest."""
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    longest = min(index.longest, 4)
+    sources = frozenset(p.sources.split(","))
+    for i, first in enumerate(tokens):
+        words: list[str] = []
+        for j in range(i, min(i + longest, len(tokens))):
+            t = tokens[j]
+            if t.compound or not t.norm.isalpha() or (j > i and (
+                    t.sentence != first.sentence or text[tokens[j - 1].end:t.start] != " ")):
+                break
+            if is_capitalised(t.surface) and not (j == 0 or tokens[j - 1].sentence != t.sentence):
+                break
+            words.append(t.norm)
+            if len(words) == 1 and not (p.single_words and is_content_word(t.norm)):
+                continue
+            cands = tuple(c.form for c in index.candidates(" ".join(words)) if c.source in sources)
+            if cands:
+                found.append((first.start, t.end, cands))
+    cap = max(math.ceil(p.max_spans_per_100_words * len(tokens) / 100), p.min_spans)
+    kept = sorted(found, key=lambda c: (-text.count(" ", c[0], c[1]), c[0]))[:cap]
+    return sorted(kept)
+
+
+def _phrase_findings(text: str, choices: Sequence[tuple[int, int, Sequence[str]]],
+                     span_gains: Mapping[tuple[int, int, str], float],
+                     p: ModelParams) -> list[tuple[float, Finding]]:
+    """``(gain, finding)`` of each span whose best read candidate gains ``PhraseParams.flag_gain``,
+    best first, none overlapping another (a better one wins)."""
+    best: list[tuple[float, int, int, str]] = []
+    for start, end, cands in choices:
+        read = [(span_gains[(start, end, c)], c) for c in cands if (start, end, c) in span_gains]
+        if read:
+            g, c = max(read)
+            if g >= p.phrases.flag_gain:
+                best.append((g, start, end, c))
+    out: list[tuple[float, Finding]] = []
+    for g, start, end, c in sorted(best, reverse=True):
+        if all(end <= f.start or start >= f.end for _, f in out):
+            conf = _confidence(g + p.flag_gain - p.phrases.flag_gain, p)
+            out.append((g, Finding(start, end, text[start:end], match_case(c, text[start:end]), round(conf, 4),
+                                   (Evidence.MODEL_PHRASE,))))
+    return out
+
+
+def _reading_gain(f: Finding, by_start: Mapping[int, WordFit], starts: Sequence[int],
+                  span_gains: Mapping[tuple[int, int, str], float]) -> float:
+    """The best gain the model read for finding ``f``: a word of it with its candidates, or the
+    span with its suggestion (``-inf`` when none was read)."""
+    lo, hi = bisect.bisect_left(starts, f.start), bisect.bisect_left(starts, f.end)
+    gains = [by_start[s].gain for s in starts[lo:hi]]
+    if f.suggestion and (f.start, f.end, f.suggestion) in span_gains:
+        gains.append(span_gains[(f.start, f.end, f.suggestion)])
+    return max(gains, default=-math.inf)
+
+
 def judge(text: str, tokens: Sequence[Token], fits: Mapping[int, WordFit], findings: Sequence[Finding], *,
           params: ModelParams | None = None,
-          span_gains: Mapping[tuple[int, int, str], float] | None = None) -> ModelJudgement:
+          span_gains: Mapping[tuple[int, int, str], float] | None = None,
+          phrase_choices: Sequence[tuple[int, int, Sequence[str]]] = ()) -> ModelJudgement:
     """Merge the model's word fits (by index into ``tokens``) with the fast tier's ``findings``
     (offsets into ``text``), and the gains of the fast suggestions read in place (``span_gains``,
-    ``span_readings``). Findings come out ordered by offset and never overlap more than the fast
-    tier's did."""
+    ``span_readings``). ``phrase_choices`` (``phrase_choices``, their readings in ``span_gains``):
+    a span whose best reading gains ``PhraseParams.flag_gain`` becomes a ``model-phrase`` finding,
+    replacing the fast findings it overlaps when it reads better than any reading of theirs, and
+    dropped when it overlaps a listed finding or a better one. Findings come out ordered by
+    offset and never overlap more than the fast tier's did."""
     p = params or ModelParams()
+    gains = span_gains or {}
     by_start = {tokens[i].start: f for i, f in fits.items()}
     starts = sorted(by_start)
     merged: list[Finding] = []
-    covered: set[int] = set()
     for f in findings:
         if not _LISTED.intersection(f.evidence):
-            seen = _model_view(f, by_start, starts, tokens, span_gains or {}, p)
+            seen = _model_view(f, by_start, starts, tokens, gains, p)
             if seen is None:
                 continue
             f = seen
         merged.append(f)
+    for g, ph in _phrase_findings(text, phrase_choices, gains, p):
+        hit = [f for f in merged if f.start < ph.end and ph.start < f.end]
+        if any(_LISTED.intersection(f.evidence) or _reading_gain(f, by_start, starts, gains) >= g for f in hit):
+            continue
+        merged = [f for f in merged if f not in hit] + [ph]
+    covered: set[int] = set()
+    for f in merged:
         covered.update(range(f.start, f.end))
     n_flagged = 0
     for fit in fits.values():

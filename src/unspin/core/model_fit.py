@@ -165,7 +165,8 @@ def read_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
               sources: Mapping[str, Callable[[str], Sequence[str]]], model: LanguageModel, *,
               sentence_starts: Sequence[int], params: FitParams | None = None,
               proposable: Callable[[str], bool] | None = None,
-              spans: Sequence[tuple[int, int, str]] = ()) -> FitReading:
+              spans: Sequence[tuple[int, int, str]] = (),
+              span_choices: Sequence[tuple[int, int, Sequence[str]]] = (), choices_read: int = 2) -> FitReading:
     """``WordFit`` of every eligible token that the model can score, and the gain of each span
     replacement ``(start, end, replacement)`` of ``spans``: how much better (nats) the text reads
     with ``replacement`` (its case matched to the span's) in place of ``text[start:end]``, over
@@ -176,6 +177,11 @@ def read_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
     gives a word's candidate originals from that source, best first. With
     ``FitParams.propose_top``, the model's own likely words at the place are candidates too
     (``ModelWords.proposals``), those for which ``proposable(word)`` holds (default: any).
+    ``span_choices`` ``(start, end, replacements)``: spans with several possible replacements,
+    screened as a word's candidates are: of the replacements whose first token is within
+    ``FitParams.screen`` nats of the span's own first token, the ``choices_read`` likeliest by
+    first token are read like ``spans`` (their gains in ``FitReading.spans`` under
+    ``(start, end, replacement)``; the others absent).
     Work is one model pass per window plus one batched re-read of the screened candidates and
     the spans; linear in the text."""
     p = params or FitParams()
@@ -186,7 +192,8 @@ def read_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
     ids, offsets = model.encode(text)
     out: dict[int, WordFit] = {}
     span_out: dict[tuple[int, int, str], float] = {}
-    pending = sorted(spans)
+    pending = sorted([(s, e, r) for s, e, r in spans] + [(s, e, tuple(rs)) for s, e, rs in span_choices],
+                     key=lambda x: (x[0], x[1], str(x[2])))
     ti = si = 0
     for lo, hi in _windows(offsets, sentence_starts, min(p.window_tokens, MAX_WINDOW - 1)):
         win = model.window(ids[lo:hi])
@@ -200,7 +207,10 @@ def read_fits(text: str, tokens: Sequence[Token], eligible: Sequence[bool],
                     reader.screen(tokens[ti], ti, span, win, queue, out)
             ti += 1
         while si < len(pending) and pending[si][0] < end:
-            reader.queue_span(pending[si], _token_span(local, 0, pending[si][0], pending[si][1]), win, queue)
+            s0, e0, what = pending[si]
+            where = _token_span(local, 0, s0, e0)
+            for r in ([what] if isinstance(what, str) else reader.screen_span(s0, where, what, win, choices_read)):
+                reader.queue_span((s0, e0, r), where, win, queue)
             si += 1
         _finish(win, model, queue, p, out, span_out)
     return FitReading(out, span_out)
@@ -258,6 +268,22 @@ class _Reader:
         queue.jobs.append((ti, a, b, chosen))
         for _, c in chosen:
             queue.variants.append((a, model.word_ids(match_case(c, tok.surface), space=space) + tail))
+
+    def screen_span(self, start: int, tokens: tuple[int, int] | None, replacements: Sequence[str], win: Window,
+                    limit: int) -> list[str]:
+        """Of ``replacements`` of the span starting at ``start`` over the window's model tokens
+        ``tokens``, the ``limit`` likeliest by first token among those within
+        ``FitParams.screen`` nats of the span's own first token."""
+        if tokens is None or not replacements or limit <= 0:
+            return []
+        a = tokens[0] + 1  # window position 0 is DOCUMENT_START
+        own = float(win.token_logprob[a])
+        space = self.text[start - 1:start] == " " if start > 0 else False
+        surface = self.text[start:start + 1]
+        firsts = self.model.next_logprobs(
+            win, a, [self.model.word_ids(match_case(r, surface), space=space)[0] for r in replacements])
+        return [replacements[k] for k in np.argsort(-firsts, kind="stable")
+                if firsts[k] >= own - self.p.screen][:limit]
 
     def queue_span(self, span: tuple[int, int, str], tokens: tuple[int, int] | None, win: Window,
                    queue: _Queue) -> None:

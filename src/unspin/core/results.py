@@ -70,6 +70,7 @@ class Evidence(StrEnum):
     ODD_PAIR = "odd-pair"  #: two words that form no known pair and look like a spinner's picks
     MODEL_FIT = "model-fit"  #: the language model reads a candidate original far better (model tier)
     MODEL_MISFIT = "model-misfit"  #: the model reads a word of its own far better; no thesaurus says which
+    MODEL_PHRASE = "model-phrase"  #: the model reads a thesaurus's word or phrase far better in a span's place
 
 
 #: Evidence from a list (``--known``, learned swaps, acronyms): the model tier keeps its suggestion.

@@ -19,6 +19,7 @@ from unspin.lexicon.frequencies import ReferenceStats, load_bigram_logcounts, lo
 from unspin.lexicon.known import KnownSubstitutions
 from unspin.lexicon.moby import ReverseThesaurus
 from unspin.lexicon.ngram import PairModel
+from unspin.lexicon.phrases import PhraseIndex
 from unspin.lexicon.vectors import WordVectors
 from unspin.lexicon.wordnet import Sense, WordNet, inflect
 
@@ -69,6 +70,12 @@ def _base_resources() -> BaseResources:
 @lru_cache(maxsize=1)
 def _moby() -> ReverseThesaurus | None:
     return ReverseThesaurus.load()
+
+
+@lru_cache(maxsize=1)
+def _phrase_index() -> PhraseIndex:
+    base = _base_resources()
+    return PhraseIndex.load(base.wordnet, lambda w: base.zipf.get(w, 0.0))
 
 
 @dataclass(frozen=True)
@@ -236,6 +243,11 @@ class Lexicon:
         ranked = tuple(sorted(found, key=lambda c: (-self.zipf(c), c))[:MAX_CANDIDATES])
         self._moby_cands[form] = ranked
         return ranked
+
+    def phrase_index(self) -> PhraseIndex:
+        """The multiword entries of WordNet, MyThes and Moby read in reverse
+        (``unspin.lexicon.phrases``), built once per process (cached on disk)."""
+        return _phrase_index()
 
     def candidates(self, form: str) -> tuple[Candidate, ...]:
         """Possible originals of a lower-case word form, best first.

@@ -98,6 +98,10 @@ class WordNet:
                 exceptions.setdefault((form, pos), base)
         return cls(synsets, exceptions)
 
+    def synset_lemmas(self) -> list[tuple[str, ...]]:
+        """The lemmas of every synset (lower case, multiword lemmas with spaces)."""
+        return [lemmas for _pos, lemmas, _sim in self._synsets.values()]
+
     def senses(self, form: str) -> list[Sense]:
         """Every (lemma, pos, inflection) reading of a lower-case word form known to WordNet."""
         out: list[Sense] = []

@@ -269,6 +269,7 @@ JS = r"""
     "acronym-mismatch": "the words before a bracketed acronym no longer spell it",
     "model-fit": "the language model reads the sentence far better with the suggestion in its place",
     "model-misfit": "the language model reads another, related word far better here (no suggestion)",
+    "model-phrase": "the language model reads a thesaurus's word or phrase far better in place of these words",
   };
 
   const $ = (id) => document.getElementById(id);
