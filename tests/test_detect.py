@@ -387,3 +387,31 @@ def test_an_odd_pair_keeps_the_word_the_spin_model_reads_as_the_writers(lexicon)
     fate = {f.text: f for f in check("The city council approved a new fate on Tuesday.", lexicon=lexicon,
                                      config=CheckConfig(tier="fast")).findings}
     assert fate["new fate"].suggestion is None and fate["new fate"].evidence == ("odd-pair",)
+
+
+def test_pair_row_and_column_are_pair_without_the_model(lexicon):
+    # The context fit reads pairs a row or a column at a time (``Lexicon.pair_row``,
+    # ``pair_column``): the same rule as ``Lexicon.pair(..., model=False)``, pinned here on
+    # bigram-list pairs, WordNet terms, known terms and unknown pairs, with and without a known
+    # list and a reference corpus.
+    known = lexicon.with_known([("counterfeit consciousness", "artificial intelligence"),
+                                ("irregular timberland", "random forest")])
+    ref = known.with_reference(["The random forest grew in the deep learning lab. Neural nets learn."])
+    firsts = ["neural", "artificial", "random", "deep", "the", "counterfeit", "zzqx", "new", "hot"]
+    seconds = ["network", "intelligence", "forest", "learning", "dog", "consciousness", "zzqx", "york", "dog"]
+    for lex in (lexicon, known, ref):
+        for f in firsts:
+            assert lex.pair_row(f, seconds) == [lex.pair(f, s, model=False) for s in seconds]
+        for s in seconds:
+            assert lex.pair_column(firsts, s) == [lex.pair(f, s, model=False) for f in firsts]
+    assert any(x > 0 for x in lexicon.pair_row("neural", seconds))
+    assert known.pair_row("artificial", ["intelligence"]) == [8.0]
+
+
+def test_candidate_edges_are_the_first_and_last_words_of_the_candidates(lexicon):
+    known = lexicon.with_known([("profound learning", "deep learning"), ("colossal information", "big data")])
+    for lex in (lexicon, known):
+        for w in ("profound", "network", "information", "colossal", "zzqx"):
+            forms = [c.form for c in lex.candidates(w)]
+            assert lex.candidate_edges(w) == (tuple(f.split(" ")[0] for f in forms),
+                                              tuple(f.split(" ")[-1] for f in forms))

@@ -86,6 +86,8 @@ class Lexicon:
     _senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict, repr=False, compare=False)
     _syn_zipf: dict[str, float | None] = field(default_factory=dict, repr=False, compare=False)
     _moby_cands: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _edges: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict, repr=False,
+                                                                        compare=False)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -96,15 +98,16 @@ class Lexicon:
     def with_known(self, pairs: Iterable[tuple[str, str]]) -> Lexicon:
         """A lexicon that also knows these (tortured phrase, expected phrase) pairs."""
         return replace(self, known=self.known.merged(KnownSubstitutions.from_pairs(pairs)), _cands={}, _syn_zipf={},
-                       _moby_cands={})
+                       _moby_cands={}, _edges={})
 
     def with_substitutions(self, known: KnownSubstitutions) -> Lexicon:
         """A lexicon that also knows an already built substitution table."""
-        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={}, _moby_cands={})
+        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={}, _moby_cands={}, _edges={})
 
     def with_reference(self, texts: Iterable[str]) -> Lexicon:
         """A lexicon that also uses word-pair statistics of a clean reference corpus."""
-        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={}, _moby_cands={})
+        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={}, _moby_cands={},
+                       _edges={})
 
     # -- frequencies --------------------------------------------------------------------
     def zipf(self, word: str) -> float:
@@ -135,6 +138,43 @@ class Lexicon:
         elif key in self.base.wordnet.lemmas:
             score = max(score, WORDNET_TERM_LOGCOUNT)
         return score
+
+    def pair_row(self, first: str, seconds: Sequence[str]) -> list[float]:
+        """``[self.pair(first, s, model=False) for s in seconds]``, exactly (a test pins the two),
+        without a method call per pair: the detector's context fit asks for thousands of pairs
+        per article. With a reference corpus, it asks ``pair`` itself."""
+        if self.reference is not None:
+            return [self.pair(first, s, model=False) for s in seconds]
+        get, lemmas, terms = self.base.bigrams.get, self.base.wordnet.lemmas, self.known.terms
+        head = first + " "
+        out: list[float] = []
+        for s in seconds:
+            key = head + s
+            score = get(key, 0.0)
+            if terms and (first, s) in terms:
+                score = max(score, TERM_LOGCOUNT)
+            elif key in lemmas:
+                score = max(score, WORDNET_TERM_LOGCOUNT)
+            out.append(score)
+        return out
+
+    def pair_column(self, firsts: Sequence[str], second: str) -> list[float]:
+        """``[self.pair(f, second, model=False) for f in firsts]``, exactly (a test pins the
+        two); see ``pair_row``."""
+        if self.reference is not None:
+            return [self.pair(f, second, model=False) for f in firsts]
+        get, lemmas, terms = self.base.bigrams.get, self.base.wordnet.lemmas, self.known.terms
+        tail = " " + second
+        out: list[float] = []
+        for f in firsts:
+            key = f + tail
+            score = get(key, 0.0)
+            if terms and (f, second) in terms:
+                score = max(score, TERM_LOGCOUNT)
+            elif key in lemmas:
+                score = max(score, WORDNET_TERM_LOGCOUNT)
+            out.append(score)
+        return out
 
     def attested(self, first: str, second: str, *, model: bool = True) -> bool:
         """True when ``first second`` is a frequent pair of English (the bigram list or, with
@@ -236,6 +276,16 @@ class Lexicon:
         ranked = tuple(sorted(found, key=lambda c: (-self.zipf(c), c))[:MAX_CANDIDATES])
         self._moby_cands[form] = ranked
         return ranked
+
+    def candidate_edges(self, form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The first words and the last words of ``candidates(form)``, in the same order (a
+        one-word candidate is both). Cached, like the candidates."""
+        hit = self._edges.get(form)
+        if hit is None:
+            forms = [c.form for c in self.candidates(form)]
+            hit = self._edges[form] = (tuple(f.split(" ", 1)[0] for f in forms),
+                                       tuple(f.rsplit(" ", 1)[-1] for f in forms))
+        return hit
 
     def candidates(self, form: str) -> tuple[Candidate, ...]:
         """Possible originals of a lower-case word form, best first.
