@@ -415,3 +415,36 @@ def test_candidate_edges_are_the_first_and_last_words_of_the_candidates(lexicon)
             forms = [c.form for c in lex.candidates(w)]
             assert lex.candidate_edges(w) == (tuple(f.split(" ")[0] for f in forms),
                                               tuple(f.split(" ")[-1] for f in forms))
+
+
+def test_attested_after_and_before_are_any_attested_pair(lexicon):
+    # The per-word spin evidence asks whether a word's neighbour forms a frequent pair with any
+    # of its synonyms (``Lexicon.attested_after``, ``attested_before``): the same rule as
+    # ``Lexicon.attested``, the language model asked about the first ``model_first`` only.
+    ref = lexicon.with_reference(["The random forest grew in the deep learning lab. Neural nets learn."])
+    words = ["neural", "network", "random", "forest", "the", "zzqx", "new", "york", "nets", "deep", "learning"]
+    for lex in (lexicon, ref):
+        for first in words:
+            for k in range(len(words)):
+                seconds = words[k:]
+                for model_first in (0, 1, 3, 20):
+                    assert lex.attested_after(first, seconds, model_first=model_first) == any(
+                        lex.attested(first, s, model=j < model_first) for j, s in enumerate(seconds))
+                    assert lex.attested_before(seconds, first, model_first=model_first) == any(
+                        lex.attested(f, first, model=j < model_first) for j, f in enumerate(seconds))
+
+
+def test_spelling_variant_is_the_difflib_ratio_rule():
+    # ``spelling_variant`` asks difflib's cheap upper bound (``quick_ratio``) before ``ratio``:
+    # the same answer as ``ratio`` alone.
+    import itertools
+    from difflib import SequenceMatcher
+
+    from unspin.lexicon.model import spelling_variant
+
+    words = ["practises", "practices", "utilising", "utilizing", "colour", "color", "prevent", "preview",
+             "present", "presents", "presence", "organisation", "organization", "organ", "orange", "analyse",
+             "analyze", "analysis", "travelled", "traveled", "centre", "center", "cent", "central", "abcabc"]
+    for a, b in itertools.product(words, words):
+        rule = a[:3] == b[:3] and abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.8
+        assert spelling_variant(a, b) == rule, (a, b)

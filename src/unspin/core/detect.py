@@ -425,20 +425,33 @@ class Detector:
             firsts, lasts = lex.candidate_edges(w)
             fls = lex.pair_row(lw, firsts[:k]) if lw else [0.0] * len(cands)
             frs = lex.pair_column(lasts[:k], rw) if rw else [0.0] * len(cands)
-            min_gain = self.p.min_gain
-            best_learned: tuple[float, float, str] | None = None
-            for c, fl, fr in zip(cands, fls, frs, strict=True):
-                gain = max(fl - obs_l, 0.0) + max(fr - obs_r, 0.0)
-                if gain >= min_gain or (c.learned and not fits):  # else ``_consider`` keeps nothing
-                    self._consider(slot, c, gain, c.zipf - zw, attested, fits=fits, ratio=ratio)
-                if c.learned and (best_learned is None or (gain, c.weight) > best_learned[:2]):
-                    best_learned = (gain, c.weight, c.form)
-            # Whichever path flagged a learned swap, suggest the learned swap that fits the
-            # neighbours best ("feature choice": "selection" forms a known term, "decision"
-            # is the more frequent swap).
-            if slot.learned and best_learned is not None and best_learned[0] > slot.gain:
-                slot.suggestion, slot.gain = best_learned[2], best_learned[0]
+            # No candidate gains more than the best pair either side gives; with no learned swap
+            # among them (none without a known list), below ``min_gain`` nothing is kept.
+            most = max(max(fls) - obs_l, 0.0) + max(max(frs) - obs_r, 0.0)
+            if most >= self.p.min_gain or (lex.known.swaps and any(c.learned for c in cands)):
+                self._weigh_in_context(slot, cands, fls, frs, (obs_l, obs_r), zw, attested, fits, ratio)
         self._joint_swap(ctx, slots, i, cands)
+
+    def _weigh_in_context(self, slot: _Slot, cands: Sequence[Candidate], fls: Sequence[float],
+                          frs: Sequence[float], observed: tuple[float, float], zw: float, attested: float,
+                          fits: bool, ratio: float) -> None:
+        """Pass 1, a word with a content neighbour: weigh each candidate (``_consider``) by its
+        gain over the observed pairs (``observed``: with the left and the right neighbour) from
+        its pairs with them (``fls``, ``frs``, one per candidate); ``zw``: the word's Zipf
+        frequency. Where a learned swap is kept, the learned swap that fits the neighbours best
+        becomes the suggestion ("feature choice": "selection" forms a known term, "decision" is
+        the more frequent swap)."""
+        obs_l, obs_r = observed
+        min_gain = self.p.min_gain
+        best_learned: tuple[float, float, str] | None = None
+        for c, fl, fr in zip(cands, fls, frs, strict=True):
+            gain = max(fl - obs_l, 0.0) + max(fr - obs_r, 0.0)
+            if gain >= min_gain or (c.learned and not fits):  # else ``_consider`` keeps nothing
+                self._consider(slot, c, gain, c.zipf - zw, attested, fits=fits, ratio=ratio)
+            if c.learned and (best_learned is None or (gain, c.weight) > best_learned[:2]):
+                best_learned = (gain, c.weight, c.form)
+        if slot.learned and best_learned is not None and best_learned[0] > slot.gain:
+            slot.suggestion, slot.gain = best_learned[2], best_learned[0]
 
     def _joint_swap(self, ctx: PassContext, slots: dict[int, _Slot], i: int, cands: Sequence[Candidate]) -> None:
         """Pass 1, the joint substitution of token ``i`` and the next content word."""

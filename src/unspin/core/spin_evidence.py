@@ -170,13 +170,13 @@ def _context_cues(w: str, left: str | None, right: str | None, cands: tuple[Cand
         if attested(left, w):
             hits += 1
         else:
-            fit = any(attested(left, c.form, model=k < model_candidates) for k, c in enumerate(cands))
+            fit = lexicon.attested_after(left, [c.form for c in cands], model_first=model_candidates)
     if right is not None:
         sides += 1
         if attested(w, right):
             hits += 1
         elif not fit:
-            fit = any(attested(c.form, right, model=k < model_candidates) for k, c in enumerate(cands))
+            fit = lexicon.attested_before([c.form for c in cands], right, model_first=model_candidates)
     return (hits / sides if sides else None), fit
 
 

@@ -35,7 +35,12 @@ def spelling_variant(a: str, b: str) -> bool:
     """True for spelling variants such as utilising/utilizing or practises/practices: no
     substitution, so never a candidate original. Approximate (same first three letters, close
     in length, similar by ``difflib``): a few near-homographs count as variants too."""
-    return a[:3] == b[:3] and abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.8
+    if a[:3] != b[:3] or abs(len(a) - len(b)) > 2:
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    # ``quick_ratio`` is an upper bound of ``ratio`` (difflib's documented guarantee) and far
+    # cheaper: most pairs fail it, and the answer is the same.
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +190,30 @@ class Lexicon:
         if model and self.base.pairs is not None and self.base.pairs.pair_logcount(first, second) > 0.0:
             return True
         return self.reference is not None and self.reference.bigrams.get(key, 0) > 0
+
+    def attested_after(self, first: str, seconds: Sequence[str], *, model_first: int = 0) -> bool:
+        """``any(self.attested(first, s, model=k < model_first) for k, s in enumerate(seconds))``,
+        exactly (a test pins the two), without a method call per pair: whether ``first`` forms a
+        frequent pair with one of ``seconds``, the language model asked about the first
+        ``model_first`` of them only."""
+        if self.reference is not None:
+            return any(self.attested(first, s, model=k < model_first) for k, s in enumerate(seconds))
+        bigrams, lm, head = self.base.bigrams, self.base.pairs, first + " "
+        for k, s in enumerate(seconds):
+            if head + s in bigrams or (k < model_first and lm is not None and lm.pair_logcount(first, s) > 0.0):
+                return True
+        return False
+
+    def attested_before(self, firsts: Sequence[str], second: str, *, model_first: int = 0) -> bool:
+        """``any(self.attested(f, second, model=k < model_first) for k, f in enumerate(firsts))``,
+        exactly (a test pins the two); see ``attested_after``."""
+        if self.reference is not None:
+            return any(self.attested(f, second, model=k < model_first) for k, f in enumerate(firsts))
+        bigrams, lm, tail = self.base.bigrams, self.base.pairs, " " + second
+        for k, f in enumerate(firsts):
+            if f + tail in bigrams or (k < model_first and lm is not None and lm.pair_logcount(f, second) > 0.0):
+                return True
+        return False
 
     def topic_fit(self, words: Sequence[str]) -> list[float] | None:
         """Cosine of each word's static vector with the mean vector of the other ``words``
