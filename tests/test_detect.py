@@ -448,3 +448,16 @@ def test_spelling_variant_is_the_difflib_ratio_rule():
     for a, b in itertools.product(words, words):
         rule = a[:3] == b[:3] and abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.8
         assert spelling_variant(a, b) == rule, (a, b)
+
+
+def test_term_followers_are_the_words_that_make_a_term(lexicon):
+    # The joint swap looks beyond each word's first candidates only for established terms, found
+    # through ``Lexicon.term_followers``: pinned here to ``Lexicon.is_term``.
+    known = lexicon.with_known([("counterfeit consciousness", "artificial intelligence"),
+                                ("profound transfer learning", "deep transfer learning")])
+    words = ["artificial", "intelligence", "neural", "network", "deep", "transfer", "learning", "big", "data",
+             "random", "forest", "hot", "dog", "new", "york", "zzqx", "nervous", "system"]
+    for lex in (lexicon, known):
+        for a in words:
+            assert {b for b in words if b in lex.term_followers(a)} == {b for b in words if lex.is_term(f"{a} {b}")}
+    assert "learning" in known.term_followers("transfer") and "learning" not in lexicon.term_followers("transfer")

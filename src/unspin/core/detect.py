@@ -475,12 +475,16 @@ class Detector:
         # ("nervous system"); the single-word pass judges that change.
         if any(s > 0 for s in lex.pair_row(w, b_firsts)) or any(s > 0 for s in lex.pair_column(a_lasts, wj)):
             return
+        # Among each word's first ``top`` candidates any known pair counts, further down only an
+        # established term (``Lexicon.term_followers``: a term's pair is known).
         best: tuple[float, Candidate, Candidate] | None = None
         for ka, (ca, a_last) in enumerate(zip(cands[: len(a_lasts)], a_lasts, strict=True)):
-            for kb, score in enumerate(lex.pair_row(a_last, b_firsts)):
-                if score <= 0 or (best is not None and score <= best[0]):
-                    continue
-                if (ka < top and kb < top) or lex.is_term(f"{a_last} {b_firsts[kb]}"):
+            near = top if ka < top else 0
+            terms = lex.term_followers(a_last)
+            cells = [kb for kb, b in enumerate(b_firsts) if kb < near or b in terms] if terms else range(
+                min(near, len(b_firsts)))
+            for kb, score in zip(cells, lex.pair_row(a_last, [b_firsts[kb] for kb in cells]), strict=True):
+                if score > 0 and (best is None or score > best[0]):
                     best = (score, ca, cj[kb])
         if best is None:
             return

@@ -29,6 +29,7 @@ WORDNET_TERM_LOGCOUNT = 7.0
 # Candidates rarer than this (Zipf) are not proposed: a spinner's *source* word is common.
 MIN_CANDIDATE_ZIPF = 2.0
 MAX_CANDIDATES = 40
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def spelling_variant(a: str, b: str) -> bool:
@@ -93,6 +94,8 @@ class Lexicon:
     _moby_cands: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     _edges: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict, repr=False,
                                                                         compare=False)
+    # ``term_followers``' index, under the one key ``"index"`` once built (published whole).
+    _term_next: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -103,16 +106,17 @@ class Lexicon:
     def with_known(self, pairs: Iterable[tuple[str, str]]) -> Lexicon:
         """A lexicon that also knows these (tortured phrase, expected phrase) pairs."""
         return replace(self, known=self.known.merged(KnownSubstitutions.from_pairs(pairs)), _cands={}, _syn_zipf={},
-                       _moby_cands={}, _edges={})
+                       _moby_cands={}, _edges={}, _term_next={})
 
     def with_substitutions(self, known: KnownSubstitutions) -> Lexicon:
         """A lexicon that also knows an already built substitution table."""
-        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={}, _moby_cands={}, _edges={})
+        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={}, _moby_cands={}, _edges={},
+                       _term_next={})
 
     def with_reference(self, texts: Iterable[str]) -> Lexicon:
         """A lexicon that also uses word-pair statistics of a clean reference corpus."""
         return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={}, _moby_cands={},
-                       _edges={})
+                       _edges={}, _term_next={})
 
     # -- frequencies --------------------------------------------------------------------
     def zipf(self, word: str) -> float:
@@ -249,6 +253,23 @@ class Lexicon:
     def is_term(self, phrase: str) -> bool:
         """True when the phrase is a WordNet lemma or a known expected phrase."""
         return phrase in self.base.wordnet.lemmas or tuple(phrase.split(" ")) in self.known.terms
+
+    def term_followers(self, first: str) -> frozenset[str]:
+        """The words ``second`` (without spaces) for which ``is_term(first + " " + second)``: the
+        second words of WordNet's two-word lemmas and of the known two-word terms that start with
+        the word ``first``. The index is built on first use (tens of milliseconds) and kept."""
+        built = self._term_next.get("index")
+        if built is None:
+            index: dict[str, set[str]] = {}
+            for lemma in self.base.wordnet.lemmas:
+                if lemma.count(" ") == 1:
+                    a, b = lemma.split(" ")
+                    index.setdefault(a, set()).add(b)
+            for term in self.known.terms:
+                if len(term) == 2:
+                    index.setdefault(term[0], set()).add(term[1])
+            built = self._term_next["index"] = {a: frozenset(bs) for a, bs in index.items()}
+        return built.get(first, _NO_WORDS)
 
     def synonym_zipf(self, form: str) -> float | None:
         """Zipf frequency of the most frequent WordNet synonym of the form (learned swaps left
