@@ -90,6 +90,7 @@ class Lexicon:
     reference: ReferenceStats | None = None
     _cands: dict[str, tuple[Candidate, ...]] = field(default_factory=dict, repr=False, compare=False)
     _senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _shapes: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict, repr=False, compare=False)
     _syn_zipf: dict[str, float | None] = field(default_factory=dict, repr=False, compare=False)
     _moby_cands: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     _edges: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict, repr=False,
@@ -237,18 +238,28 @@ class Lexicon:
             hit = self._senses[form] = tuple(self.base.wordnet.senses(form))
         return hit
 
+    def _shape(self, form: str) -> tuple[bool, bool, bool]:
+        """Whether WordNet has a noun or adjective reading, a noun reading and a verb reading of
+        the word form; cached (a pure function of the immutable table)."""
+        hit = self._shapes.get(form)
+        if hit is None:
+            readings = self._readings(form)
+            hit = self._shapes[form] = (any(s.pos in "na" for s in readings), any(s.pos == "n" for s in readings),
+                                        any(s.pos == "v" for s in readings))
+        return hit
+
     def term_slot(self, first: str, second: str) -> bool:
         """True when ``first second`` can be a noun phrase term: a noun or adjective reading
         followed by a noun reading (the shape of most tortured phrases)."""
-        return any(s.pos in "na" for s in self._readings(first)) and any(s.pos == "n" for s in self._readings(second))
+        return self._shape(first)[0] and self._shape(second)[1]
 
     def can_be_nominal(self, form: str) -> bool:
         """True when WordNet has a noun or adjective reading of the word form."""
-        return any(s.pos in "na" for s in self._readings(form))
+        return self._shape(form)[0]
 
     def can_be_verb(self, form: str) -> bool:
         """True when WordNet has a verb reading of the word form."""
-        return any(s.pos == "v" for s in self._readings(form))
+        return self._shape(form)[2]
 
     def is_term(self, phrase: str) -> bool:
         """True when the phrase is a WordNet lemma or a known expected phrase."""
