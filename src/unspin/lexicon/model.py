@@ -93,8 +93,8 @@ class Lexicon:
     _shapes: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict, repr=False, compare=False)
     _syn_zipf: dict[str, float | None] = field(default_factory=dict, repr=False, compare=False)
     _moby_cands: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
-    _edges: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict, repr=False,
-                                                                        compare=False)
+    _edges: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, repr=False, compare=False)
     # ``term_followers``' index, under the one key ``"index"`` once built (published whole).
     _term_next: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -338,13 +338,21 @@ class Lexicon:
         self._moby_cands[form] = ranked
         return ranked
 
+    def candidate_forms(self, form: str) -> tuple[str, ...]:
+        """The forms of ``candidates(form)``, in order. Cached, like the candidates."""
+        return self._candidate_words(form)[0]
+
     def candidate_edges(self, form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The first words and the last words of ``candidates(form)``, in the same order (a
         one-word candidate is both). Cached, like the candidates."""
+        _forms, firsts, lasts = self._candidate_words(form)
+        return firsts, lasts
+
+    def _candidate_words(self, form: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         hit = self._edges.get(form)
         if hit is None:
-            forms = [c.form for c in self.candidates(form)]
-            hit = self._edges[form] = (tuple(f.split(" ", 1)[0] for f in forms),
+            forms = tuple(c.form for c in self.candidates(form))
+            hit = self._edges[form] = (forms, tuple(f.split(" ", 1)[0] for f in forms),
                                        tuple(f.rsplit(" ", 1)[-1] for f in forms))
         return hit
 
