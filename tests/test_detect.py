@@ -397,8 +397,10 @@ def test_pair_row_and_column_are_pair_without_the_model(lexicon):
     known = lexicon.with_known([("counterfeit consciousness", "artificial intelligence"),
                                 ("irregular timberland", "random forest")])
     ref = known.with_reference(["The random forest grew in the deep learning lab. Neural nets learn."])
-    firsts = ["neural", "artificial", "random", "deep", "the", "counterfeit", "zzqx", "new", "hot"]
-    seconds = ["network", "intelligence", "forest", "learning", "dog", "consciousness", "zzqx", "york", "dog"]
+    firsts = ["neural", "artificial", "random", "deep", "the", "counterfeit", "zzqx", "new", "hot", "prime", "",
+              "new york", "united"]
+    seconds = ["network", "intelligence", "forest", "learning", "dog", "consciousness", "zzqx", "york", "dog",
+               "minister", "", "york city", "states", "nations"]
     for lex in (lexicon, known, ref):
         for f in firsts:
             assert lex.pair_row(f, seconds) == [lex.pair(f, s, model=False) for s in seconds]
@@ -422,7 +424,8 @@ def test_attested_after_and_before_are_any_attested_pair(lexicon):
     # of its synonyms (``Lexicon.attested_after``, ``attested_before``): the same rule as
     # ``Lexicon.attested``, the language model asked about the first ``model_first`` only.
     ref = lexicon.with_reference(["The random forest grew in the deep learning lab. Neural nets learn."])
-    words = ["neural", "network", "random", "forest", "the", "zzqx", "new", "york", "nets", "deep", "learning"]
+    words = ["neural", "network", "random", "forest", "the", "zzqx", "new", "york", "nets", "deep", "learning",
+             "new york", "", "city"]
     for lex in (lexicon, ref):
         for first in words:
             for k in range(len(words)):
