@@ -387,3 +387,80 @@ def test_an_odd_pair_keeps_the_word_the_spin_model_reads_as_the_writers(lexicon)
     fate = {f.text: f for f in check("The city council approved a new fate on Tuesday.", lexicon=lexicon,
                                      config=CheckConfig(tier="fast")).findings}
     assert fate["new fate"].suggestion is None and fate["new fate"].evidence == ("odd-pair",)
+
+
+def test_pair_row_and_column_are_pair_without_the_model(lexicon):
+    # The context fit reads pairs a row or a column at a time (``Lexicon.pair_row``,
+    # ``pair_column``): the same rule as ``Lexicon.pair(..., model=False)``, pinned here on
+    # bigram-list pairs, WordNet terms, known terms and unknown pairs, with and without a known
+    # list and a reference corpus.
+    known = lexicon.with_known([("counterfeit consciousness", "artificial intelligence"),
+                                ("irregular timberland", "random forest")])
+    ref = known.with_reference(["The random forest grew in the deep learning lab. Neural nets learn."])
+    firsts = ["neural", "artificial", "random", "deep", "the", "counterfeit", "zzqx", "new", "hot", "prime", "",
+              "new york", "united"]
+    seconds = ["network", "intelligence", "forest", "learning", "dog", "consciousness", "zzqx", "york", "dog",
+               "minister", "", "york city", "states", "nations"]
+    for lex in (lexicon, known, ref):
+        for f in firsts:
+            assert lex.pair_row(f, seconds) == [lex.pair(f, s, model=False) for s in seconds]
+        for s in seconds:
+            assert lex.pair_column(firsts, s) == [lex.pair(f, s, model=False) for f in firsts]
+    assert any(x > 0 for x in lexicon.pair_row("neural", seconds))
+    assert known.pair_row("artificial", ["intelligence"]) == [8.0]
+
+
+def test_candidate_edges_are_the_first_and_last_words_of_the_candidates(lexicon):
+    known = lexicon.with_known([("profound learning", "deep learning"), ("colossal information", "big data")])
+    for lex in (lexicon, known):
+        for w in ("profound", "network", "information", "colossal", "zzqx"):
+            forms = [c.form for c in lex.candidates(w)]
+            assert lex.candidate_edges(w) == (tuple(f.split(" ")[0] for f in forms),
+                                              tuple(f.split(" ")[-1] for f in forms))
+
+
+def test_attested_after_and_before_are_any_attested_pair(lexicon):
+    # The per-word spin evidence asks whether a word's neighbour forms a frequent pair with any
+    # of its synonyms (``Lexicon.attested_after``, ``attested_before``): the same rule as
+    # ``Lexicon.attested``, the language model asked about the first ``model_first`` only.
+    ref = lexicon.with_reference(["The random forest grew in the deep learning lab. Neural nets learn."])
+    words = ["neural", "network", "random", "forest", "the", "zzqx", "new", "york", "nets", "deep", "learning",
+             "new york", "", "city"]
+    for lex in (lexicon, ref):
+        for first in words:
+            for k in range(len(words)):
+                seconds = words[k:]
+                for model_first in (0, 1, 3, 20):
+                    assert lex.attested_after(first, seconds, model_first=model_first) == any(
+                        lex.attested(first, s, model=j < model_first) for j, s in enumerate(seconds))
+                    assert lex.attested_before(seconds, first, model_first=model_first) == any(
+                        lex.attested(f, first, model=j < model_first) for j, f in enumerate(seconds))
+
+
+def test_spelling_variant_is_the_difflib_ratio_rule():
+    # ``spelling_variant`` asks difflib's cheap upper bound (``quick_ratio``) before ``ratio``:
+    # the same answer as ``ratio`` alone.
+    import itertools
+    from difflib import SequenceMatcher
+
+    from unspin.lexicon.model import spelling_variant
+
+    words = ["practises", "practices", "utilising", "utilizing", "colour", "color", "prevent", "preview",
+             "present", "presents", "presence", "organisation", "organization", "organ", "orange", "analyse",
+             "analyze", "analysis", "travelled", "traveled", "centre", "center", "cent", "central", "abcabc"]
+    for a, b in itertools.product(words, words):
+        rule = a[:3] == b[:3] and abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.8
+        assert spelling_variant(a, b) == rule, (a, b)
+
+
+def test_term_followers_are_the_words_that_make_a_term(lexicon):
+    # The joint swap looks beyond each word's first candidates only for established terms, found
+    # through ``Lexicon.term_followers``: pinned here to ``Lexicon.is_term``.
+    known = lexicon.with_known([("counterfeit consciousness", "artificial intelligence"),
+                                ("profound transfer learning", "deep transfer learning")])
+    words = ["artificial", "intelligence", "neural", "network", "deep", "transfer", "learning", "big", "data",
+             "random", "forest", "hot", "dog", "new", "york", "zzqx", "nervous", "system"]
+    for lex in (lexicon, known):
+        for a in words:
+            assert {b for b in words if b in lex.term_followers(a)} == {b for b in words if lex.is_term(f"{a} {b}")}
+    assert "learning" in known.term_followers("transfer") and "learning" not in lexicon.term_followers("transfer")

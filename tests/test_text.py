@@ -62,3 +62,17 @@ def test_text_windows_tile_the_text_and_cut_at_paragraphs_then_sentences_then_sp
     assert text_windows(run, max_chars=100) == [(0, 100), (100, 200), (200, 250)]
     assert text_windows("", max_chars=10) == [(0, 0)]
 
+
+
+def test_an_abbreviation_is_found_in_the_tail_of_a_sentence_as_in_the_whole():
+    # ``sentence_spans`` searches only the last ``_ABBREVIATION_TAIL`` characters of a sentence
+    # for an abbreviation before its dot: the same answer as a search of the whole sentence.
+    import itertools
+
+    from unspin.text import _ABBREVIATION_END_RE, _ABBREVIATION_TAIL, ABBREVIATIONS
+
+    words = [*ABBREVIATIONS, "x", "É", "corps", "xcorp", "3", "a1", "_", "", "ſt", "Prof", "U.S"]
+    for before, word, gap in itertools.product(["", "Word", "the "], words, ["", " ", "-", "("]):
+        sentence = f"{before}{gap}{word}."
+        assert bool(_ABBREVIATION_END_RE.search(sentence[-_ABBREVIATION_TAIL:])) == bool(
+            _ABBREVIATION_END_RE.search(sentence)), sentence

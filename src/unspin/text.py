@@ -29,6 +29,10 @@ _SENT_END_RE = re.compile(rf"(?<=[.!?])[{re.escape(SENTENCE_CLOSERS)}]*\s+(?=[{r
                           r"|\n\s*\n")
 ABBREVIATION_DOT = r"(?i)\b(" + "|".join(sorted(ABBREVIATIONS)) + r"|[^\W\d_])\."
 _ABBREVIATION_END_RE = re.compile(ABBREVIATION_DOT + r"$")
+# ``_ABBREVIATION_END_RE`` matches at most the longest abbreviation and its dot; one character
+# more keeps the character before a match, which its ``\b`` reads. Searching only this tail of
+# a sentence finds what a search of the whole sentence finds (at a cost independent of its length).
+_ABBREVIATION_TAIL = max(map(len, ABBREVIATIONS)) + 2
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
 _LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -80,7 +84,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     pos = 0
     for m in _SENT_END_RE.finditer(text):
         before = text[pos : m.start()]
-        if not _BLANK_LINE_RE.search(m.group(0)) and _ABBREVIATION_END_RE.search(before):
+        if not _BLANK_LINE_RE.search(m.group(0)) and _ABBREVIATION_END_RE.search(before[-_ABBREVIATION_TAIL:]):
             continue
         before = before.rstrip()
         if before.strip():  # its leading space is the text's at ``pos`` (not text[pos:]: O(n) per sentence)

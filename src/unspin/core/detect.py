@@ -265,6 +265,23 @@ class _Slot:
     logit: float = -math.inf
 
 
+def _content_neighbours(tokens: Sequence[Token], i: int) -> tuple[str | None, str | None]:
+    """The forms of the left and right neighbours of ``tokens[i]`` when they are content words
+    of its sentence not split from it by a compound's edge (``apart``), else None: pairs with
+    function words mostly measure a word's frequency, not its fit, so the context fit skips
+    them."""
+    tok = tokens[i]
+
+    def content(k: int) -> str | None:
+        if 0 <= k < len(tokens) and tokens[k].sentence == tok.sentence and not apart(tokens[k], tok):
+            norm = tokens[k].norm
+            if norm not in STOPWORDS and norm.isalpha():
+                return norm
+        return None
+
+    return content(i - 1), content(i + 1)
+
+
 class Detector:
     """Scores tokens of one text against a lexicon. Stateless apart from its inputs."""
 
@@ -360,40 +377,29 @@ class Detector:
         pair with its content-word neighbours, and the joint swap of it and the next word; per
         word, the candidate of the best logit (the first of equal ones, in the order tried)."""
         slots = {i: _Slot() for i, e in enumerate(ctx.eligible) if e and i not in ctx.covered}
-        for i in range(len(ctx.tokens)):
-            self._context_fit_at(ctx, slots, i)
+        for i in slots:  # in token order: the joint swap of ``i`` weighs into the slot of ``i + 1``
+            self._context_fit_at(ctx, slots, i, _content_neighbours(ctx.tokens, i))
         return [Proposal(i, s.suggestion, s.logit, Evidence.LEARNED_SWAP if s.learned else Evidence.CONTEXT_FIT)
                 for i, s in sorted(slots.items()) if s.suggestion is not None]
 
-    def _context_fit_at(self, ctx: PassContext, slots: dict[int, _Slot], i: int) -> None:
-        """Pass 1 for token ``i``: its candidates in context (``_consider``), then the joint swap
-        of it and the next word, both weighed into ``slots`` (the pass's own table)."""
+    def _context_fit_at(self, ctx: PassContext, slots: dict[int, _Slot], i: int,
+                        neighbours: tuple[str | None, str | None]) -> None:
+        """Pass 1 for token ``i``, which has a slot: its candidates in context (``_consider``),
+        then the joint swap of it and the next word, both weighed into ``slots`` (the pass's own
+        table). ``neighbours``: its content neighbours (``_content_neighbours``)."""
         lex, tokens = self.lex, ctx.tokens
-        n = len(tokens)
-
-        def content(k: int) -> str | None:
-            # The neighbour's form when it is a content word of the same sentence: pairs with
-            # function words mostly measure a word's frequency, not its fit, so they are skipped.
-            if 0 <= k < n and tokens[k].sentence == tokens[i].sentence and not apart(tokens[k], tokens[i]):
-                norm = tokens[k].norm
-                if norm not in STOPWORDS and norm.isalpha():
-                    return norm
-            return None
-
         pair = lex.pair
-        zipf = lex.zipf
-        slot = slots.get(i)
-        if slot is None:
-            return
+        slot = slots[i]
         w = tokens[i].norm
-        cands = lex.candidates(w)[: self.p.max_candidates]
+        k = self.p.max_candidates
+        cands = lex.candidates(w)[:k]
         if not cands:
             return
-        lw, rw = content(i - 1), content(i + 1)
+        lw, rw = neighbours
         obs_l = pair(lw, w) if lw else 0.0
         obs_r = pair(w, rw) if rw else 0.0
         attested = max(obs_l, obs_r)
-        zw = zipf(w)
+        zw = lex.zipf(w)
         ratio = lex.known.output_ratio(w)
         # Whether the word sits where a writer would put it, which blocks a learned swap
         # without pair evidence: for a word the list shows mostly as a spinner's pick and
@@ -416,22 +422,36 @@ class Detector:
                     if c.learned:
                         self._consider(slot, c, 0.0, c.zipf - zw, attested, fits=fits, ratio=ratio)
         else:
-            best_learned: tuple[float, float, str] | None = None
-            for c in cands:
-                first_w = c.form.split(" ", 1)[0] if " " in c.form else c.form
-                last_w = c.form.rsplit(" ", 1)[-1] if " " in c.form else c.form
-                fl = pair(lw, first_w, model=False) if lw else 0.0
-                fr = pair(last_w, rw, model=False) if rw else 0.0
-                gain = max(fl - obs_l, 0.0) + max(fr - obs_r, 0.0)
-                self._consider(slot, c, gain, c.zipf - zw, attested, fits=fits, ratio=ratio)
-                if c.learned and (best_learned is None or (gain, c.weight) > best_learned[:2]):
-                    best_learned = (gain, c.weight, c.form)
-            # Whichever path flagged a learned swap, suggest the learned swap that fits the
-            # neighbours best ("feature choice": "selection" forms a known term, "decision"
-            # is the more frequent swap).
-            if slot.learned and best_learned is not None and best_learned[0] > slot.gain:
-                slot.suggestion, slot.gain = best_learned[2], best_learned[0]
+            firsts, lasts = lex.candidate_edges(w)
+            fls = lex.pair_row(lw, firsts[:k]) if lw else [0.0] * len(cands)
+            frs = lex.pair_column(lasts[:k], rw) if rw else [0.0] * len(cands)
+            # No candidate gains more than the best pair either side gives; with no learned swap
+            # among them (none without a known list), below ``min_gain`` nothing is kept.
+            most = max(max(fls) - obs_l, 0.0) + max(max(frs) - obs_r, 0.0)
+            if most >= self.p.min_gain or (lex.known.swaps and any(c.learned for c in cands)):
+                self._weigh_in_context(slot, cands, fls, frs, (obs_l, obs_r), zw, attested, fits, ratio)
         self._joint_swap(ctx, slots, i, cands)
+
+    def _weigh_in_context(self, slot: _Slot, cands: Sequence[Candidate], fls: Sequence[float],
+                          frs: Sequence[float], observed: tuple[float, float], zw: float, attested: float,
+                          fits: bool, ratio: float) -> None:
+        """Pass 1, a word with a content neighbour: weigh each candidate (``_consider``) by its
+        gain over the observed pairs (``observed``: with the left and the right neighbour) from
+        its pairs with them (``fls``, ``frs``, one per candidate); ``zw``: the word's Zipf
+        frequency. Where a learned swap is kept, the learned swap that fits the neighbours best
+        becomes the suggestion ("feature choice": "selection" forms a known term, "decision" is
+        the more frequent swap)."""
+        obs_l, obs_r = observed
+        min_gain = self.p.min_gain
+        best_learned: tuple[float, float, str] | None = None
+        for c, fl, fr in zip(cands, fls, frs, strict=True):
+            gain = max(fl - obs_l, 0.0) + max(fr - obs_r, 0.0)
+            if gain >= min_gain or (c.learned and not fits):  # else ``_consider`` keeps nothing
+                self._consider(slot, c, gain, c.zipf - zw, attested, fits=fits, ratio=ratio)
+            if c.learned and (best_learned is None or (gain, c.weight) > best_learned[:2]):
+                best_learned = (gain, c.weight, c.form)
+        if slot.learned and best_learned is not None and best_learned[0] > slot.gain:
+            slot.suggestion, slot.gain = best_learned[2], best_learned[0]
 
     def _joint_swap(self, ctx: PassContext, slots: dict[int, _Slot], i: int, cands: Sequence[Candidate]) -> None:
         """Pass 1, the joint substitution of token ``i`` and the next content word."""
@@ -448,21 +468,25 @@ class Detector:
         if obs >= self.p.joint_max_observed:
             return
         k, top = self.p.max_joint_candidates, self.p.joint_pair_candidates
-        best: tuple[float, Candidate, Candidate] | None = None
-        for ka, ca in enumerate(cands[:k]):
-            a_last = ca.form.rsplit(" ", 1)[-1]
-            for kb, cb in enumerate(cj[:k]):
-                b_first = cb.form.split(" ", 1)[0]
-                score = pair(a_last, b_first, model=False)
-                if score <= 0 or (best is not None and score <= best[0]):
-                    continue
-                if (ka < top and kb < top) or lex.is_term(f"{a_last} {b_first}"):
-                    best = (score, ca, cb)
+        a_lasts = lex.candidate_edges(w)[1][: min(k, len(cands))]
+        b_firsts = lex.candidate_edges(wj)[0][:k]
         # The smaller edit first: when changing one word already gives a known pair
         # ("neural organization" -> "neural network"), both are not changed
         # ("nervous system"); the single-word pass judges that change.
-        if best is None or (any(pair(w, cb.form.split(" ", 1)[0], model=False) > 0 for cb in cj[:k])
-                            or any(pair(ca.form.rsplit(" ", 1)[-1], wj, model=False) > 0 for ca in cands[:k])):
+        if any(s > 0 for s in lex.pair_row(w, b_firsts)) or any(s > 0 for s in lex.pair_column(a_lasts, wj)):
+            return
+        # Among each word's first ``top`` candidates any known pair counts, further down only an
+        # established term (``Lexicon.term_followers``: a term's pair is known).
+        best: tuple[float, Candidate, Candidate] | None = None
+        for ka, (ca, a_last) in enumerate(zip(cands[: len(a_lasts)], a_lasts, strict=True)):
+            near = top if ka < top else 0
+            terms = lex.term_followers(a_last)
+            cells = [kb for kb, b in enumerate(b_firsts) if kb < near or b in terms] if terms else range(
+                min(near, len(b_firsts)))
+            for kb, score in zip(cells, lex.pair_row(a_last, [b_firsts[kb] for kb in cells]), strict=True):
+                if score > 0 and (best is None or score > best[0]):
+                    best = (score, ca, cj[kb])
+        if best is None:
             return
         gain = best[0] - obs
         rarity = max(best[1].zipf - zipf(w), best[2].zipf - zipf(wj))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import attrgetter
 
 from unspin.core.stopwords import STOPWORDS
 from unspin.lexicon.model import Lexicon
@@ -91,7 +92,7 @@ class OddPairParams:
 
     def weights(self) -> tuple[float, ...]:
         """The weights in the order of ``ODD_PAIR_FEATURES`` (without the bias)."""
-        return tuple(getattr(self, name) for name in ODD_PAIR_FEATURES)
+        return _weights_of(self)
 
 
 # The features of the odd-pair model, in the order ``odd_pair_features`` returns them;
@@ -99,6 +100,7 @@ class OddPairParams:
 ODD_PAIR_FEATURES = ("term_slot", "assoc", "assoc_unknown", "llr_max", "llr_min", "output_max", "output_min",
                      "outputs_seen", "known_head", "known_modifier", "zipf_min", "zipf_max", "wordnet_words",
                      "hyphen")
+_weights_of = attrgetter(*ODD_PAIR_FEATURES)
 
 
 # Words after which a word that can be a verb is one ("we compare", "to study", "can yield").

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from unspin.core.stopwords import PREFIXES, STOPWORDS
-from unspin.lexicon.model import Candidate, Lexicon
+from unspin.lexicon.model import Lexicon
 from unspin.text import Token, apart
 
 
@@ -157,7 +157,7 @@ def neighbour(tokens: list[Token], i: int, k: int) -> str | None:
     return None
 
 
-def _context_cues(w: str, left: str | None, right: str | None, cands: tuple[Candidate, ...],
+def _context_cues(w: str, left: str | None, right: str | None, forms: Sequence[str],
                   lexicon: Lexicon, model_candidates: int) -> tuple[float | None, bool]:
     """(share of the neighbours forming a frequent pair with ``w`` or None without neighbours,
     whether a synonym forms a frequent pair on a side where ``w`` forms none; the language model
@@ -170,19 +170,20 @@ def _context_cues(w: str, left: str | None, right: str | None, cands: tuple[Cand
         if attested(left, w):
             hits += 1
         else:
-            fit = any(attested(left, c.form, model=k < model_candidates) for k, c in enumerate(cands))
+            fit = lexicon.attested_after(left, forms, model_first=model_candidates)
     if right is not None:
         sides += 1
         if attested(w, right):
             hits += 1
         elif not fit:
-            fit = any(attested(c.form, right, model=k < model_candidates) for k, c in enumerate(cands))
+            fit = lexicon.attested_before(forms, right, model_first=model_candidates)
     return (hits / sides if sides else None), fit
 
 
-def _word_prior(w: str, lexicon: Lexicon, m: SpinModel) -> tuple[float, tuple[Candidate, ...]] | None:
+def _word_prior(w: str, lexicon: Lexicon, m: SpinModel) -> tuple[float, tuple[str, ...]] | None:
     """The context-free part of a word's spin log-likelihood ratio (rarity, thesaurus, synonym
-    gap) and the synonyms to try in its context; None for a word unknown to ``wordfreq``."""
+    gap) and the forms of the synonyms to try in its context; None for a word unknown to
+    ``wordfreq``."""
     z = lexicon.zipf(w)
     if z <= 0.0:
         return None
@@ -194,11 +195,11 @@ def _word_prior(w: str, lexicon: Lexicon, m: SpinModel) -> tuple[float, tuple[Ca
         s += min(max(m.gap_weight * (best - z), m.gap_min), m.gap_max)
     else:
         s += m.no_synonym
-    return s, lexicon.candidates(w)[: m.max_fit_candidates]
+    return s, lexicon.candidate_forms(w)[: m.max_fit_candidates]
 
 
 def word_spin_llr(tokens: list[Token], i: int, count: int, lexicon: Lexicon, m: SpinModel,
-                  prior: tuple[float, tuple[Candidate, ...]] | None = None) -> float:
+                  prior: tuple[float, tuple[str, ...]] | None = None) -> float:
     """Log-likelihood ratio that the eligible word ``tokens[i]`` (used ``count`` times in its
     document) is a spinner's substitute rather than the writer's word (see ``SpinModel``).
     ``prior`` is ``_word_prior`` of the word when the caller has it already."""
@@ -207,8 +208,8 @@ def word_spin_llr(tokens: list[Token], i: int, count: int, lexicon: Lexicon, m: 
         prior = _word_prior(w, lexicon, m)
         if prior is None:
             return m.unknown
-    s, cands = prior
-    share, fit = _context_cues(w, neighbour(tokens, i, i - 1), neighbour(tokens, i, i + 1), cands, lexicon,
+    s, forms = prior
+    share, fit = _context_cues(w, neighbour(tokens, i, i - 1), neighbour(tokens, i, i + 1), forms, lexicon,
                                m.model_fit_candidates)
     if share is not None:
         s += m.attested_weight * (m.attested_pivot - share)
@@ -229,7 +230,7 @@ def word_llrs(tokens: list[Token], lexicon: Lexicon, model: SpinModel | None = N
     counts: dict[str, int] = {}
     for t in tokens:
         counts[t.norm] = counts.get(t.norm, 0) + 1
-    priors: dict[str, tuple[float, tuple[Candidate, ...]] | None] = {}
+    priors: dict[str, tuple[float, tuple[str, ...]] | None] = {}
     out: list[float | None] = [None] * len(tokens)
     for i, t in enumerate(tokens):
         if not eligible[i]:

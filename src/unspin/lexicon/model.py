@@ -30,13 +30,19 @@ WORDNET_TERM_LOGCOUNT = 7.0
 # Candidates rarer than this (Zipf) are not proposed: a spinner's *source* word is common.
 MIN_CANDIDATE_ZIPF = 2.0
 MAX_CANDIDATES = 40
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def spelling_variant(a: str, b: str) -> bool:
     """True for spelling variants such as utilising/utilizing or practises/practices: no
     substitution, so never a candidate original. Approximate (same first three letters, close
     in length, similar by ``difflib``): a few near-homographs count as variants too."""
-    return a[:3] == b[:3] and abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a, b).ratio() >= 0.8
+    if a[:3] != b[:3] or abs(len(a) - len(b)) > 2:
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    # ``quick_ratio`` is an upper bound of ``ratio`` (difflib's documented guarantee) and far
+    # cheaper: most pairs fail it, and the answer is the same.
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +97,13 @@ class Lexicon:
     reference: ReferenceStats | None = None
     _cands: dict[str, tuple[Candidate, ...]] = field(default_factory=dict, repr=False, compare=False)
     _senses: dict[str, tuple[Sense, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _shapes: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict, repr=False, compare=False)
     _syn_zipf: dict[str, float | None] = field(default_factory=dict, repr=False, compare=False)
     _moby_cands: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _edges: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, repr=False, compare=False)
+    # ``term_followers``' index, under the one key ``"index"`` once built (published whole).
+    _term_next: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -103,15 +114,17 @@ class Lexicon:
     def with_known(self, pairs: Iterable[tuple[str, str]]) -> Lexicon:
         """A lexicon that also knows these (tortured phrase, expected phrase) pairs."""
         return replace(self, known=self.known.merged(KnownSubstitutions.from_pairs(pairs)), _cands={}, _syn_zipf={},
-                       _moby_cands={})
+                       _moby_cands={}, _edges={}, _term_next={})
 
     def with_substitutions(self, known: KnownSubstitutions) -> Lexicon:
         """A lexicon that also knows an already built substitution table."""
-        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={}, _moby_cands={})
+        return replace(self, known=self.known.merged(known), _cands={}, _syn_zipf={}, _moby_cands={}, _edges={},
+                       _term_next={})
 
     def with_reference(self, texts: Iterable[str]) -> Lexicon:
         """A lexicon that also uses word-pair statistics of a clean reference corpus."""
-        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={}, _moby_cands={})
+        return replace(self, reference=ReferenceStats.from_texts(texts), _cands={}, _syn_zipf={}, _moby_cands={},
+                       _edges={}, _term_next={})
 
     # -- frequencies --------------------------------------------------------------------
     def zipf(self, word: str) -> float:
@@ -143,6 +156,43 @@ class Lexicon:
             score = max(score, WORDNET_TERM_LOGCOUNT)
         return score
 
+    def pair_row(self, first: str, seconds: Sequence[str]) -> list[float]:
+        """``[self.pair(first, s, model=False) for s in seconds]``, exactly (a test pins the two),
+        without a method call per pair: the detector's context fit asks for thousands of pairs
+        per article. With a reference corpus, it asks ``pair`` itself."""
+        if self.reference is not None:
+            return [self.pair(first, s, model=False) for s in seconds]
+        get, lemmas, terms = self.base.bigrams.get, self.base.wordnet.lemmas, self.known.terms
+        head = first + " "
+        out: list[float] = []
+        for s in seconds:
+            key = head + s
+            score = get(key, 0.0)
+            if terms and (first, s) in terms:
+                score = max(score, TERM_LOGCOUNT)
+            elif key in lemmas:
+                score = max(score, WORDNET_TERM_LOGCOUNT)
+            out.append(score)
+        return out
+
+    def pair_column(self, firsts: Sequence[str], second: str) -> list[float]:
+        """``[self.pair(f, second, model=False) for f in firsts]``, exactly (a test pins the
+        two); see ``pair_row``."""
+        if self.reference is not None:
+            return [self.pair(f, second, model=False) for f in firsts]
+        get, lemmas, terms = self.base.bigrams.get, self.base.wordnet.lemmas, self.known.terms
+        tail = " " + second
+        out: list[float] = []
+        for f in firsts:
+            key = f + tail
+            score = get(key, 0.0)
+            if terms and (f, second) in terms:
+                score = max(score, TERM_LOGCOUNT)
+            elif key in lemmas:
+                score = max(score, WORDNET_TERM_LOGCOUNT)
+            out.append(score)
+        return out
+
     def attested(self, first: str, second: str, *, model: bool = True) -> bool:
         """True when ``first second`` is a frequent pair of English (the bigram list or, with
         ``model``, an established pair of the language model) or of the reference corpus."""
@@ -152,6 +202,30 @@ class Lexicon:
         if model and self.base.pairs is not None and self.base.pairs.pair_logcount(first, second) > 0.0:
             return True
         return self.reference is not None and self.reference.bigrams.get(key, 0) > 0
+
+    def attested_after(self, first: str, seconds: Sequence[str], *, model_first: int = 0) -> bool:
+        """``any(self.attested(first, s, model=k < model_first) for k, s in enumerate(seconds))``,
+        exactly (a test pins the two), without a method call per pair: whether ``first`` forms a
+        frequent pair with one of ``seconds``, the language model asked about the first
+        ``model_first`` of them only."""
+        if self.reference is not None:
+            return any(self.attested(first, s, model=k < model_first) for k, s in enumerate(seconds))
+        bigrams, lm, head = self.base.bigrams, self.base.pairs, first + " "
+        for k, s in enumerate(seconds):
+            if head + s in bigrams or (k < model_first and lm is not None and lm.pair_logcount(first, s) > 0.0):
+                return True
+        return False
+
+    def attested_before(self, firsts: Sequence[str], second: str, *, model_first: int = 0) -> bool:
+        """``any(self.attested(f, second, model=k < model_first) for k, f in enumerate(firsts))``,
+        exactly (a test pins the two); see ``attested_after``."""
+        if self.reference is not None:
+            return any(self.attested(f, second, model=k < model_first) for k, f in enumerate(firsts))
+        bigrams, lm, tail = self.base.bigrams, self.base.pairs, " " + second
+        for k, f in enumerate(firsts):
+            if f + tail in bigrams or (k < model_first and lm is not None and lm.pair_logcount(f, second) > 0.0):
+                return True
+        return False
 
     def topic_fit(self, words: Sequence[str]) -> list[float] | None:
         """Cosine of each word's static vector with the mean vector of the other ``words``
@@ -171,22 +245,49 @@ class Lexicon:
             hit = self._senses[form] = tuple(self.base.wordnet.senses(form))
         return hit
 
+    def _shape(self, form: str) -> tuple[bool, bool, bool]:
+        """Whether WordNet has a noun or adjective reading, a noun reading and a verb reading of
+        the word form; cached (a pure function of the immutable table)."""
+        hit = self._shapes.get(form)
+        if hit is None:
+            readings = self._readings(form)
+            hit = self._shapes[form] = (any(s.pos in "na" for s in readings), any(s.pos == "n" for s in readings),
+                                        any(s.pos == "v" for s in readings))
+        return hit
+
     def term_slot(self, first: str, second: str) -> bool:
         """True when ``first second`` can be a noun phrase term: a noun or adjective reading
         followed by a noun reading (the shape of most tortured phrases)."""
-        return any(s.pos in "na" for s in self._readings(first)) and any(s.pos == "n" for s in self._readings(second))
+        return self._shape(first)[0] and self._shape(second)[1]
 
     def can_be_nominal(self, form: str) -> bool:
         """True when WordNet has a noun or adjective reading of the word form."""
-        return any(s.pos in "na" for s in self._readings(form))
+        return self._shape(form)[0]
 
     def can_be_verb(self, form: str) -> bool:
         """True when WordNet has a verb reading of the word form."""
-        return any(s.pos == "v" for s in self._readings(form))
+        return self._shape(form)[2]
 
     def is_term(self, phrase: str) -> bool:
         """True when the phrase is a WordNet lemma or a known expected phrase."""
         return phrase in self.base.wordnet.lemmas or tuple(phrase.split(" ")) in self.known.terms
+
+    def term_followers(self, first: str) -> frozenset[str]:
+        """The words ``second`` (without spaces) for which ``is_term(first + " " + second)``: the
+        second words of WordNet's two-word lemmas and of the known two-word terms that start with
+        the word ``first``. The index is built on first use (tens of milliseconds) and kept."""
+        built = self._term_next.get("index")
+        if built is None:
+            index: dict[str, set[str]] = {}
+            for lemma in self.base.wordnet.lemmas:
+                if lemma.count(" ") == 1:
+                    a, b = lemma.split(" ")
+                    index.setdefault(a, set()).add(b)
+            for term in self.known.terms:
+                if len(term) == 2:
+                    index.setdefault(term[0], set()).add(term[1])
+            built = self._term_next["index"] = {a: frozenset(bs) for a, bs in index.items()}
+        return built.get(first, _NO_WORDS)
 
     def synonym_zipf(self, form: str) -> float | None:
         """Zipf frequency of the most frequent WordNet synonym of the form (learned swaps left
@@ -248,6 +349,24 @@ class Lexicon:
         """The multiword entries of WordNet, MyThes and Moby read in reverse
         (``unspin.lexicon.phrases``), built once per process (cached on disk)."""
         return _phrase_index()
+
+    def candidate_forms(self, form: str) -> tuple[str, ...]:
+        """The forms of ``candidates(form)``, in order. Cached, like the candidates."""
+        return self._candidate_words(form)[0]
+
+    def candidate_edges(self, form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The first words and the last words of ``candidates(form)``, in the same order (a
+        one-word candidate is both). Cached, like the candidates."""
+        _forms, firsts, lasts = self._candidate_words(form)
+        return firsts, lasts
+
+    def _candidate_words(self, form: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        hit = self._edges.get(form)
+        if hit is None:
+            forms = tuple(c.form for c in self.candidates(form))
+            hit = self._edges[form] = (forms, tuple(f.split(" ", 1)[0] for f in forms),
+                                       tuple(f.rsplit(" ", 1)[-1] for f in forms))
+        return hit
 
     def candidates(self, form: str) -> tuple[Candidate, ...]:
         """Possible originals of a lower-case word form, best first.

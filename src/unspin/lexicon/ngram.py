@@ -88,8 +88,8 @@ class PairModel:
 
     def association(self, first: str, second: str) -> float | None:
         """``log10 P(second | first) - log10 P(second)``, or ``None`` when either word is unknown."""
-        p_second = self.logprob(second)
-        if p_second is None or self.logprob(first) is None:
+        p_second = self._unigram(second)
+        if p_second is None or self._unigram(first) is None:
             return None
         conditional = self.logprob(second, first)
         return None if conditional is None else conditional - p_second
