@@ -42,7 +42,7 @@ class PhraseParams:
     """Constants of the multiword pass (``phrase_choices``, ``judge``'s ``phrase_choices``).
 
     Every span of 1-4 words that is an entry of the phrase index (``unspin.lexicon.phrases``:
-    WordNet, MyThes and Moby links with a multiword side, read in reverse) is a choice; of its
+    WordNet and Moby links with a multiword side, read in reverse) is a choice; of its
     candidate originals the model reads the ``choices_read`` likeliest by first token (screened
     like a word's candidates, ``FitParams.screen``), and a span whose best reading gains
     ``flag_gain`` nats is a ``model-phrase`` finding with that reading as the suggestion.
@@ -53,7 +53,8 @@ class PhraseParams:
     with multiword candidates ("additionally" -> "in addition") are choices too, content words
     only (``is_content_word``: "as" and "so" have dozens of multiword entries, all noise).
     ``sources``: the thesauri whose links are read, comma-separated (``PhraseCandidate.source``; a link two
-    thesauri hold is named by the first of wordnet, mythes, moby), for leave-one-out runs.
+    thesauri hold is named by the first of wordnet, mythes, moby), for leave-one-out runs
+    (``mythes`` links exist only in an index built with ``PhraseIndexParams.mythes``).
 
     ``on`` and ``flag_gain``: see bench/README.md, "2026-12-07: multiword candidates at the
     model tier" (``bench/bench_model_veto.py --phrases``, tuning half).

