@@ -159,34 +159,25 @@ class Lexicon:
     def pair_row(self, first: str, seconds: Sequence[str]) -> list[float]:
         """``[self.pair(first, s, model=False) for s in seconds]``, exactly (a test pins the two),
         without a method call per pair: the detector's context fit asks for thousands of pairs
-        per article. With a reference corpus, it asks ``pair`` itself."""
-        if self.reference is not None:
-            return [self.pair(first, s, model=False) for s in seconds]
-        get, lemmas, terms = self.base.bigrams.get, self.base.wordnet.lemmas, self.known.terms
-        head = first + " "
-        out: list[float] = []
-        for s in seconds:
-            key = head + s
-            score = get(key, 0.0)
-            if terms and (first, s) in terms:
-                score = max(score, TERM_LOGCOUNT)
-            elif key in lemmas:
-                score = max(score, WORDNET_TERM_LOGCOUNT)
-            out.append(score)
-        return out
+        per article."""
+        return self._plain_pairs([(first, s) for s in seconds])
 
     def pair_column(self, firsts: Sequence[str], second: str) -> list[float]:
         """``[self.pair(f, second, model=False) for f in firsts]``, exactly (a test pins the
         two); see ``pair_row``."""
+        return self._plain_pairs([(f, second) for f in firsts])
+
+    def _plain_pairs(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """``pair(a, b, model=False)`` of each pair, in one loop; with a reference corpus, by
+        ``pair`` itself."""
         if self.reference is not None:
-            return [self.pair(f, second, model=False) for f in firsts]
+            return [self.pair(a, b, model=False) for a, b in pairs]
         get, lemmas, terms = self.base.bigrams.get, self.base.wordnet.lemmas, self.known.terms
-        tail = " " + second
         out: list[float] = []
-        for f in firsts:
-            key = f + tail
+        for a, b in pairs:
+            key = a + " " + b
             score = get(key, 0.0)
-            if terms and (f, second) in terms:
+            if terms and (a, b) in terms:
                 score = max(score, TERM_LOGCOUNT)
             elif key in lemmas:
                 score = max(score, WORDNET_TERM_LOGCOUNT)
@@ -208,22 +199,21 @@ class Lexicon:
         exactly (a test pins the two), without a method call per pair: whether ``first`` forms a
         frequent pair with one of ``seconds``, the language model asked about the first
         ``model_first`` of them only."""
-        if self.reference is not None:
-            return any(self.attested(first, s, model=k < model_first) for k, s in enumerate(seconds))
-        bigrams, lm, head = self.base.bigrams, self.base.pairs, first + " "
-        for k, s in enumerate(seconds):
-            if head + s in bigrams or (k < model_first and lm is not None and lm.pair_logcount(first, s) > 0.0):
-                return True
-        return False
+        return self._any_attested([(first, s) for s in seconds], model_first)
 
     def attested_before(self, firsts: Sequence[str], second: str, *, model_first: int = 0) -> bool:
         """``any(self.attested(f, second, model=k < model_first) for k, f in enumerate(firsts))``,
         exactly (a test pins the two); see ``attested_after``."""
+        return self._any_attested([(f, second) for f in firsts], model_first)
+
+    def _any_attested(self, pairs: Sequence[tuple[str, str]], model_first: int) -> bool:
+        """Whether ``attested(a, b, model=k < model_first)`` holds for the ``k``-th of ``pairs``
+        for some ``k``, in one loop; with a reference corpus, by ``attested`` itself."""
         if self.reference is not None:
-            return any(self.attested(f, second, model=k < model_first) for k, f in enumerate(firsts))
-        bigrams, lm, tail = self.base.bigrams, self.base.pairs, " " + second
-        for k, f in enumerate(firsts):
-            if f + tail in bigrams or (k < model_first and lm is not None and lm.pair_logcount(f, second) > 0.0):
+            return any(self.attested(a, b, model=k < model_first) for k, (a, b) in enumerate(pairs))
+        bigrams, lm = self.base.bigrams, self.base.pairs
+        for k, (a, b) in enumerate(pairs):
+            if a + " " + b in bigrams or (k < model_first and lm is not None and lm.pair_logcount(a, b) > 0.0):
                 return True
         return False
 
